@@ -1,0 +1,147 @@
+import { openAsBlob } from "node:fs";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+import type { TranscriptionCreateParamsNonStreaming } from "openai/resources/audio/transcriptions";
+import { ProviderError } from "../types";
+import type { TranscriptionProvider, TranscriptionRequest, TranscriptionResult } from "../types";
+import { toIsoLanguageCode } from "./language";
+import { InvalidTranscriptionResponse, parseTranscriptionResponse } from "./response";
+
+export interface OpenAiCompatibleTranscriberOptions {
+  /** e.g. `https://api.openai.com/v1`; the request goes to `{baseURL}/audio/transcriptions`. */
+  baseURL: string;
+  apiKey: string;
+  model: string;
+  /** Default spoken language (ISO-639-1 or an English name); omitted → the server detects it. */
+  language?: string | null;
+  /** Per attempt, covering upload and the whole response body. */
+  timeoutMs?: number;
+}
+
+export const OPENAI_COMPATIBLE_PROVIDER = "openai-compatible";
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+/** The first try plus exactly one retry, and only for retryable faults. */
+const MAX_ATTEMPTS = 2;
+const RETRY_DELAY_MS = 500;
+
+/**
+ * Transcribes through any server speaking OpenAI's `POST /audio/transcriptions`.
+ * The audio is streamed from disk (a file-backed Blob), never read into memory.
+ */
+export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTranscriberOptions): TranscriptionProvider {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Retries are ours (maxRetries 0) so the attempt count is exact and every fault is classified once.
+  const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0, timeout: timeoutMs });
+  // gpt-4o-transcribe-diarize rejects verbose_json and word timestamps; it labels speakers only in diarized_json.
+  const formatParams: Pick<TranscriptionCreateParamsNonStreaming, "response_format" | "chunking_strategy" | "timestamp_granularities"> =
+    /diarize/i.test(options.model)
+      ? { response_format: "diarized_json", chunking_strategy: "auto" }
+      : { response_format: "verbose_json", timestamp_granularities: ["word", "segment"] };
+
+  async function transcribeOnce(request: TranscriptionRequest, file: File, language: string | null): Promise<TranscriptionResult> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    try {
+      const params: TranscriptionCreateParamsNonStreaming = {
+        file,
+        model: options.model,
+        ...(language ? { language } : {}),
+        ...formatParams,
+      };
+      const body: unknown = await client.audio.transcriptions.create(params, { signal });
+      return parseTranscriptionResponse(body, {
+        provider: OPENAI_COMPATIBLE_PROVIDER,
+        model: options.model,
+        requestedLanguage: language,
+      });
+    } catch (error) {
+      throw classifyTranscriptionError(error, {
+        aborted: request.signal?.aborted === true,
+        timedOut: deadline.signal.aborted,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    name: OPENAI_COMPATIBLE_PROVIDER,
+    model: options.model,
+    async transcribe(request) {
+      const language = toIsoLanguageCode(request.language ?? options.language);
+      const file = await openAudioFile(request);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transcribeOnce(request, file, language);
+        } catch (error) {
+          const retry = error instanceof ProviderError && error.retryable && attempt < MAX_ATTEMPTS;
+          if (!retry) throw error;
+          await delay(RETRY_DELAY_MS, request.signal);
+        }
+      }
+    },
+  };
+}
+
+/** A file-backed Blob: the SDK's multipart body reads it from disk, once per attempt, with a known length. */
+async function openAudioFile(request: TranscriptionRequest): Promise<File> {
+  try {
+    const audio = await openAsBlob(request.filePath, { type: request.contentType });
+    return new File([audio], request.fileName, { type: request.contentType });
+  } catch (error) {
+    throw new ProviderError("transcription_file_unreadable", "Audio file could not be read", false, { cause: error });
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function aborted(cause?: unknown): ProviderError {
+  return new ProviderError("transcription_aborted", "Transcription was cancelled", false, { cause });
+}
+
+/** Maps any failure of one attempt to a stable, PII-free code. Messages never echo the server's body. */
+function classifyTranscriptionError(error: unknown, state: { aborted: boolean; timedOut: boolean }): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (state.aborted) return aborted(error);
+  if (state.timedOut || error instanceof APIConnectionTimeoutError) {
+    return new ProviderError("transcription_timeout", "Transcription provider did not answer in time", true, { cause: error });
+  }
+  if (error instanceof APIError && typeof error.status === "number") {
+    const status = error.status;
+    if (status === 401 || status === 403) {
+      return new ProviderError("transcription_auth_failed", `Transcription provider refused the credentials (HTTP ${status})`, false, { cause: error });
+    }
+    if (status === 429) {
+      return new ProviderError("transcription_rate_limited", "Transcription provider is rate limiting (HTTP 429)", true, { cause: error });
+    }
+    if (status >= 400 && status < 500) {
+      return new ProviderError("transcription_http_4xx", `Transcription provider rejected the request (HTTP ${status})`, false, { cause: error });
+    }
+    return new ProviderError("transcription_unavailable", `Transcription provider failed (HTTP ${status})`, true, { cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    return new ProviderError("transcription_unavailable", "Transcription provider is unreachable", true, { cause: error });
+  }
+  if (error instanceof InvalidTranscriptionResponse || error instanceof SyntaxError) {
+    return new ProviderError("transcription_invalid_response", "Transcription provider answered with an unexpected body", false, { cause: error });
+  }
+  if (error instanceof TypeError) {
+    // undici's "terminated": the connection died while the response body was streaming in.
+    return new ProviderError("transcription_unavailable", "Transcription provider connection failed", true, { cause: error });
+  }
+  return new ProviderError("transcription_failed", "Transcription failed unexpectedly", false, { cause: error });
+}
