@@ -72,7 +72,8 @@ export function runFfmpeg(binaryPath: string, args: readonly string[], options: 
     child.once("error", (error: NodeJS.ErrnoException) => {
       cleanUp();
       const code = error.code === "ENOENT" || error.code === "EACCES" ? "ffmpeg_not_found" : "ffmpeg_failed";
-      reject(new ProviderError(code, `could not start ffmpeg (${error.code ?? "unknown"})`, false, { cause: error }));
+      // No `cause`: Node's spawn error carries the arguments, and with them the file paths.
+      reject(new ProviderError(code, `could not start ffmpeg (${error.code ?? "unknown"})`));
     });
     // "close" (not "exit") so that all stdout has been delivered before we resolve.
     child.once("close", (exitCode, exitSignal) => {
