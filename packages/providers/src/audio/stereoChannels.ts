@@ -95,12 +95,14 @@ export async function diarizeStereoChannels(options: DiarizeStereoChannelsOption
   if (Math.abs(analysis.correlation()) >= SAME_SIGNAL_CORRELATION) return null;
 
   const owners = assignWindows(analysis.leftDb, analysis.rightDb);
-  if (!owners.includes(LEFT_CHANNEL_SPEAKER) || !owners.includes(RIGHT_CHANNEL_SPEAKER)) return null;
-
   const turns = smoothIntoTurns(owners, framesPerWindow / ANALYSIS_SAMPLE_RATE);
+  // One silent side means the channels do not separate the parties (e.g. a mono call on one side).
+  const speakers = new Set(turns.map((turn) => turn.speaker));
+  if (!speakers.has(LEFT_CHANNEL_SPEAKER) || !speakers.has(RIGHT_CHANNEL_SPEAKER)) return null;
+
   const durationSeconds = analysis.frameCount / ANALYSIS_SAMPLE_RATE;
   for (const turn of turns) turn.end = Math.min(turn.end, durationSeconds);
-  return turns.length > 0 ? turns : null;
+  return turns;
 }
 
 /** Per-window channel energies and whole-file correlation, fed chunk by chunk. */
