@@ -1,4 +1,5 @@
 import { TranscriptError } from "./errors";
+import { roundTo3 } from "./numbers";
 import type { SpeakerTurnInput, TimedSegmentInput, TimedWordInput, TranscriptionInput } from "./input";
 
 /** Which timing alignment used: words, provider segments (no word timing), or nothing at all. */
@@ -66,7 +67,7 @@ export function alignTranscript(
 
   const units: AlignedUnit[] = [];
   // Turns that started before the current span ends and have not ended before it starts.
-  let open: Turn[] = [];
+  const open: Turn[] = [];
   let nextTurn = 0;
   // The closed turn that ended last: the nearest candidate before a span in a gap.
   let lastClosed: Turn | null = null;
@@ -78,15 +79,16 @@ export function alignTranscript(
     }
     // Spans arrive in start order, so a turn that ended before this one starts can
     // never overlap a later span either.
-    const stillOpen: Turn[] = [];
+    let kept = 0;
     for (const turn of open) {
       if (turn.end <= span.start) {
         if (lastClosed === null || turn.end > lastClosed.end) lastClosed = turn;
       } else {
-        stillOpen.push(turn);
+        open[kept] = turn;
+        kept += 1;
       }
     }
-    open = stillOpen;
+    open.length = kept;
 
     const covering = bestOverlap(span, open);
     if (covering !== null) {
@@ -116,14 +118,15 @@ function bestOverlap(span: Span, open: readonly Turn[]): { turn: Turn; fraction:
       bestSeconds = seconds;
     }
   }
-  return best === null ? null : { turn: best, fraction: Math.min(1, bestSeconds / duration) };
+  return best === null ? null : { turn: best, fraction: roundTo3(Math.min(1, bestSeconds / duration)) };
 }
 
 function nearestTurn(span: Span, before: Turn | null, open: readonly Turn[], after: Turn | null): Turn {
+  // Candidates in time order, so an exact tie goes to the earlier turn.
   let best: Turn | null = null;
   let bestGap = Number.POSITIVE_INFINITY;
-  // Candidates in time order, so an exact tie goes to the earlier turn.
-  for (const turn of [before, ...open, after]) {
+  for (let index = -1; index <= open.length; index += 1) {
+    const turn = index === -1 ? before : index === open.length ? after : open[index]!;
     if (turn === null) continue;
     const gap = Math.max(0, turn.start - span.end, span.start - turn.end);
     if (gap < bestGap - EPSILON) {
