@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,6 +23,7 @@ interface ReceivedTranscription {
 type Responder = (res: ServerResponse, received: ReceivedTranscription) => void;
 
 const API_KEY = "sk-test-key";
+const RECORDED_ANSWER = new URL("../../../../fixtures/calls/support-call/transcription.verbose.json", import.meta.url);
 
 let workDir: string;
 let audioPath: string;
@@ -183,6 +184,25 @@ describe("createOpenAiCompatibleTranscriber", () => {
     });
     expect(transcriber.name).toBe("openai-compatible");
     expect(transcriber.model).toBe("whisper-1");
+  });
+
+  it("maps a recorded OpenAI verbose_json answer of a whole call", async () => {
+    const recorded = JSON.parse(await readFile(RECORDED_ANSWER, "utf8")) as {
+      duration: number;
+      words: Array<{ word: string; start: number; end: number }>;
+      segments: unknown[];
+    };
+    responders = [json(200, recorded)];
+    const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1" });
+
+    const result = await transcriber.transcribe(request());
+
+    expect(result.language).toBe("en");
+    expect(result.durationSeconds).toBe(recorded.duration);
+    expect(result.words).toHaveLength(recorded.words.length);
+    expect(result.words[0]).toEqual({ text: recorded.words[0]!.word, start: recorded.words[0]!.start, end: recorded.words[0]!.end });
+    expect(result.segments).toHaveLength(recorded.segments.length);
+    expect(result.text.startsWith("Brightline support, this is Alice.")).toBe(true);
   });
 
   it("keeps speaker labels and confidences that self-hosted servers add to words and segments", async () => {
