@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import { cert, deleteApp, initializeApp, type App } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { AuthError } from "./errors";
+import { firebasePrincipal, isValidUid, type AuthenticatedPrincipal } from "./principal";
+
+export type AdminVerifierOptions = {
+  projectId: string;
+  /** Both set for production; both null only when talking to the Auth emulator. */
+  serviceAccount: { clientEmail: string; privateKey: string } | null;
+};
+
+export type AdminVerifier = {
+  verify(token: string): Promise<AuthenticatedPrincipal>;
+  close(): Promise<void>;
+};
+
+/**
+ * Verifies Firebase ID tokens with the Admin SDK, which (unlike plain JWKS
+ * checks) also rejects revoked sessions and disabled accounts.
+ */
+export function createAdminVerifier(options: AdminVerifierOptions): AdminVerifier {
+  const { projectId, serviceAccount } = options;
+  // A private app per authenticator so we never collide with (or tear down)
+  // the process-wide default app someone else may own.
+  const app: App = initializeApp(
+    {
+      projectId,
+      ...(serviceAccount && {
+        credential: cert({ projectId, clientEmail: serviceAccount.clientEmail, privateKey: serviceAccount.privateKey }),
+      }),
+    },
+    `scryon-auth-${randomUUID()}`,
+  );
+  const auth = getAuth(app);
+  let closed: Promise<void> | undefined;
+
+  return {
+    async verify(token) {
+      let decoded: Record<string, unknown> & { uid: string };
+      try {
+        decoded = await auth.verifyIdToken(token, /* checkRevoked */ true);
+      } catch (error) {
+        throw toAuthError(error);
+      }
+      if (!isValidUid(decoded.uid)) throw new AuthError("auth_invalid", "sub_invalid");
+      return firebasePrincipal(decoded.uid, decoded);
+    },
+    close() {
+      closed ??= deleteApp(app);
+      return closed;
+    },
+  };
+}
+
+function toAuthError(error: unknown): AuthError {
+  const code = firebaseErrorCode(error);
+  if (code === "auth/user-disabled") return new AuthError("auth_disabled", "user_disabled", { cause: error });
+  // Revoked, expired, malformed, wrong project, deleted user, key fetch
+  // failure: to the client they are all one thing — get a fresh token.
+  return new AuthError("auth_invalid", code ?? "verification_failed", { cause: error });
+}
+
+function firebaseErrorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
