@@ -106,7 +106,7 @@ export function findNameMentions(
 /** Words a greeting ends with: "hi", "hello", "good morning", "namaste", … */
 const GREETING_ENDINGS = new Set([
   "hi", "hii", "hello", "helo", "hallo", "hullo", "hey", "hiya", "namaste", "namaskar", "namaskaram",
-  "vanakkam", "salaam", "morning", "afternoon", "evening",
+  "vanakkam", "salaam", "morning", "afternoon", "evening", "hola", "bonjour", "ciao",
 ]);
 /** How many words may stand between a greeting and the name ("hello there Ravi", "hi, is this Ravi"). */
 const MAX_WORDS_BETWEEN_GREETING_AND_NAME = 2;
