@@ -27,4 +27,4 @@ export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
 export { withLegacyAliases, type LegacyAliases } from "./legacy";
 export { reconcileActionItemOwners, type OwnerSpeaker } from "./owners";
 export { groundDocument } from "./grounding";
-export { maskContactDetails } from "./llm/privacy";
+export { maskContactDetails } from "./privacy";

@@ -38,6 +38,8 @@ type Kind = "commitment" | "request" | "joint" | "reminder";
 interface Candidate {
   kind: Kind;
   sentence: Sentence;
+  /** The clause of the sentence that holds this task. */
+  source: string;
   ownerId: string | null;
   /** Who asked, for requests; the committing speaker otherwise. */
   askerId: string;
@@ -71,8 +73,10 @@ const DATE_LEAD = /\s*\b(?:by|on|before|until|till|for|no later than|at|around)\
 export function extractActions(ctx: CallContext): ActionExtraction {
   const candidates: Candidate[] = [];
   for (const sentence of ctx.sentences) {
-    const candidate = detect(ctx, sentence);
-    if (candidate) candidates.push(candidate);
+    for (const clause of clausesOf(sentence.text)) {
+      const candidate = detect(ctx, sentence, clause);
+      if (candidate) candidates.push(candidate);
+    }
   }
   const merged = mergeAcceptedRequests(ctx, candidates.filter((c) => !wasRefused(ctx, c)));
 
@@ -89,7 +93,7 @@ export function extractActions(ctx: CallContext): ActionExtraction {
     const ownerName = candidate.ownerId ? ctx.nameOf(candidate.ownerId) : null;
     if (candidate.kind === "commitment" || candidate.kind === "joint") {
       commitments.push({
-        text: neutralize(candidate.sentence.text, ctx.partiesFor(candidate.askerId)),
+        text: neutralize(candidate.source, ctx.partiesFor(candidate.askerId)),
         speaker: ctx.nameOf(candidate.askerId),
         sourceSegmentIds: candidate.sourceSegmentIds,
       });
@@ -98,7 +102,7 @@ export function extractActions(ctx: CallContext): ActionExtraction {
       actionItems.push(buildActionItem(ctx, candidate, title, due));
     } else {
       nextSteps.push({
-        text: ownerName ? `${ownerName}: ${title}` : title,
+        text: title,
         ownerSpeaker: ownerName,
         when: due?.date ?? null,
         sourceSegmentIds: candidate.sourceSegmentIds,
@@ -108,15 +112,24 @@ export function extractActions(ctx: CallContext): ActionExtraction {
   return { actionItems: dedupe(actionItems), nextSteps, commitments, usedSentences };
 }
 
-function detect(ctx: CallContext, sentence: Sentence): Candidate | null {
-  const text = sentence.text.replace(/[’]/g, "'");
+/** "I'll prepare the plan and I'll send you the invoice" holds two tasks. */
+function clausesOf(text: string): string[] {
+  return text
+    .replace(/[’]/g, "'")
+    .split(/;|,?\s+\b(?:and|but|then|so|also)\s+(?=(?:i|i'll|i'm|we|we'll|let's|can you|could you|would you|please)\b)/i)
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate | null {
   const speakerId = sentence.segment.speakerId;
-  const base = { sentence, askerId: speakerId, sourceSegmentIds: [sentence.segment.id], ordinals: [sentence.ordinal] };
+  const base = { sentence, source: text, askerId: speakerId, sourceSegmentIds: [sentence.segment.id], ordinals: [sentence.ordinal] };
 
   const remind = REMIND_ME.exec(text);
   if (remind && remind[1] && tokenize(remind[1]).length >= 2) {
-    const clause = `remind ${"me"} to ${remind[1]}`;
-    return { ...base, kind: "reminder", ownerId: addresseeOf(ctx, sentence), clause, dates: datesIn(ctx, text), intent: "reminder" };
+    // The reminder is for whoever asked to be reminded: it lands on their phone.
+    const clause = `remind me to ${remind[1]}`;
+    return { ...base, kind: "reminder", ownerId: speakerId, clause, dates: datesIn(ctx, text), intent: "reminder" };
   }
   const request = REQUEST.exec(text);
   if (request && isTaskVerb(request[1]!, request[2]!)) {
@@ -179,7 +192,7 @@ function replyTo(ctx: CallContext, candidate: Candidate) {
 }
 
 function wasRefused(ctx: CallContext, candidate: Candidate): boolean {
-  if (candidate.kind !== "request" && candidate.kind !== "reminder") return false;
+  if (candidate.kind !== "request") return false;
   const reply = replyTo(ctx, candidate);
   return reply !== undefined && reply.speakerId === candidate.ownerId && REFUSAL.test(reply.text);
 }
@@ -194,17 +207,26 @@ function mergeAcceptedRequests(ctx: CallContext, candidates: Candidate[]): Candi
   for (const candidate of candidates) {
     const request = [...result].reverse().find(
       (r) =>
-        (r.kind === "request" || r.kind === "reminder") &&
+        r.kind === "request" &&
         candidate.kind === "commitment" &&
         r.ownerId === candidate.ownerId &&
         ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(r.sentence.segment.id) <= 2 &&
         ctx.segmentIndex(candidate.sentence.segment.id) > ctx.segmentIndex(r.sentence.segment.id) &&
         (isAnaphoric(candidate.clause) || sentenceJaccard(contentWordsOf(tokenize(r.clause)), contentWordsOf(tokenize(candidate.clause))) >= 0.3),
     );
-    if (request) {
-      request.sourceSegmentIds = [...new Set([...request.sourceSegmentIds, ...candidate.sourceSegmentIds])];
-      request.ordinals.push(...candidate.ordinals);
-      if (request.dates.length === 0) request.dates = candidate.dates;
+    const meeting = candidate.intent === "meeting" && /\b(?:invite|invitation|link)\b/i.test(candidate.clause)
+      ? [...result].reverse().find(
+          (m) =>
+            m.intent === "meeting" &&
+            m.ownerId === candidate.ownerId &&
+            ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(m.sentence.segment.id) <= 1,
+        )
+      : undefined;
+    const host = request ?? meeting;
+    if (host) {
+      host.sourceSegmentIds = [...new Set([...host.sourceSegmentIds, ...candidate.sourceSegmentIds])];
+      host.ordinals.push(...candidate.ordinals);
+      if (host.dates.length === 0) host.dates = candidate.dates;
       continue;
     }
     result.push(candidate);
@@ -217,12 +239,20 @@ function isAnaphoric(clause: string): boolean {
   return /\b(?:it|that|this|them|those|one)\b/i.test(clause) && contentWordsOf(tokenize(clause)).length <= 3;
 }
 
+/** Verbs that hand work to, or report to, someone else: trackable even without "you". */
+const HANDOFF_VERBS = new Set(
+  "escalate forward notify inform update confirm follow share submit file order pay transfer refund raise open sign approve process ship deliver contact reach loop introduce connect cancel renew reset resolve investigate credit issue arrange book email".split(" "),
+);
+
 function isLaunchable(candidate: Candidate): boolean {
   if (candidate.intent !== "task" && candidate.intent !== "none") return true;
   if (candidate.kind === "request") return true;
-  // A deliverable for the other party ("I'll get you the numbers") is a task to track;
-  // "I'll prepare the deck" is the speaker's own plan.
-  return candidate.kind === "commitment" && /\b(?:you|your)\b/i.test(candidate.clause);
+  if (candidate.kind !== "commitment") return false;
+  // A deliverable for the other party ("I'll get you the numbers") or a hand-off
+  // ("I'll escalate this to engineering") is a task to track; "I'll prepare the deck"
+  // is the speaker's own plan and goes to next steps.
+  const verb = candidate.clause.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
+  return HANDOFF_VERBS.has(verb) || /\b(?:you|your)\b/i.test(candidate.clause);
 }
 
 export function classifyIntent(clause: string): ActionIntent {
@@ -245,7 +275,7 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
   let clause = candidate.clause;
   for (const date of candidate.dates) {
     const at = clause.indexOf(date.text);
-    if (at >= 0) clause = (clause.slice(0, at).replace(DATE_LEAD, "") + clause.slice(at + date.text.length)).trim();
+    if (at >= 0) clause = (clause.slice(0, at).replace(DATE_LEAD, "") + " " + clause.slice(at + date.text.length)).replace(/\s+,/g, ",").trim();
   }
   clause = clause
     .replace(/\b(?:please|for me|okay|ok|right|alright|as well|if you can|if possible|thanks|thank you)\b/gi, " ")
@@ -253,6 +283,9 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
     .replace(/\s*,\s*$/, "")
     .replace(/\s+/g, " ")
     .trim();
+  // Keep the task, not the trailing aside ("…tickets, the cheap ones sell out fast").
+  const comma = clause.indexOf(",");
+  if (comma > 0 && clause.slice(0, comma).split(" ").length >= 3) clause = clause.slice(0, comma);
   const words = clause.split(" ");
   if (words.length > 14) clause = words.slice(0, 14).join(" ");
   // Requests are phrased from the asker ("send me"), commitments from the owner ("send you").
@@ -262,7 +295,7 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
 
 function buildActionItem(ctx: CallContext, candidate: Candidate, title: string, due: ResolvedDate | null): ActionItem {
   const owner: AnalysisSpeaker | undefined = candidate.ownerId ? ctx.speakerOf(candidate.ownerId) : undefined;
-  const sentenceText = candidate.sentence.text;
+  const sentenceText = candidate.clause;
   const description = candidate.ordinals
     .map((o) => ctx.sentences[o])
     .filter((s): s is Sentence => s !== undefined)
@@ -307,18 +340,18 @@ function intentMetadataFor(ctx: CallContext, candidate: Candidate, title: string
   const text = segmentTexts.join(" ");
   const meta: IntentMetadata = {};
   const provider = PROVIDERS.find(([pattern, hint]) => pattern.test(candidate.clause) && (hint !== "phone" || candidate.intent === "call"))
-    ?? PROVIDERS.find(([pattern, hint]) => hint !== "phone" && pattern.test(candidate.sentence.text));
+    ?? PROVIDERS.find(([pattern, hint]) => hint !== "phone" && pattern.test(candidate.source));
   if (provider) meta.providerHint = provider[1];
 
   const emails = emailsIn(text);
-  const namesSaid = (nlp(candidate.sentence.text).people().out("array") as string[]).map((n) => n.replace(/[^\p{L}\s'-]/gu, "").trim()).filter(Boolean);
+  const namesSaid = (nlp(candidate.source).people().out("array") as string[]).map((n) => n.replace(/[^\p{L}\s'-]/gu, "").trim()).filter(Boolean);
   const recipient = recipientOf(ctx, candidate);
   const recipientName = namesSaid[0] ?? (recipient?.displayName ?? null);
 
   switch (candidate.intent) {
     case "meeting": {
       if (due) meta.proposedAt = due.dateTime ?? due.date;
-      const minutes = durationMinutes(candidate.sentence.text);
+      const minutes = durationMinutes(candidate.source);
       if (minutes !== null) meta.durationMinutes = minutes;
       meta.title = title;
       const attendees = namesSaid.map((name, i) => (emails[i] ? { name, email: emails[i] } : { name }));

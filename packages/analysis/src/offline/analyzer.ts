@@ -45,7 +45,7 @@ export function analyzeOffline(input: AnalysisInput): AnalysisDocument {
   // Structured facts claim their sentences first, so the free-text fields cannot repeat them.
   const questions = openQuestions(ctx, actions.usedSentences);
   const decided = decisions(ctx, actions.usedSentences).slice(0, 5);
-  const worries = risks(ctx, new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal)])).slice(0, 4);
+  const worries = risks(ctx, new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...questions.map((q) => q.ordinal)])).slice(0, 4);
   const openings = opportunities(ctx, new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...worries.map((r) => r.ordinal)])).slice(0, 3);
   for (const fact of [...decided, ...worries, ...openings, ...questions]) {
     const sentence = ctx.sentences[fact.ordinal];

@@ -75,7 +75,13 @@ const parser = buildParser();
 /** Dates named in `text`, resolved forward from `reference` (the recording time). */
 export function resolveDates(text: string, reference: Date): ResolvedDate[] {
   const results = parser.parse(text, { instant: reference, timezone: 0 }, { forwardDate: true });
-  return results.map((result) => {
+  // Durations ("a minute", "in an hour" said in passing) resolve to "today" in chrono;
+  // only expressions that name a day count as dates.
+  const namesADay = (r: chrono.ParsedResult) =>
+    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d/i.test(r.text) ||
+      /\d\s*(?:am|pm|a\.m|p\.m|o'clock)|\d:\d\d|\b(?:noon|midnight)\b/i.test(r.text)) &&
+    !/^(?:the|a few|some|all)\s+days?$/i.test(r.text.trim());
+  return results.filter(namesADay).map((result) => {
     const year = result.start.get("year");
     const month = result.start.get("month");
     const day = result.start.get("day");
@@ -84,7 +90,7 @@ export function resolveDates(text: string, reference: Date): ResolvedDate[] {
     const dateTime = hasTime
       ? new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, result.start.get("hour") ?? 0, result.start.get("minute") ?? 0)).toISOString()
       : null;
-    return { text: result.text, date, dateTime, index: result.index };
+    return { text: result.text.replace(/[\s,.;:!?]+$/, "").replace(/^(?:on|by|for|until|before)\s+/i, ""), date, dateTime, index: result.index };
   });
 }
 

@@ -36,7 +36,7 @@ export class FactLedger {
 }
 
 const CALL_TYPE_KEYWORDS: Array<[CallType, RegExp]> = [
-  ["support", /\b(?:issue|problem|error|ticket|not working|broken|reset|bug|fix|troubleshoot|refund|crash(?:es|ed)?|log ?in|password|outage|support|restart)\b/gi],
+  ["support", /\b(?:issue|problem|error|ticket|not working|broken|reset|bug|fix|troubleshoot|refund|crash(?:es|ed)?|log ?in|password|outage|support|restart(?:ed|s)?|router|connection|not loading)\b/gi],
   ["sales", /\b(?:pricing|price|quote|proposal|demo|discount|deal|licen[cs]es?|seats|purchase|buy|subscription|plan|trial|renewal|contract|upgrade)\b/gi],
   ["finance", /\b(?:invoice|payment|loan|bank|balance|mortgage|tax(?:es)?|budget|credit|debit|interest rate|investment|account number)\b/gi],
   ["healthcare", /\b(?:doctor|appointment|prescription|symptoms?|clinic|pain|medication|hospital|dentist|nurse|treatment)\b/gi],
@@ -62,18 +62,23 @@ export function guessCallType(ctx: CallContext): CallType {
   return best;
 }
 
-const nounCache = new Map<number, string[]>();
+const nounCache = new WeakMap<Sentence, string[]>();
 
 function nounsOf(sentence: Sentence): string[] {
-  let nouns = nounCache.get(sentence.ordinal);
+  let nouns = nounCache.get(sentence);
   if (nouns === undefined) {
-    const raw = nlp(sentence.text).match("#Noun").not("(#Pronoun|#Person|#Date|#Value|#Possessive)").out("array") as string[];
+    const raw = nlp(sentence.text).match("#Noun").not("(#Pronoun|#Person|#ProperNoun|#Date|#Value|#Possessive)").out("array") as string[];
     nouns = raw
       .flatMap((n) => tokenize(n))
-      .filter((w) => w.length > 2 && !STOP_WORDS.has(w) && !/^\d/.test(w));
-    nounCache.set(sentence.ordinal, nouns);
+      .filter((w) => w.length > 2 && !STOP_WORDS.has(w) && !/^\d/.test(w) && !new RegExp(`\\b${w}\\b`).test(capitalisedWords(sentence.text)));
+    nounCache.set(sentence, nouns);
   }
   return nouns;
+}
+
+/** Words written with a capital inside the sentence: names and brands, not topics. */
+function capitalisedWords(text: string): string {
+  return (text.match(/(?<!^|[.!?]\s)\b\p{Lu}[\p{L}'-]*/gu) ?? []).join(" ").toLowerCase();
 }
 
 export function topicWords(sentences: readonly Sentence[], limit: number, penalise: ReadonlyMap<string, number> = new Map()): string[] {
@@ -154,6 +159,8 @@ export function rankBySalience(ctx: CallContext): Sentence[] {
     if (/\d|\$|€|£|percent/.test(s.text)) value += 1;
     if (resolveDates(s.text, ctx.reference).length > 0) value += 0.5;
     if (/\?\s*$/.test(s.text)) value -= 1.5;
+    // Greetings, introductions and sign-offs carry no content worth summarising.
+    if (/^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you|bye|goodbye|talk (?:to you )?soon|have a good)\b|\bthis is \p{Lu}/iu.test(s.text)) return -Infinity;
     return value;
   };
   return ctx.sentences

@@ -1,6 +1,7 @@
 import nlp from "compromise";
 import type { AnalysisDocument } from "../schema";
 import type { CallContext } from "./context";
+import { maskContactDetails } from "../privacy";
 import { resolveDates } from "./dates";
 import { neutralize, stripFillers, tokenize, type Sentence } from "./text";
 
@@ -9,9 +10,9 @@ import { neutralize, stripFillers, tokenize, type Sentence } from "./text";
 type Doc = Required<AnalysisDocument>;
 
 const SMALL_TALK_QUESTION = /^(?:how are you|how's it going|how are things|you know|right|okay|ok|yeah|really|can you hear me|are you there|is that right|sorry|pardon|what|huh|hello)\b[^?]*\?$/i;
-const UNCERTAIN_REPLY = /\b(?:i don't know|i do not know|not sure|no idea|i'll (?:check|find out|get back)|let me (?:check|find out|get back)|good question|i'd have to check|i need to check|can't say|hard to say)\b/i;
+const UNCERTAIN_REPLY = /\b(?:i don't know|i do not know|not sure|no idea|i'll (?:check|find out|get back)|let me (?:check|find out|get back)|good question|i'd have to check|i need to check|can't say|hard to say|can't promise|cannot promise|don't have an answer|no answer yet|not yet known|has to review|have to review)\b/i;
 const DECISION = /\b(?:decided|we'll go with|let's go with|go ahead with|agreed to|we agree|it's agreed|settled on|approved|we're going with|i'll take the|that's a deal|it's a deal|final decision)\b/i;
-const RISK = /\b(?:concern(?:ed|s)?|worried|worry|risk(?:y|s)?|problem|issues?|delay(?:ed|s)?|blockers?|blocked|tight|too expensive|can't afford|cancel(?:led|ling)?|frustrat\w*|broken|not working|doesn't work|complain\w*|behind schedule|churn|unhappy|disappointed|overdue|late)\b/i;
+const RISK = /\b(?:concern(?:ed|s)?|worried|worry|risk(?:y|s)?|problem|issues?|delay(?:ed|s)?|blockers?|blocked|tight|too expensive|can't afford|cancel(?:led|ling)?|frustrat\w*|broken|not working|doesn't work|complain\w*|behind schedule|churn|unhappy|disappointed|overdue|late|outages?|dropping|drops|went down|was down|too high|a little high|expensive)\b/i;
 const OPPORTUNITY = /\b(?:interested in|upgrade|expand(?:ing)?|more seats|more licen[cs]es|upsell|referr?al|refer|another team|opportunit(?:y|ies)|would love to|keen to|partnership|add-on|bigger plan|renew(?:al)?)\b/i;
 
 export function isQuestion(sentence: Sentence): boolean {
@@ -43,25 +44,21 @@ export function decisions(ctx: CallContext, used: ReadonlySet<number>) {
 }
 
 export function risks(ctx: CallContext, used: ReadonlySet<number>) {
-  return matching(ctx, RISK, used, false);
+  return matching(ctx, RISK, used, true);
 }
 
 export function opportunities(ctx: CallContext, used: ReadonlySet<number>) {
   return matching(ctx, OPPORTUNITY, used, false);
 }
 
-/** Digit runs long enough to be a phone number never become an "amount". */
-function looksLikePhone(text: string): boolean {
-  return text.replace(/\D/g, "").length >= 7 && !/^\D*\d{1,3}(?:,\d{3})+(?:\.\d+)?\D*$/.test(text);
-}
-
 export function numbersAndAmounts(ctx: CallContext): Doc["numbersAndAmounts"] {
   const result: Doc["numbersAndAmounts"] = [];
   const seen = new Set<string>();
   for (const sentence of ctx.sentences) {
-    if (looksLikePhone(sentence.text)) continue;
-    const dateWords = new Set(resolveDates(sentence.text, ctx.reference).flatMap((d) => tokenize(d.text)));
-    const doc = nlp(sentence.text);
+    // Phone numbers and emails are masked first so their digits never read as amounts.
+    const text = maskContactDetails(sentence.text);
+    const dateWords = new Set(resolveDates(text, ctx.reference).flatMap((d) => tokenize(d.text)));
+    const doc = nlp(text);
     const found = doc.numbers().json() as Array<{ text: string; number?: { num?: number; prefix?: string; suffix?: string }; terms?: Array<{ text: string }> }>;
     for (const entry of found) {
       const surface = entry.text.trim().replace(/[.,;:!?]+$/, "");
@@ -72,13 +69,13 @@ export function numbersAndAmounts(ctx: CallContext): Doc["numbersAndAmounts"] {
       const isPercent = entry.number?.suffix === "%" || /percent/i.test(surface);
       // "one" and "a" are too often not quantities ("that one", "one of them").
       if (!isMoney && !isPercent && !/\d/.test(surface) && value < 2) continue;
-      const after = sentence.text.slice(sentence.text.indexOf(surface) + surface.length);
+      const after = text.slice(text.indexOf(surface) + surface.length);
       const unitMatch = /^\s*(?:-\s*)?([A-Za-z]+)/.exec(after);
       const unit = isMoney ? (entry.number?.prefix || unitMatch?.[1] || null) : isPercent ? "%" : unitMatch && !/^(?:and|or|to|of|the|a|in|on|at|by|for|is|are|was)$/i.test(unitMatch[1]!) ? unitMatch[1]!.toLowerCase() : null;
       const key = `${surface.toLowerCase()}|${unit ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      result.push({ text: surface, value, unit, context: stripFillers(sentence.text), sourceSegmentIds: [sentence.segment.id] });
+      result.push({ text: surface, value, unit, context: stripFillers(text), sourceSegmentIds: [sentence.segment.id] });
     }
   }
   return result;
@@ -113,7 +110,7 @@ export function importantDates(ctx: CallContext): Doc["importantDates"] {
     for (const date of resolveDates(sentence.text, ctx.reference)) {
       // "now" and bare times of day are conversation, not dates worth listing.
       if (/^(?:now|right now|today|tonight|this morning|this afternoon|this evening)$/i.test(date.text)) continue;
-      const key = `${date.date}|${date.text.toLowerCase()}`;
+      const key = `${date.date}|${date.dateTime ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       result.push({ text: date.text, date: date.date, context: neutralize(sentence.text, ctx.partiesFor(sentence.segment.speakerId)), sourceSegmentIds: [sentence.segment.id] });

@@ -124,7 +124,10 @@ function possessive(name: string): string {
 }
 
 export function neutralize(text: string, parties: Parties): string {
-  const sentences = nlp(stripFillers(text)).json() as Array<{ terms: TermJson[] }>;
+  // "Let's" proposes something for both sides; "we" usually means the speaker's side.
+  const prepared = stripFillers(text).replace(/\blet['’]s\b/gi, "both sides will");
+  const sentences = nlp(prepared).json() as Array<{ terms: TermJson[] }>;
+  const side = `${possessive(parties.speaker)} side`;
   const out: string[] = [];
   for (const sentence of sentences) {
     let agreePending = false;
@@ -153,11 +156,15 @@ export function neutralize(text: string, parties: Parties): string {
       } else if (lower === "your" || lower === "yours") {
         replacement = possessive(parties.counterpart);
       } else if (lower === "we") {
-        replacement = "both sides";
+        replacement = side;
+        if (nextIsVerb) {
+          agreePending = true;
+          skipped = 0;
+        }
       } else if (lower === "us") {
-        replacement = "both sides";
+        replacement = side;
       } else if (lower === "our" || lower === "ours") {
-        replacement = "their";
+        replacement = possessive(parties.speaker);
       } else if (agreePending && term.tags.includes("Verb")) {
         agreePending = false;
         if (!term.tags.includes("Modal") && !(term.tags.includes("PastTense") && lower !== "were")) {
@@ -172,7 +179,7 @@ export function neutralize(text: string, parties: Parties): string {
       out.push(`${pre}${replacement}${term.post}`);
     }
   }
-  return capitalize(out.join("").replace(/\s+/g, " ").trim());
+  return capitalize(out.join("").replace(/\s+/g, " ").replace(/\bcan not\b/g, "cannot").trim());
 }
 
 function matchCase(value: string, like: string): string {
