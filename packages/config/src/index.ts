@@ -1,1 +1,1 @@
-export {};
+export { loadConfig, ConfigError, parseByteSize, type ScryonConfig } from "./config";

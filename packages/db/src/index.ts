@@ -1,1 +1,3 @@
-export {};
+export * from "./model";
+export type { Store, CallPatch, TransitionFields, ActionItemPatch } from "./store";
+export { openSqliteStore, IDEMPOTENCY_TTL_MS, type SqliteStoreOptions } from "./sqlite/sqlite-store";

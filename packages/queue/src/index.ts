@@ -1,1 +1,2 @@
-export {};
+export type { Job, JobData, JobQueue, SendOptions, WorkOptions } from "./job-queue";
+export { createSqliteQueue, type SqliteQueueOptions } from "./sqlite-queue";

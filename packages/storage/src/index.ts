@@ -1,1 +1,4 @@
-export {};
+export { ObjectNotFoundError, StorageError, type ObjectStorage, type StoredObject } from "./object-storage";
+export { createLocalStorage } from "./local-storage";
+export { artifactKey, callIdOfKey, callPrefix, tempAudioKey } from "./keys";
+export type { ArtifactTypeName } from "./artifact-types";

@@ -1,0 +1,218 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting of SPEC §7, parsed and validated once at start-up. A bad value
+ * stops the process with a message naming the variable (never its value: it may
+ * be a secret).
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+/** "52428800", "50MB", "512 KB", "1.5gb" → bytes; null when not a size. */
+export function parseByteSize(raw: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  if (!match) return null;
+  const unit = UNITS[(match[2] || "b").toLowerCase()];
+  if (unit === undefined) return null;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return bytes > 0 ? bytes : null;
+}
+
+const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const bool = (fallback: boolean) =>
+  z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).optional()).transform((v) =>
+    v === undefined ? fallback : ["true", "1", "yes"].includes(v),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional()).transform((v) => v ?? fallback);
+const num = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).optional()).transform((v) => v ?? fallback);
+const byteSize = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const bytes = parseByteSize(v);
+    if (bytes === null) {
+      ctx.addIssue({ code: "custom", message: "must be a size in bytes or with a unit (50MB, 512KB)" });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const envSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+  SCRYON_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./var")),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL (leave unset for the embedded SQLite database)")
+      .optional(),
+  ),
+  MAX_FILE_SIZE: byteSize(50 * 1024 * 1024),
+  SCRYON_API_KEY: optionalString,
+  FIREBASE_PROJECT_ID: optionalString,
+  FIREBASE_CLIENT_EMAIL: optionalString,
+  FIREBASE_PRIVATE_KEY: optionalString,
+  FIREBASE_JWKS_URL: optionalString,
+  SCRYON_CORS_ALLOWED_ORIGINS: optionalString,
+  SCRYON_PROFILE: z.preprocess(emptyToUndefined, z.enum(["dev", "staging", "prod"]).optional()),
+  NODE_ENV: optionalString,
+  SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
+  REDACT_TRANSCRIPTS: bool(true),
+  TRANSCRIPTION_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["openai", "none"]).optional()),
+  TRANSCRIPTION_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  TRANSCRIPTION_API_KEY: optionalString,
+  TRANSCRIPTION_MODEL: z.preprocess(emptyToUndefined, z.string().default("whisper-1")),
+  TRANSCRIPTION_LANGUAGE: optionalString,
+  TRANSCRIPTION_TIMEOUT_SECONDS: int(600, 1, 86_400),
+  PYANNOTE_ENABLED: bool(false),
+  PYANNOTE_API_KEY: optionalString,
+  PYANNOTE_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.pyannote.ai")),
+  PYANNOTE_MAX_AUDIO_SECONDS: int(4 * 3600, 1, 86_400),
+  LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["openai", "offline"]).optional()),
+  LLM_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: z.preprocess(emptyToUndefined, z.string().default("gpt-4o-mini")),
+  LLM_TEMPERATURE: num(0.2, 0, 2),
+  LLM_TIMEOUT_SECONDS: int(120, 1, 3600),
+  SCRYON_AUDIO_PREPROCESSING_ENABLED: bool(true),
+  SCRYON_FFMPEG_PATH: optionalString,
+  SCRYON_AUDIO_HIGHPASS_HZ: int(80, 0, 4000),
+  SCRYON_AUDIO_DENOISE_NR_DB: num(12, 0.01, 97),
+  SCRYON_AUDIO_TIMEOUT_SECONDS: int(600, 1, 86_400),
+  OBJECT_STORAGE_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["local", "s3"]).default("local")),
+  OBJECT_STORAGE_LOCAL_PATH: optionalString,
+  OBJECT_STORAGE_BUCKET: optionalString,
+  OBJECT_STORAGE_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+  OBJECT_STORAGE_REGION: z.preprocess(emptyToUndefined, z.string().default("us-east-1")),
+  OBJECT_STORAGE_ACCESS_KEY: optionalString,
+  OBJECT_STORAGE_SECRET_KEY: optionalString,
+  OBJECT_STORAGE_PATH_STYLE_ACCESS: bool(false),
+  OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS: num(24, 0.001, 24 * 365),
+  SCRYON_STALE_JOB_TIMEOUT_MINUTES: num(15, 0.01, 7 * 24 * 60),
+  SCRYON_STALE_JOB_MAX_REQUEUES: int(2, 0, 100),
+  SCRYON_SWEEP_INTERVAL_SECONDS: num(60, 0.05, 86_400),
+  SCRYON_WORKER_CONCURRENCY: int(2, 1, 64),
+  SCRYON_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+});
+
+function buildConfig(env: z.infer<typeof envSchema>) {
+  const dataDir = path.resolve(env.SCRYON_DATA_DIR);
+  const profile = env.SCRYON_PROFILE ?? (env.NODE_ENV === "production" ? "prod" : "dev");
+  const transcriptionConfigured =
+    env.TRANSCRIPTION_PROVIDER !== "none" && env.TRANSCRIPTION_BASE_URL !== undefined;
+  const llmConfigured = env.LLM_PROVIDER !== "offline" && env.LLM_BASE_URL !== undefined;
+  return {
+    server: {
+      port: env.PORT,
+      host: env.HOST,
+      corsAllowedOrigins: (env.SCRYON_CORS_ALLOWED_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+      role: env.SCRYON_ROLE,
+    },
+    profile,
+    /** Developer-only routes (reanalyze) exist everywhere but prod. */
+    developerToolsEnabled: profile !== "prod",
+    dataDir,
+    database: env.DATABASE_URL
+      ? ({ kind: "postgres", url: env.DATABASE_URL } as const)
+      : ({ kind: "sqlite", file: path.join(dataDir, "scryon.db") } as const),
+    storage:
+      env.OBJECT_STORAGE_PROVIDER === "s3"
+        ? ({
+            kind: "s3",
+            bucket: env.OBJECT_STORAGE_BUCKET!,
+            endpoint: env.OBJECT_STORAGE_ENDPOINT ?? null,
+            region: env.OBJECT_STORAGE_REGION,
+            accessKeyId: env.OBJECT_STORAGE_ACCESS_KEY ?? null,
+            secretAccessKey: env.OBJECT_STORAGE_SECRET_KEY ?? null,
+            forcePathStyle: env.OBJECT_STORAGE_PATH_STYLE_ACCESS,
+          } as const)
+        : ({ kind: "local", root: path.resolve(env.OBJECT_STORAGE_LOCAL_PATH ?? path.join(dataDir, "storage")) } as const),
+    tempAudioTtlMs: env.OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS * 3_600_000,
+    maxFileSizeBytes: env.MAX_FILE_SIZE,
+    auth: {
+      apiKey: env.SCRYON_API_KEY ?? null,
+      firebaseProjectId: env.FIREBASE_PROJECT_ID ?? null,
+      firebaseClientEmail: env.FIREBASE_CLIENT_EMAIL ?? null,
+      firebasePrivateKey: env.FIREBASE_PRIVATE_KEY ?? null,
+      firebaseJwksUrl: env.FIREBASE_JWKS_URL ?? null,
+    },
+    redactTranscripts: env.REDACT_TRANSCRIPTS,
+    transcription: transcriptionConfigured
+      ? {
+          kind: "openai" as const,
+          baseURL: env.TRANSCRIPTION_BASE_URL!,
+          apiKey: env.TRANSCRIPTION_API_KEY ?? "",
+          model: env.TRANSCRIPTION_MODEL,
+          language: env.TRANSCRIPTION_LANGUAGE ?? null,
+          timeoutMs: env.TRANSCRIPTION_TIMEOUT_SECONDS * 1000,
+        }
+      : null,
+    pyannote:
+      env.PYANNOTE_ENABLED && env.PYANNOTE_API_KEY
+        ? { apiKey: env.PYANNOTE_API_KEY, baseURL: env.PYANNOTE_BASE_URL, maxAudioSeconds: env.PYANNOTE_MAX_AUDIO_SECONDS }
+        : null,
+    llm: llmConfigured
+      ? {
+          baseURL: env.LLM_BASE_URL!,
+          apiKey: env.LLM_API_KEY ?? "",
+          model: env.LLM_MODEL,
+          temperature: env.LLM_TEMPERATURE,
+          timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
+        }
+      : null,
+    audio: {
+      preprocessingEnabled: env.SCRYON_AUDIO_PREPROCESSING_ENABLED,
+      ffmpegPath: env.SCRYON_FFMPEG_PATH ?? null,
+      highpassHz: env.SCRYON_AUDIO_HIGHPASS_HZ,
+      denoiseNrDb: env.SCRYON_AUDIO_DENOISE_NR_DB,
+      timeoutMs: env.SCRYON_AUDIO_TIMEOUT_SECONDS * 1000,
+    },
+    jobs: {
+      staleAfterMs: env.SCRYON_STALE_JOB_TIMEOUT_MINUTES * 60_000,
+      maxRequeues: env.SCRYON_STALE_JOB_MAX_REQUEUES,
+      sweepIntervalMs: env.SCRYON_SWEEP_INTERVAL_SECONDS * 1000,
+      workerConcurrency: env.SCRYON_WORKER_CONCURRENCY,
+    },
+    logLevel: env.SCRYON_LOG_LEVEL,
+  };
+}
+
+export type ScryonConfig = ReturnType<typeof buildConfig>;
+
+/** Parses the environment (process.env by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ScryonConfig {
+  const parsed = envSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")}: ${issue.message}`);
+  if (parsed.success) {
+    const e = parsed.data;
+    if (e.OBJECT_STORAGE_PROVIDER === "s3" && !e.OBJECT_STORAGE_BUCKET)
+      problems.push("OBJECT_STORAGE_BUCKET: required when OBJECT_STORAGE_PROVIDER=s3");
+    if (e.PYANNOTE_ENABLED && !e.PYANNOTE_API_KEY) problems.push("PYANNOTE_API_KEY: required when PYANNOTE_ENABLED=true");
+    if (e.TRANSCRIPTION_PROVIDER === "openai" && !e.TRANSCRIPTION_BASE_URL)
+      problems.push("TRANSCRIPTION_BASE_URL: required when TRANSCRIPTION_PROVIDER=openai");
+    if (e.LLM_PROVIDER === "openai" && !e.LLM_BASE_URL) problems.push("LLM_BASE_URL: required when LLM_PROVIDER=openai");
+    if ((e.FIREBASE_CLIENT_EMAIL || e.FIREBASE_PRIVATE_KEY) && !e.FIREBASE_PROJECT_ID)
+      problems.push("FIREBASE_PROJECT_ID: required when a Firebase service account is configured");
+    const authOff = !e.FIREBASE_PROJECT_ID && !e.SCRYON_API_KEY;
+    const everyInterface = e.HOST === "0.0.0.0" || e.HOST === "::";
+    if (authOff && everyInterface)
+      problems.push("HOST: refusing to listen on all interfaces with authentication off (set FIREBASE_PROJECT_ID or SCRYON_API_KEY)");
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return buildConfig(parsed.data);
+}

@@ -1,0 +1,141 @@
+/** Domain records as the store hands them out: plain objects, Dates for instants. */
+
+export const CALL_STATUSES = ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly CallStatus[] = ["COMPLETED", "FAILED"];
+
+export const DIRECTIONS = ["INCOMING", "OUTGOING", "UNKNOWN"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const ARTIFACT_TYPES = [
+  "TEMP_AUDIO",
+  "DIARIZATION_JSON",
+  "RAW_TRANSCRIPT_JSON",
+  "NORMALIZED_TRANSCRIPT_JSON",
+  "ANALYSIS_JSON",
+] as const;
+export type ArtifactType = (typeof ARTIFACT_TYPES)[number];
+
+export const ACTION_ITEM_STATUSES = ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"] as const;
+export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
+export const PRIORITIES = ["LOW", "MEDIUM", "HIGH"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export type ActionItemSource = "AI" | "MANUAL";
+export type SpeakerRole = "USER" | "CONTACT" | "UNKNOWN";
+
+export type EventStatus = "STARTED" | "COMPLETED" | "FAILED" | "SKIPPED";
+
+export interface User {
+  id: string;
+  authUid: string;
+  email: string | null;
+  displayName: string | null;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CallRecord {
+  id: string;
+  userId: string;
+  title: string | null;
+  contactName: string | null;
+  contactId: string | null;
+  phoneNumber: string | null;
+  organization: string | null;
+  direction: Direction | null;
+  recordedAt: Date | null;
+  durationSeconds: number | null;
+  status: CallStatus;
+  errorReason: string | null;
+  summaryOverride: string | null;
+  analysisSummary: string | null;
+  notes: string | null;
+  sourceContentType: string | null;
+  sourceSizeBytes: number | null;
+  staleRequeues: number;
+  statusChangedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewCall = Pick<
+  CallRecord,
+  | "id"
+  | "userId"
+  | "title"
+  | "contactName"
+  | "contactId"
+  | "phoneNumber"
+  | "organization"
+  | "direction"
+  | "recordedAt"
+  | "durationSeconds"
+  | "sourceContentType"
+  | "sourceSizeBytes"
+>;
+
+export interface CallListRow extends CallRecord {
+  actionItemCount: number;
+  firstActionTitle: string | null;
+}
+
+export interface Artifact {
+  callId: string;
+  type: ArtifactType;
+  storageKey: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: Date;
+}
+
+export interface ProcessingEvent {
+  id: string;
+  callId: string;
+  stage: string;
+  status: EventStatus;
+  durationMs: number | null;
+  provider: string | null;
+  errorCode: string | null;
+  createdAt: Date;
+}
+
+export interface ActionItem {
+  id: string;
+  callId: string;
+  userId: string;
+  title: string;
+  description: string | null;
+  dueDate: string | null;
+  status: ActionItemStatus;
+  priority: Priority;
+  source: ActionItemSource;
+  sourceText: string | null;
+  ownerSpeakerId: string | null;
+  ownerSpeakerLabel: string | null;
+  ownerDisplayName: string | null;
+  ownerRole: SpeakerRole | null;
+  sourceSegmentIds: string[];
+  intent: string | null;
+  intentMetadata: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewActionItem = Omit<ActionItem, "createdAt" | "updatedAt">;
+
+export interface IdempotencyRecord {
+  userId: string;
+  key: string;
+  requestHash: string;
+  state: "PENDING" | "DONE";
+  responseStatus: number | null;
+  responseBody: string | null;
+  createdAt: Date;
+}
+
+/** Keyset position: the list is ordered newest first by (createdAt, id). */
+export interface ListPosition {
+  createdAt: Date;
+  id: string;
+}

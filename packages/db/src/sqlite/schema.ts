@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
+const createdAt = () => instant("created_at").notNull();
+const updatedAt = () => instant("updated_at").notNull();
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    authUid: text("auth_uid").notNull(),
+    email: text("email"),
+    displayName: text("display_name"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_auth_uid_uq").on(t.authUid)],
+);
+
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title"),
+    contactName: text("contact_name"),
+    contactId: text("contact_id"),
+    phoneNumber: text("phone_number"),
+    organization: text("organization"),
+    direction: text("direction", { enum: ["INCOMING", "OUTGOING", "UNKNOWN"] }),
+    recordedAt: instant("recorded_at"),
+    durationSeconds: real("duration_seconds"),
+    status: text("status", { enum: ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] }).notNull(),
+    errorReason: text("error_reason"),
+    summaryOverride: text("summary_override"),
+    analysisSummary: text("analysis_summary"),
+    notes: text("notes"),
+    sourceContentType: text("source_content_type"),
+    sourceSizeBytes: integer("source_size_bytes"),
+    staleRequeues: integer("stale_requeues").notNull().default(0),
+    statusChangedAt: instant("status_changed_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Keyset pagination: newest first per user, optionally per status.
+    index("calls_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
+    // Stale-job sweeper.
+    index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
+  ],
+);
+
+export const callArtifacts = sqliteTable(
+  "call_artifacts",
+  {
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    storageKey: text("storage_key").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.type] }), index("call_artifacts_type_created_idx").on(t.type, t.createdAt)],
+);
+
+export const processingEvents = sqliteTable(
+  "processing_events",
+  {
+    id: text("id").primaryKey(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    stage: text("stage").notNull(),
+    status: text("status", { enum: ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] }).notNull(),
+    durationMs: integer("duration_ms"),
+    provider: text("provider"),
+    errorCode: text("error_code"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
+);
+
+export const actionItems = sqliteTable(
+  "action_items",
+  {
+    id: text("id").primaryKey(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    dueDate: text("due_date"),
+    status: text("status", { enum: ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"] }).notNull(),
+    priority: text("priority", { enum: ["LOW", "MEDIUM", "HIGH"] }).notNull(),
+    source: text("source", { enum: ["AI", "MANUAL"] }).notNull(),
+    sourceText: text("source_text"),
+    ownerSpeakerId: text("owner_speaker_id"),
+    ownerSpeakerLabel: text("owner_speaker_label"),
+    ownerDisplayName: text("owner_display_name"),
+    ownerRole: text("owner_role", { enum: ["USER", "CONTACT", "UNKNOWN"] }),
+    sourceSegmentIds: text("source_segment_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    intent: text("intent"),
+    intentMetadata: text("intent_metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("action_items_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("action_items_call_idx").on(t.callId, t.createdAt),
+  ],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: ["PENDING", "DONE"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);

@@ -1,0 +1,315 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord, type ListPosition } from "../model";
+import type { Store } from "../store";
+import * as schema from "./schema";
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
+/** Idempotency records answer retries for this long (SPEC §2). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+export interface SqliteStoreOptions {
+  /** A file path, or ":memory:". */
+  file: string;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous,
+ * so each method runs to completion without interleaving — transactions here are
+ * real and cheap.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly sqlite: Database.Database } {
+  if (options.file !== ":memory:") fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  const sqlite = new Database(options.file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+
+  const { users, calls, callArtifacts, processingEvents, actionItems, idempotencyKeys } = schema;
+
+  const newerThan = (position: ListPosition | null | undefined, createdAt: typeof calls.createdAt, id: typeof calls.id) =>
+    position
+      ? or(lt(createdAt, position.createdAt), and(eq(createdAt, position.createdAt), lt(id, position.id)))
+      : undefined;
+
+  const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
+  const toArtifact = (row: typeof callArtifacts.$inferSelect): Artifact => ({ ...row, type: row.type as ArtifactType });
+  const toActionItem = (row: typeof actionItems.$inferSelect): ActionItem => ({
+    ...row,
+    intentMetadata: row.intentMetadata ?? null,
+  });
+
+  const store: Store & { readonly sqlite: Database.Database } = {
+    dialect: "sqlite",
+    sqlite,
+
+    users: {
+      async findOrCreate(input) {
+        const now = new Date();
+        db.insert(users)
+          .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })
+          .onConflictDoNothing({ target: users.authUid })
+          .run();
+        const user = db.select().from(users).where(eq(users.authUid, input.authUid)).get()!;
+        // Keep the e-mail current; a display name the user chose wins over the token's.
+        if (input.email !== null && input.email !== user.email) {
+          db.update(users).set({ email: input.email, updatedAt: now }).where(eq(users.id, user.id)).run();
+          user.email = input.email;
+        }
+        return user;
+      },
+      async get(id) {
+        return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+      },
+      async updateDisplayName(id, displayName) {
+        return db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ?? null;
+      },
+      async delete(id) {
+        return db.delete(users).where(eq(users.id, id)).run().changes > 0;
+      },
+    },
+
+    calls: {
+      async insert(call) {
+        const now = new Date();
+        return toCall(
+          db.insert(calls)
+            .values({ ...call, status: "QUEUED", statusChangedAt: now, createdAt: now, updatedAt: now })
+            .returning()
+            .get(),
+        );
+      },
+      async get(userId, id) {
+        const row = db.select().from(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))).get();
+        return row ? toCall(row) : null;
+      },
+      async getById(id) {
+        const row = db.select().from(calls).where(eq(calls.id, id)).get();
+        return row ? toCall(row) : null;
+      },
+      async list(userId, { limit, after, status }) {
+        const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
+        const rows = db
+          .select({
+            call: calls,
+            actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
+            firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+          })
+          .from(calls)
+          .where(and(eq(calls.userId, userId), status ? eq(calls.status, status) : undefined, newerThan(after, calls.createdAt, calls.id)))
+          .orderBy(desc(calls.createdAt), desc(calls.id))
+          .limit(limit)
+          .all();
+        return rows.map((r) => ({ ...toCall(r.call), actionItemCount: Number(r.actionItemCount), firstActionTitle: r.firstActionTitle }));
+      },
+      async statuses(userId, ids) {
+        if (ids.length === 0) return [];
+        return db
+          .select({ id: calls.id, status: calls.status })
+          .from(calls)
+          .where(and(eq(calls.userId, userId), inArray(calls.id, ids)))
+          .all();
+      },
+      async update(userId, id, patch) {
+        const row = db
+          .update(calls)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(calls.id, id), eq(calls.userId, userId)))
+          .returning()
+          .get();
+        return row ? toCall(row) : null;
+      },
+      async transition(id, from, to, fields = {}) {
+        const now = new Date();
+        const result = db
+          .update(calls)
+          .set({ ...fields, status: to, statusChangedAt: now, updatedAt: now })
+          .where(and(eq(calls.id, id), inArray(calls.status, [...from])))
+          .run();
+        return result.changes > 0;
+      },
+      async findStale(before, limit) {
+        return db
+          .select()
+          .from(calls)
+          .where(and(notInArray(calls.status, [...TERMINAL_STATUSES]), lt(calls.statusChangedAt, before)))
+          .orderBy(asc(calls.statusChangedAt))
+          .limit(limit)
+          .all()
+          .map(toCall);
+      },
+      async delete(userId, id) {
+        return db.delete(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))).run().changes > 0;
+      },
+      async existingIds(ids) {
+        if (ids.length === 0) return new Set();
+        const rows = db.select({ id: calls.id }).from(calls).where(inArray(calls.id, ids)).all();
+        return new Set(rows.map((r) => r.id));
+      },
+    },
+
+    artifacts: {
+      async upsert(artifact) {
+        const values = { ...artifact, createdAt: new Date() };
+        db.insert(callArtifacts)
+          .values(values)
+          .onConflictDoUpdate({ target: [callArtifacts.callId, callArtifacts.type], set: values })
+          .run();
+      },
+      async get(callId, type) {
+        const row = db
+          .select()
+          .from(callArtifacts)
+          .where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type)))
+          .get();
+        return row ? toArtifact(row) : null;
+      },
+      async list(callId) {
+        return db.select().from(callArtifacts).where(eq(callArtifacts.callId, callId)).all().map(toArtifact);
+      },
+      async remove(callId, type) {
+        db.delete(callArtifacts).where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type))).run();
+      },
+      async olderThan(type, before, limit) {
+        return db
+          .select()
+          .from(callArtifacts)
+          .where(and(eq(callArtifacts.type, type), lt(callArtifacts.createdAt, before)))
+          .limit(limit)
+          .all()
+          .map(toArtifact);
+      },
+    },
+
+    events: {
+      async add(event) {
+        db.insert(processingEvents).values({ ...event, id: randomUUID(), createdAt: new Date() }).run();
+      },
+      async list(callId) {
+        return db
+          .select()
+          .from(processingEvents)
+          .where(eq(processingEvents.callId, callId))
+          .orderBy(asc(processingEvents.createdAt))
+          .all();
+      },
+    },
+
+    actionItems: {
+      async replaceAiItems(callId, items) {
+        const now = new Date();
+        db.transaction((tx) => {
+          tx.delete(actionItems).where(and(eq(actionItems.callId, callId), eq(actionItems.source, "AI"))).run();
+          // Distinct timestamps keep "oldest first" equal to the analysis order.
+          items.forEach((item, i) => {
+            const at = new Date(now.getTime() + i);
+            tx.insert(actionItems).values({ ...item, createdAt: at, updatedAt: at }).run();
+          });
+        });
+      },
+      async insert(item) {
+        const now = new Date();
+        return toActionItem(db.insert(actionItems).values({ ...item, createdAt: now, updatedAt: now }).returning().get());
+      },
+      async get(userId, id) {
+        const row = db.select().from(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))).get();
+        return row ? toActionItem(row) : null;
+      },
+      async listForCall(userId, callId) {
+        return db
+          .select()
+          .from(actionItems)
+          .where(and(eq(actionItems.callId, callId), eq(actionItems.userId, userId)))
+          .orderBy(asc(actionItems.createdAt), asc(actionItems.id))
+          .all()
+          .map(toActionItem);
+      },
+      async listForUser(userId, { limit, after, status }) {
+        return db
+          .select()
+          .from(actionItems)
+          .where(
+            and(
+              eq(actionItems.userId, userId),
+              status ? eq(actionItems.status, status) : undefined,
+              after
+                ? or(
+                    lt(actionItems.createdAt, after.createdAt),
+                    and(eq(actionItems.createdAt, after.createdAt), lt(actionItems.id, after.id)),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
+          .limit(limit)
+          .all()
+          .map(toActionItem);
+      },
+      async update(userId, id, patch) {
+        const row = db
+          .update(actionItems)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)))
+          .returning()
+          .get();
+        return row ? toActionItem(row) : null;
+      },
+      async delete(userId, id) {
+        return db.delete(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))).run().changes > 0;
+      },
+    },
+
+    idempotency: {
+      async claim(userId, key, requestHash) {
+        const now = new Date();
+        return db.transaction((tx) => {
+          const where = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+          // An expired record no longer binds the key.
+          tx.delete(idempotencyKeys)
+            .where(and(where, lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))))
+            .run();
+          const inserted = tx
+            .insert(idempotencyKeys)
+            .values({ userId, key, requestHash, state: "PENDING", createdAt: now })
+            .onConflictDoNothing()
+            .run();
+          if (inserted.changes > 0) return { claimed: true as const };
+          return { claimed: false as const, record: tx.select().from(idempotencyKeys).where(where).get()! };
+        });
+      },
+      async complete(userId, key, responseStatus, responseBody) {
+        db.update(idempotencyKeys)
+          .set({ state: "DONE", responseStatus, responseBody })
+          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+          .run();
+      },
+      async release(userId, key) {
+        db.delete(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")))
+          .run();
+      },
+      async get(userId, key) {
+        return (
+          db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key))).get() ?? null
+        );
+      },
+      async purgeBefore(before) {
+        return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).run().changes;
+      },
+    },
+
+    async close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,106 @@
+import type {
+  ActionItem,
+  ActionItemStatus,
+  Artifact,
+  ArtifactType,
+  CallListRow,
+  CallRecord,
+  CallStatus,
+  IdempotencyRecord,
+  ListPosition,
+  NewActionItem,
+  NewCall,
+  ProcessingEvent,
+  User,
+} from "./model";
+
+export type CallPatch = Partial<Pick<CallRecord, "title" | "summaryOverride" | "notes">>;
+export type TransitionFields = Partial<
+  Pick<CallRecord, "errorReason" | "durationSeconds" | "analysisSummary" | "staleRequeues">
+>;
+export type ActionItemPatch = Partial<Pick<ActionItem, "title" | "description" | "dueDate" | "priority" | "status">>;
+
+/**
+ * Relational state behind one small interface; SQLite (embedded) and PostgreSQL
+ * (scale-out) implement it and pass the same contract tests. Every read that
+ * takes a userId is owner-scoped: another user's row is indistinguishable from
+ * a missing one.
+ */
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+
+  users: {
+    findOrCreate(input: { authUid: string; email: string | null; displayName: string | null }): Promise<User>;
+    get(id: string): Promise<User | null>;
+    updateDisplayName(id: string, displayName: string | null): Promise<User | null>;
+    /** Removes the user and everything derived from their calls' rows. */
+    delete(id: string): Promise<boolean>;
+  };
+
+  calls: {
+    insert(call: NewCall): Promise<CallRecord>;
+    get(userId: string, id: string): Promise<CallRecord | null>;
+    /** Unscoped read for workers and sweepers. */
+    getById(id: string): Promise<CallRecord | null>;
+    list(
+      userId: string,
+      options: { limit: number; after?: ListPosition | null; status?: CallStatus | null },
+    ): Promise<CallListRow[]>;
+    statuses(userId: string, ids: string[]): Promise<Array<Pick<CallRecord, "id" | "status">>>;
+    update(userId: string, id: string, patch: CallPatch): Promise<CallRecord | null>;
+    /**
+     * Compare-and-set status change: applies only while the call is in one of
+     * `from`. Returns false when someone else moved it first.
+     */
+    transition(id: string, from: readonly CallStatus[], to: CallStatus, fields?: TransitionFields): Promise<boolean>;
+    /** Non-terminal calls whose status has not changed since `before`. */
+    findStale(before: Date, limit: number): Promise<CallRecord[]>;
+    /** Deletes the row; action items, events and artifact rows go with it. */
+    delete(userId: string, id: string): Promise<boolean>;
+    /** Call ids that exist, for the orphan sweeper. */
+    existingIds(ids: string[]): Promise<Set<string>>;
+  };
+
+  artifacts: {
+    /** One row per (call, type), replaced in place. */
+    upsert(artifact: Omit<Artifact, "createdAt">): Promise<void>;
+    get(callId: string, type: ArtifactType): Promise<Artifact | null>;
+    list(callId: string): Promise<Artifact[]>;
+    remove(callId: string, type: ArtifactType): Promise<void>;
+    olderThan(type: ArtifactType, before: Date, limit: number): Promise<Artifact[]>;
+  };
+
+  events: {
+    add(event: Omit<ProcessingEvent, "id" | "createdAt">): Promise<void>;
+    list(callId: string): Promise<ProcessingEvent[]>;
+  };
+
+  actionItems: {
+    /** Delete-then-insert of a call's AI items, in one transaction; manual items stay. */
+    replaceAiItems(callId: string, items: NewActionItem[]): Promise<void>;
+    insert(item: NewActionItem): Promise<ActionItem>;
+    get(userId: string, id: string): Promise<ActionItem | null>;
+    listForCall(userId: string, callId: string): Promise<ActionItem[]>;
+    listForUser(
+      userId: string,
+      options: { limit: number; after?: ListPosition | null; status?: ActionItemStatus | null },
+    ): Promise<ActionItem[]>;
+    update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | null>;
+    delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  idempotency: {
+    /**
+     * Claims (user, key) for a request. Exactly one concurrent caller gets
+     * `{ claimed: true }`; the others get the existing record.
+     */
+    claim(userId: string, key: string, requestHash: string): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+    complete(userId: string, key: string, responseStatus: number, responseBody: string): Promise<void>;
+    /** Frees a claim whose request failed, so a retry can run it again. */
+    release(userId: string, key: string): Promise<void>;
+    get(userId: string, key: string): Promise<IdempotencyRecord | null>;
+    purgeBefore(before: Date): Promise<number>;
+  };
+
+  close(): Promise<void>;
+}

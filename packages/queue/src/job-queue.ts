@@ -1,0 +1,37 @@
+/**
+ * The job queue contract, after pg-boss's primitives: `send` a job, `work` a
+ * queue, jobs `retry` with backoff and `expire` when their worker stops
+ * heartbeating. Delivery is at-least-once: a handler may see a job again after a
+ * crash, so handlers must be idempotent (the pipeline's stages are).
+ */
+export interface Job<T = JobData> {
+  id: string;
+  name: string;
+  data: T;
+  /** 0 on the first delivery. */
+  retryCount: number;
+}
+
+export type JobData = Record<string, unknown>;
+
+export interface SendOptions {
+  /** At most one job with this key is waiting or running per queue. */
+  singletonKey?: string;
+  retryLimit?: number;
+  retryDelayMs?: number;
+  startAfter?: Date;
+}
+
+export interface WorkOptions {
+  concurrency: number;
+}
+
+export interface JobQueue {
+  readonly kind: "sqlite" | "pg-boss";
+  start(): Promise<void>;
+  /** Returns the job id, or null when a singleton job with that key is already pending. */
+  send(name: string, data: JobData, options?: SendOptions): Promise<string | null>;
+  work<T extends JobData>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void>;
+  /** Stops taking jobs; waits (up to timeoutMs) for running handlers, then releases the rest for redelivery. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
