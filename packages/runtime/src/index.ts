@@ -1,1 +1,1 @@
-export {};
+export { createRuntime, silentLogger, SCRYON_VERSION, type Runtime } from "./runtime";

@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import type { ScryonConfig } from "@scryon/config";
+import type { Runtime } from "@scryon/runtime";
+import { buildOpenApiDocument } from "@scryon/api";
+import { createRequestAuthenticator } from "./auth";
+import { loggerOptions } from "./logging";
+import { apiPlugin } from "./plugins/api";
+import { docsPlugin } from "./plugins/docs";
+import { errorsPlugin } from "./plugins/errors";
+import { uploadPlugin } from "./plugins/upload";
+
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Builds the HTTP host around a runtime. Thin by design: every behaviour lives
+ * in the router and the domain packages; this wires transports, auth and
+ * protection.
+ */
+export async function buildServer(config: ScryonConfig, runtime: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    // Request ids in every log line; honour a caller's id when it is sane.
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: false,
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    // The docs page loads its own scripts and styles from this origin only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+      },
+    },
+  });
+  if (config.server.corsAllowedOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.server.corsAllowedOrigins,
+      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-scryon-api-key", "x-request-id"],
+      methods: ["GET", "POST", "PATCH", "PUT", "DELETE"],
+    });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: { code: "rate_limited", message: "Too many requests; slow down", details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } },
+    }),
+  });
+
+  const authenticate = createRequestAuthenticator({ apiKey: config.auth.apiKey, authenticator: runtime.authenticator });
+
+  await app.register(uploadPlugin, {
+    deps: runtime.apiDeps,
+    authenticate,
+    rateLimit: { max: 60, timeWindow: 60_000 },
+  });
+  const document = buildOpenApiDocument(runtime.router, { version: runtime.apiDeps.settings.version, baseUrl: "/api" });
+  await app.register(apiPlugin, {
+    deps: runtime.apiDeps,
+    router: runtime.router,
+    authenticate,
+    maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
+    document,
+  });
+  await app.register(docsPlugin, { document });
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { Store, User } from "@scryon/db";
+import type { ObjectStorage } from "@scryon/storage";
+
+/** Who the credentials say the caller is; the API finds or creates the user row. */
+export interface Principal {
+  authUid: string;
+  email: string | null;
+  displayName: string | null;
+}
+
+/** The pipeline as the API sees it: it can queue a call and re-run an analysis. */
+export interface PipelinePort {
+  enqueue(callId: string): Promise<void>;
+  /** Re-runs only the analysis from the stored normalised transcript (synchronously). */
+  reanalyze(callId: string): Promise<void>;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ApiSettings {
+  version: string;
+  maxFileSizeBytes: number;
+  /** False in production: developer-only procedures (reanalyze) answer 404. */
+  developerToolsEnabled: boolean;
+}
+
+/** Everything the procedures need, built once per process by the runtime. */
+export interface ApiDeps {
+  store: Store;
+  storage: ObjectStorage;
+  pipeline: PipelinePort;
+  settings: ApiSettings;
+  log: Logger;
+}
+
+/**
+ * Per-request context. `authenticate` is lazy so that public procedures
+ * (health) never touch credentials; it throws an ApiError (401/403) itself.
+ */
+export interface RequestContext {
+  deps: ApiDeps;
+  authenticate: () => Promise<Principal>;
+  idempotencyKey: string | null;
+}
+
+export interface AuthedContext extends RequestContext {
+  user: User;
+}
+
+/** The fixed identity of local-development mode and of in-process CLI use. */
+export const LOCAL_DEV_PRINCIPAL: Principal = { authUid: "local-dev", email: null, displayName: "Local Developer" };
+
+/** Context for in-process callers (CLI scripts): no HTTP, acting as the given principal. */
+export function createInProcessContext(deps: ApiDeps, principal: Principal = LOCAL_DEV_PRINCIPAL): RequestContext {
+  return { deps, authenticate: async () => principal, idempotencyKey: null };
+}

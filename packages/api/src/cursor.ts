@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { ListPosition } from "@scryon/db";
+import { errors } from "./errors";
+
+/**
+ * Opaque keyset cursors: base64url JSON of the last row's (createdAt, id) and the
+ * filter it was made for. Fully validated on the way in — a garbled or forged
+ * cursor is a 400, and since every query is owner-scoped a valid-looking cursor
+ * can only move within the caller's own rows.
+ */
+const cursorSchema = z.object({
+  v: z.literal(1),
+  t: z.number().int().min(0).max(8.64e15),
+  i: z.uuid(),
+  f: z.string().max(40).nullable(),
+});
+
+export function encodeCursor(position: ListPosition, filter: string | null): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: position.createdAt.getTime(), i: position.id, f: filter })).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined, filter: string | null): ListPosition | null {
+  if (cursor === undefined || cursor === "") return null;
+  const invalid = () => errors.validation("Invalid cursor", { fields: [{ path: "cursor", message: "invalid cursor" }] });
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalid();
+  }
+  const result = cursorSchema.safeParse(parsed);
+  // A cursor made for another filter would silently skip or repeat rows.
+  if (!result.success || result.data.f !== filter) throw invalid();
+  return { createdAt: new Date(result.data.t), id: result.data.i };
+}

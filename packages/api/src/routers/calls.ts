@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { authedProcedure, idempotentProcedure, router } from "../trpc";
+import {
+  bulkDeleteInputSchema,
+  bulkDeleteResultSchema,
+  callDetailSchema,
+  callListSchema,
+  callStatusSchema,
+  limitSchema,
+  MAX_STATUS_IDS,
+  statusPollSchema,
+} from "../schemas";
+import * as calls from "../services/calls";
+
+const idInput = z.object({ id: z.string().max(100) });
+/** Transcript and analysis documents are versioned JSON passed through as stored. */
+const documentSchema = z.looseObject({ schemaVersion: z.number().optional() });
+
+const readErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
+
+export const callsRouter = router({
+  list: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls", tags: ["calls"], protect: true, summary: "List the user's calls, newest first", errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
+    .input(
+      z.object({
+        limit: limitSchema(50, 100),
+        cursor: z.string().max(512).optional(),
+        status: callStatusSchema.optional(),
+      }),
+    )
+    .output(callListSchema)
+    .query(({ ctx, input }) => calls.listCalls(ctx.deps, ctx.user, input)),
+
+  status: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls/status", tags: ["calls"], protect: true, summary: "Bulk poll call statuses", description: `Comma-separated ids, at most ${MAX_STATUS_IDS}. Unknown and foreign ids are left out.`, errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
+    .input(
+      z.object({
+        ids: z
+          .union([z.string().max(MAX_STATUS_IDS * 40), z.array(z.string().max(MAX_STATUS_IDS * 40))])
+          .transform((value) => (Array.isArray(value) ? value.join(",") : value))
+          .transform((value) => value.split(",").map((id) => id.trim()).filter(Boolean))
+          .pipe(z.array(z.string()).max(MAX_STATUS_IDS, `at most ${MAX_STATUS_IDS} ids`)),
+      }),
+    )
+    .output(statusPollSchema)
+    .query(({ ctx, input }) => calls.pollStatuses(ctx.deps, ctx.user, input.ids)),
+
+  get: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Call detail", errorResponses: readErrors } })
+    .input(idInput)
+    .output(callDetailSchema)
+    .query(({ ctx, input }) => calls.getCallDetail(ctx.deps, ctx.user, input.id)),
+
+  update: idempotentProcedure
+    .meta({ openapi: { method: "PATCH", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Edit title, summary or notes (omitted = unchanged, empty = cleared)", errorResponses: { ...readErrors, 400: "validation_failed", 409: "idempotency_key_reused" } } })
+    .input(
+      idInput.extend({
+        title: z.string().max(200).optional(),
+        summary: z.string().max(2000).optional(),
+        notes: z.string().max(20_000).optional(),
+      }),
+    )
+    .output(callDetailSchema)
+    .mutation(({ ctx, input: { id, ...patch } }) => calls.updateCall(ctx.deps, ctx.user, id, patch)),
+
+  delete: idempotentProcedure
+    .meta({ successStatus: 204, openapi: { method: "DELETE", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Hard-delete a call, its artifacts and action items", successDescription: "Deleted", errorResponses: readErrors } })
+    .input(idInput)
+    .output(z.void())
+    .mutation(async ({ ctx, input }) => {
+      await calls.deleteCall(ctx.deps, ctx.user, input.id);
+    }),
+
+  /** Served on REST as DELETE /api/calls by a small route (trpc-to-openapi reads no DELETE bodies). */
+  deleteMany: idempotentProcedure
+    .input(bulkDeleteInputSchema)
+    .output(bulkDeleteResultSchema)
+    .mutation(({ ctx, input }) => calls.deleteCalls(ctx.deps, ctx.user, input.callIds)),
+
+  transcript: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls/{id}/transcript", tags: ["calls"], protect: true, summary: "Normalised, speaker-attributed transcript", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .input(idInput)
+    .output(documentSchema)
+    .query(({ ctx, input }) => calls.getTranscript(ctx.deps, ctx.user, input.id)),
+
+  analysis: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls/{id}/analysis", tags: ["calls"], protect: true, summary: "Analysis document (schema v3) with legacy aliases", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .input(idInput)
+    .output(documentSchema)
+    .query(({ ctx, input }) => calls.getAnalysis(ctx.deps, ctx.user, input.id)),
+});
+
+/** Registered only outside production (SPEC §4): in prod the route does not exist. */
+export const callsDeveloperRouter = router({
+  reanalyze: idempotentProcedure
+    .meta({ openapi: { method: "POST", path: "/calls/{id}/reanalyze", tags: ["calls"], protect: true, summary: "Re-run the analysis from the stored transcript (dev/staging only)", errorResponses: { ...readErrors, 409: "call_state_conflict" } } })
+    .input(idInput)
+    .output(callDetailSchema)
+    .mutation(({ ctx, input }) => calls.reanalyzeCall(ctx.deps, ctx.user, input.id)),
+});

@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+/** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
+
+export const callStatusSchema = z.enum(["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]);
+export const directionSchema = z.enum(["INCOMING", "OUTGOING", "UNKNOWN"]);
+export const uuidSchema = z.uuid({ message: "must be a UUID" });
+export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
+
+const text = (max: number) => z.string().trim().max(max);
+
+/** The `metadata` part of an upload (seed: every field optional). Unknown keys are ignored. */
+export const callMetadataSchema = z.object({
+  title: text(200).optional(),
+  contactName: text(200).optional(),
+  contactId: text(200).optional(),
+  phoneNumber: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^\+?[0-9 ()./-]{3,40}$/, "must be a phone number")
+    .optional(),
+  organization: text(200).optional(),
+  direction: directionSchema.optional(),
+  recordedAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 timestamp" }).optional(),
+  durationSeconds: z.number().min(0).max(7 * 24 * 3600).optional(),
+});
+export type CallMetadata = z.infer<typeof callMetadataSchema>;
+
+export const acceptedCallSchema = z.object({ callId: z.string(), status: z.literal("QUEUED") });
+
+export const callDetailSchema = z.object({
+  callId: z.string(),
+  title: z.string().optional(),
+  status: callStatusSchema,
+  direction: directionSchema.optional(),
+  contactName: z.string().optional(),
+  phoneNumber: z.string().optional(),
+  organization: z.string().optional(),
+  durationSeconds: z.number().optional(),
+  recordedAt: timestampSchema.optional(),
+  createdAt: timestampSchema,
+  summary: z.string().optional(),
+  notes: z.string().optional(),
+  errorReason: z.string().nullable(),
+});
+
+export const callListItemSchema = z.object({
+  callId: z.string(),
+  title: z.string().optional(),
+  contactName: z.string().optional(),
+  direction: directionSchema.optional(),
+  status: callStatusSchema,
+  durationSeconds: z.number().optional(),
+  createdAt: timestampSchema,
+  actionItemCount: z.number().int(),
+  firstActionTitle: z.string().nullable(),
+});
+
+export const callListSchema = z.object({
+  items: z.array(callListItemSchema),
+  nextCursor: z.string().optional(),
+});
+
+export const MAX_STATUS_IDS = 100;
+export const statusPollSchema = z.object({
+  items: z.array(z.object({ callId: z.string(), status: callStatusSchema })),
+});
+
+export const MAX_BULK_DELETE = 100;
+export const bulkDeleteInputSchema = z.object({
+  callIds: z.array(uuidSchema).min(1).max(MAX_BULK_DELETE, `at most ${MAX_BULK_DELETE} ids per request`),
+});
+export const bulkDeleteResultSchema = z.object({
+  deleted: z.number().int(),
+  missing: z.number().int(),
+  failed: z.array(z.object({ callId: z.string(), code: z.string() })),
+});
+
+export const actionItemStatusSchema = z.enum(["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"]);
+export const prioritySchema = z.enum(["LOW", "MEDIUM", "HIGH"]);
+export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
+
+export const actionItemSchema = z.object({
+  id: z.string(),
+  callRecordId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  status: actionItemStatusSchema,
+  priority: prioritySchema,
+  source: z.enum(["AI", "MANUAL"]),
+  sourceText: z.string().nullable(),
+  ownerSpeakerId: z.string().nullable(),
+  ownerSpeakerLabel: z.string().nullable(),
+  ownerDisplayName: z.string().nullable(),
+  ownerRole: z.enum(["USER", "CONTACT", "UNKNOWN"]).nullable(),
+  sourceSegmentIds: z.array(z.string()),
+  intent: z.string().nullable(),
+  intentMetadata: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  displayName: z.string().nullable(),
+  createdAt: timestampSchema,
+});
+
+export const healthSchema = z.object({ status: z.literal("ok"), version: z.string() });
+
+/** Limit parameters: strings from a query string are coerced; bounds enforced. */
+export const limitSchema = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);

@@ -1,0 +1,68 @@
+import type { ActionItem, CallListRow, CallRecord, User } from "@scryon/db";
+import type { z } from "zod";
+import type { actionItemSchema, callDetailSchema, callListItemSchema, userSchema } from "./schemas";
+
+/** ISO-8601 UTC at second precision, as in the contract's examples. */
+export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Omit absent values (SPEC §2: "a field with no meaningful value is omitted"). */
+const present = <T>(value: T | null | undefined): T | undefined => (value === null || value === "" ? undefined : value);
+
+export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema> {
+  return {
+    callId: call.id,
+    title: present(call.title),
+    status: call.status,
+    direction: present(call.direction),
+    contactName: present(call.contactName),
+    phoneNumber: present(call.phoneNumber),
+    organization: present(call.organization),
+    durationSeconds: present(call.durationSeconds),
+    recordedAt: call.recordedAt ? isoSeconds(call.recordedAt) : undefined,
+    createdAt: isoSeconds(call.createdAt),
+    summary: present(call.summaryOverride ?? call.analysisSummary),
+    notes: present(call.notes),
+    errorReason: call.errorReason,
+  };
+}
+
+export function toCallListItem(call: CallListRow): z.infer<typeof callListItemSchema> {
+  return {
+    callId: call.id,
+    title: present(call.title),
+    contactName: present(call.contactName),
+    direction: present(call.direction),
+    status: call.status,
+    durationSeconds: present(call.durationSeconds),
+    createdAt: isoSeconds(call.createdAt),
+    actionItemCount: call.actionItemCount,
+    firstActionTitle: call.firstActionTitle,
+  };
+}
+
+export function toActionItemDto(item: ActionItem): z.infer<typeof actionItemSchema> {
+  return {
+    id: item.id,
+    callRecordId: item.callId,
+    title: item.title,
+    description: item.description,
+    dueDate: item.dueDate,
+    status: item.status,
+    priority: item.priority,
+    source: item.source,
+    sourceText: item.sourceText,
+    ownerSpeakerId: item.ownerSpeakerId,
+    ownerSpeakerLabel: item.ownerSpeakerLabel,
+    ownerDisplayName: item.ownerDisplayName,
+    ownerRole: item.ownerRole,
+    sourceSegmentIds: item.sourceSegmentIds,
+    intent: item.intent,
+    intentMetadata: item.intentMetadata,
+    createdAt: isoSeconds(item.createdAt),
+    updatedAt: isoSeconds(item.updatedAt),
+  };
+}
+
+export function toUserDto(user: User): z.infer<typeof userSchema> {
+  return { id: user.id, email: user.email, displayName: user.displayName, createdAt: isoSeconds(user.createdAt) };
+}

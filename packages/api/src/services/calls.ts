@@ -1,0 +1,129 @@
+import { withLegacyAliases } from "@scryon/analysis";
+import type { CallRecord, CallStatus, User } from "@scryon/db";
+import { callPrefix, ObjectNotFoundError } from "@scryon/storage";
+import type { ApiDeps } from "../context";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { errors } from "../errors";
+import { toCallDetail, toCallListItem } from "../serialize";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are server-made UUIDs: anything else cannot exist, and is answered like a missing call. */
+export const isUuid = (id: string) => UUID.test(id);
+
+export async function requireCall(deps: ApiDeps, user: User, callId: string): Promise<CallRecord> {
+  if (!isUuid(callId)) throw errors.callNotFound();
+  const call = await deps.store.calls.get(user.id, callId);
+  if (!call) throw errors.callNotFound();
+  return call;
+}
+
+export async function listCalls(
+  deps: ApiDeps,
+  user: User,
+  input: { limit: number; cursor?: string | undefined; status?: CallStatus | undefined },
+) {
+  const filter = input.status ?? null;
+  const after = decodeCursor(input.cursor, filter);
+  // One extra row tells whether another page exists without a count query.
+  const rows = await deps.store.calls.list(user.id, { limit: input.limit + 1, after, status: filter });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toCallListItem),
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }, filter) : undefined,
+  };
+}
+
+/** Unknown and foreign ids are left out silently: a poll never reveals what exists. */
+export async function pollStatuses(deps: ApiDeps, user: User, ids: string[]) {
+  const rows = await deps.store.calls.statuses(user.id, [...new Set(ids.filter(isUuid))]);
+  const byId = new Map(rows.map((r) => [r.id, r.status]));
+  return {
+    items: ids
+      .filter((id, i) => ids.indexOf(id) === i && byId.has(id))
+      .map((id) => ({ callId: id, status: byId.get(id)! })),
+  };
+}
+
+export async function getCallDetail(deps: ApiDeps, user: User, callId: string) {
+  return toCallDetail(await requireCall(deps, user, callId));
+}
+
+export async function updateCall(
+  deps: ApiDeps,
+  user: User,
+  callId: string,
+  patch: { title?: string | undefined; summary?: string | undefined; notes?: string | undefined },
+) {
+  if (!isUuid(callId)) throw errors.callNotFound();
+  // Omitted = unchanged; empty string = cleared.
+  const clearIfEmpty = (v: string | undefined) => (v === undefined ? undefined : v.trim() === "" ? null : v.trim());
+  const updated = await deps.store.calls.update(user.id, callId, {
+    ...(patch.title !== undefined && { title: clearIfEmpty(patch.title) }),
+    ...(patch.summary !== undefined && { summaryOverride: clearIfEmpty(patch.summary) }),
+    ...(patch.notes !== undefined && { notes: clearIfEmpty(patch.notes) }),
+  });
+  if (!updated) throw errors.callNotFound();
+  return toCallDetail(updated);
+}
+
+/**
+ * Artifacts first, then the row (SPEC §4): a failure in between leaves only
+ * orphan objects, which the sweeper removes — never a row without its files.
+ */
+export async function deleteCall(deps: ApiDeps, user: User, callId: string): Promise<void> {
+  await requireCall(deps, user, callId);
+  await deps.storage.deletePrefix(callPrefix(user.id, callId));
+  await deps.store.calls.delete(user.id, callId);
+}
+
+export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) {
+  let deleted = 0;
+  let missing = 0;
+  const failed: Array<{ callId: string; code: string }> = [];
+  for (const callId of new Set(callIds)) {
+    try {
+      await deleteCall(deps, user, callId);
+      deleted++;
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "call_not_found") missing++;
+      else failed.push({ callId, code: "delete_failed" });
+    }
+  }
+  return { deleted, missing, failed };
+}
+
+async function readArtifactJson(deps: ApiDeps, call: CallRecord, type: "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON") {
+  const artifact = await deps.store.artifacts.get(call.id, type);
+  if (!artifact) return null;
+  try {
+    return JSON.parse((await deps.storage.getBuffer(artifact.storageKey)).toString("utf8")) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
+  }
+}
+
+export async function getTranscript(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  if (call.status !== "COMPLETED") throw errors.callNotCompleted(call.status);
+  const document = await readArtifactJson(deps, call, "NORMALIZED_TRANSCRIPT_JSON");
+  if (!document) throw errors.transcriptNotFound();
+  return document;
+}
+
+export async function getAnalysis(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  if (call.status !== "COMPLETED") throw errors.callNotCompleted(call.status);
+  const document = await readArtifactJson(deps, call, "ANALYSIS_JSON");
+  if (!document) throw errors.analysisNotFound();
+  return withLegacyAliases(document);
+}
+
+export async function reanalyzeCall(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  if (call.status !== "COMPLETED") throw errors.stateConflict(call.status);
+  if (!(await deps.store.artifacts.get(call.id, "NORMALIZED_TRANSCRIPT_JSON"))) throw errors.transcriptNotFound();
+  await deps.pipeline.reanalyze(call.id);
+  return getCallDetail(deps, user, callId);
+}

@@ -1,0 +1,68 @@
+import type { Store } from "@scryon/db";
+
+/** SPEC §5 stage names, recorded as processing events. */
+export type Stage =
+  | "AUDIO_PREPROCESSED"
+  | "DIARIZED"
+  | "TRANSCRIBED"
+  | "TRANSCRIPT_ALIGNED"
+  | "TRANSCRIPT_NORMALIZED"
+  | "VOICE_MATCH_STARTED"
+  | "SPEAKER_REFINED"
+  | "ANALYZED"
+  | "ACTION_ITEMS_EXTRACTED";
+
+/** A stage failure with a short PII-free code (becomes errorReason on hard stages). */
+export class StageError extends Error {
+  constructor(
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, options);
+    this.name = "StageError";
+  }
+}
+
+export const errorCodeOf = (error: unknown, fallback: string): string => {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^[a-z0-9_]{1,64}$/.test(code) ? code : fallback;
+};
+
+/** Runs one stage, timing it and recording COMPLETED or FAILED with the error code. */
+export async function runStage<T>(
+  store: Store,
+  callId: string,
+  stage: Stage,
+  provider: string | null,
+  work: () => Promise<T>,
+  options: { failureCode: string; providerOf?: (result: T) => string | null },
+): Promise<T> {
+  const started = performance.now();
+  try {
+    const result = await work();
+    await store.events.add({
+      callId,
+      stage,
+      status: "COMPLETED",
+      durationMs: Math.round(performance.now() - started),
+      provider: options.providerOf ? options.providerOf(result) : provider,
+      errorCode: null,
+    });
+    return result;
+  } catch (error) {
+    const code = errorCodeOf(error, options.failureCode);
+    await store.events.add({
+      callId,
+      stage,
+      status: "FAILED",
+      durationMs: Math.round(performance.now() - started),
+      provider,
+      errorCode: code,
+    });
+    throw new StageError(code, { cause: error });
+  }
+}
+
+export async function skipStage(store: Store, callId: string, stage: Stage, reason: string): Promise<void> {
+  await store.events.add({ callId, stage, status: "SKIPPED", durationMs: 0, provider: null, errorCode: reason });
+}

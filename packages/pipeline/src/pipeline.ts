@@ -1,0 +1,257 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { reconcileActionItemOwners, type AnalysisDocument, type Analyzer } from "@scryon/analysis";
+import type { CallRecord, CallStatus, NewActionItem, Store } from "@scryon/db";
+import {
+  diarizeWithFallback,
+  preprocessAudio,
+  type DiarizationSource,
+  type TranscriptionProvider,
+  type TranscriptionResult,
+} from "@scryon/providers";
+import { artifactKey, type ObjectStorage } from "@scryon/storage";
+import {
+  alignTranscript,
+  assembleTranscriptDocument,
+  normalizeTranscript,
+  resolveSpeakers,
+  unresolvedSpeakers,
+  type TranscriptDocument,
+} from "@scryon/transcript";
+import { errorCodeOf, runStage, skipStage, StageError } from "./events";
+import { toActionItemRows, toAnalysisInput } from "./mapping";
+
+export interface PipelineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineOptions {
+  store: Store;
+  storage: ObjectStorage;
+  /** Null when no provider is configured: calls then fail fast with `transcription_not_configured`. */
+  transcriber: TranscriptionProvider | null;
+  /** Tried in order; the last should be the single-speaker source. */
+  diarizationSources: DiarizationSource[];
+  analyzer: Analyzer;
+  audio: {
+    preprocessingEnabled: boolean;
+    /** Resolves the ffmpeg binary, or null when none can be found (preprocessing is then skipped). */
+    ffmpegPath: () => Promise<string | null>;
+    highpassHz: number;
+    denoiseNrDb: number;
+    timeoutMs: number;
+  };
+  log: PipelineLogger;
+  /** Scratch space for preprocessed audio; defaults to the OS temp dir. */
+  workDir?: string;
+  onStatusChange?: (change: { callId: string; userId: string; status: CallStatus }) => void;
+}
+
+export interface Pipeline {
+  /** Runs (or re-runs, after a crash) the whole pipeline for one call. Idempotent. */
+  processCall(callId: string): Promise<void>;
+  /** Re-runs only the analysis and its side effects from the stored normalised transcript. */
+  reanalyze(callId: string): Promise<void>;
+}
+
+const NON_TERMINAL: CallStatus[] = ["QUEUED", "TRANSCRIBING", "ANALYZING"];
+
+/**
+ * The call-processing pipeline of SPEC §5. Every status change is a
+ * compare-and-set, so a duplicated or restarted worker can never make a call
+ * diverge: the loser's transition fails and it stops. Stages write artifacts
+ * in place and replace action items wholesale, so re-running is safe.
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const { store, storage, log } = options;
+  const workDir = options.workDir ?? os.tmpdir();
+
+  const transition = async (call: CallRecord, from: CallStatus[], to: CallStatus, fields = {}) => {
+    const moved = await store.calls.transition(call.id, from, to, fields);
+    if (moved) options.onStatusChange?.({ callId: call.id, userId: call.userId, status: to });
+    return moved;
+  };
+
+  const fail = async (call: CallRecord, errorReason: string) => {
+    log.warn({ callId: call.id, errorReason }, "call failed");
+    await transition(call, NON_TERMINAL, "FAILED", { errorReason });
+    await discardTempAudio(call);
+  };
+
+  /** Raw audio is kept no longer than processing needs (SPEC §8). */
+  const discardTempAudio = async (call: CallRecord) => {
+    const temp = await store.artifacts.get(call.id, "TEMP_AUDIO");
+    if (!temp) return;
+    await storage.delete(temp.storageKey);
+    await store.artifacts.remove(call.id, "TEMP_AUDIO");
+  };
+
+  const putJson = async (call: CallRecord, type: "DIARIZATION_JSON" | "RAW_TRANSCRIPT_JSON" | "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON", value: unknown) => {
+    const key = artifactKey(call.userId, call.id, type);
+    const { sizeBytes } = await storage.put(key, JSON.stringify(value), { contentType: "application/json" });
+    await store.artifacts.upsert({ callId: call.id, type, storageKey: key, contentType: "application/json", sizeBytes });
+  };
+
+  /** Refreshes statusChangedAt so the stale sweeper sees a live call as live. */
+  const touch = (call: CallRecord, status: CallStatus) => store.calls.transition(call.id, [status], status);
+
+  async function analyzeAndPersist(call: CallRecord, transcript: TranscriptDocument): Promise<AnalysisDocument> {
+    const outcome = await runStage(store, call.id, "ANALYZED", options.analyzer.name, () =>
+      options.analyzer.analyze(toAnalysisInput(call, transcript)),
+      { failureCode: "analysis_failed", providerOf: (o) => o.provider },
+    );
+    await putJson(call, "ANALYSIS_JSON", outcome.document);
+    const items = reconcileActionItemOwners(outcome.document.actionItems ?? [], transcript.speakers);
+    await runStage(store, call.id, "ACTION_ITEMS_EXTRACTED", null, () =>
+      store.actionItems.replaceAiItems(call.id, toActionItemRows(call, items, transcript) satisfies NewActionItem[]),
+      { failureCode: "action_items_failed" },
+    ).catch((error: unknown) => {
+      // Soft stage: the analysis still ships; the items can be re-extracted by reanalyze.
+      log.warn({ callId: call.id, code: errorCodeOf(error, "action_items_failed") }, "action items not persisted");
+    });
+    return outcome.document;
+  }
+
+  async function transcribe(call: CallRecord, originalPath: string): Promise<TranscriptDocument> {
+    const transcriber = options.transcriber!;
+    // Stage 1: preprocessing; any failure falls back to the original audio.
+    let audioPath = originalPath;
+    let durationSeconds: number | null = call.durationSeconds;
+    const ffmpegPath = options.audio.preprocessingEnabled ? await options.audio.ffmpegPath() : null;
+    if (!options.audio.preprocessingEnabled) await skipStage(store, call.id, "AUDIO_PREPROCESSED", "disabled");
+    else if (!ffmpegPath) await skipStage(store, call.id, "AUDIO_PREPROCESSED", "ffmpeg_not_found");
+    else {
+      const outputPath = path.join(workDir, `scryon-${call.id}.wav`);
+      try {
+        const pre = await runStage(store, call.id, "AUDIO_PREPROCESSED", "ffmpeg", () =>
+          preprocessAudio({
+            ffmpegPath,
+            inputPath: originalPath,
+            outputPath,
+            highpassHz: options.audio.highpassHz,
+            denoiseNrDb: options.audio.denoiseNrDb,
+            timeoutMs: options.audio.timeoutMs,
+          }),
+          { failureCode: "preprocessing_failed" },
+        );
+        audioPath = pre.outputPath;
+        durationSeconds = pre.durationSeconds ?? durationSeconds;
+      } catch {
+        log.info({ callId: call.id }, "preprocessing failed; using the original audio");
+      }
+    }
+
+    try {
+      // Stage 3 (run before diarization: one diarization source is the transcriber's own labels).
+      const transcription: TranscriptionResult = await runStage(store, call.id, "TRANSCRIBED", transcriber.name, () =>
+        transcriber.transcribe({
+          filePath: audioPath,
+          fileName: audioPath === originalPath ? `audio${path.extname(originalPath)}` : "audio.wav",
+          contentType: audioPath === originalPath ? (call.sourceContentType ?? "application/octet-stream") : "audio/wav",
+        }),
+        { failureCode: "transcription_failed" },
+      );
+      durationSeconds = durationSeconds ?? transcription.durationSeconds;
+      await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
+      await touch(call, "TRANSCRIBING");
+
+      // Stage 2: who spoke when. Stereo detection needs the original channels.
+      const twoParty = call.direction === "INCOMING" || call.direction === "OUTGOING";
+      const diarization = await runStage(store, call.id, "DIARIZED", null, () =>
+        diarizeWithFallback(options.diarizationSources, {
+          filePath: originalPath,
+          durationSeconds,
+          ...(twoParty && { numSpeakersHint: 2 }),
+          transcription,
+        }),
+        { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
+      );
+      await putJson(call, "DIARIZATION_JSON", diarization);
+
+      const aligned = await runStage(store, call.id, "TRANSCRIPT_ALIGNED", null, async () =>
+        alignTranscript(transcription, diarization.result.turns),
+        { failureCode: "alignment_failed" },
+      );
+      const normalized = await runStage(store, call.id, "TRANSCRIPT_NORMALIZED", null, async () => normalizeTranscript(aligned), {
+        failureCode: "normalization_failed",
+      });
+      await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
+
+      const user = await store.users.get(call.userId);
+      const context = {
+        userDisplayName: user?.displayName ?? null,
+        contactName: call.contactName,
+        phoneNumber: call.phoneNumber,
+        direction: call.direction,
+        voiceEmbeddingEnabled: false,
+      };
+      const resolved = await runStage(store, call.id, "SPEAKER_REFINED", null, async () => resolveSpeakers(normalized, context), {
+        failureCode: "speaker_resolution_failed",
+      }).catch(() => unresolvedSpeakers(normalized, context));
+
+      const document = assembleTranscriptDocument(
+        {
+          callId: call.id,
+          language: transcription.language,
+          durationSeconds,
+          createdAt: new Date().toISOString(),
+          pipeline: {
+            status: "COMPLETED",
+            preprocessing: audioPath === originalPath ? "ORIGINAL_AUDIO" : "FFMPEG",
+            transcription: { provider: transcription.provider, model: transcription.model },
+            diarization: { source: diarization.result.source, provider: diarization.result.provider },
+          },
+        },
+        resolved,
+      );
+      await putJson(call, "NORMALIZED_TRANSCRIPT_JSON", document);
+      return document;
+    } finally {
+      if (audioPath !== originalPath) await fs.rm(audioPath, { force: true });
+    }
+  }
+
+  async function processCall(callId: string): Promise<void> {
+    let call = await store.calls.getById(callId);
+    if (!call || !NON_TERMINAL.includes(call.status)) return;
+    // A redelivered job (its worker died) restarts the call from the top.
+    if (!(await transition(call, NON_TERMINAL, "TRANSCRIBING"))) return;
+    call = { ...call, status: "TRANSCRIBING" };
+
+    if (!options.transcriber) return fail(call, "transcription_not_configured");
+    const temp = await store.artifacts.get(call.id, "TEMP_AUDIO");
+    if (!temp || !(await storage.exists(temp.storageKey))) return fail(call, "audio_missing");
+
+    try {
+      const transcript = await storage.withLocalFile(temp.storageKey, (filePath) => transcribe(call, filePath));
+      if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", { durationSeconds: transcript.durationSeconds }))) return;
+      const analysis = await analyzeAndPersist(call, transcript);
+      if (
+        await transition(call, ["ANALYZING"], "COMPLETED", {
+          errorReason: null,
+          analysisSummary: analysis.oneLineSummary ?? null,
+        })
+      )
+        await discardTempAudio(call);
+    } catch (error) {
+      if (error instanceof StageError) return fail(call, error.code);
+      throw error; // infrastructure fault: the queue retries the job
+    }
+  }
+
+  async function reanalyze(callId: string): Promise<void> {
+    const call = await store.calls.getById(callId);
+    if (!call) return;
+    const artifact = await store.artifacts.get(call.id, "NORMALIZED_TRANSCRIPT_JSON");
+    if (!artifact) return;
+    const transcript = JSON.parse((await storage.getBuffer(artifact.storageKey)).toString("utf8")) as TranscriptDocument;
+    // A failed analysis throws a StageError; the call keeps its previous analysis.
+    const analysis = await analyzeAndPersist(call, transcript);
+    await store.calls.transition(call.id, ["COMPLETED"], "COMPLETED", { analysisSummary: analysis.oneLineSummary ?? null });
+  }
+
+  return { processCall, reanalyze };
+}

@@ -1,0 +1,13 @@
+import type { JobQueue } from "@scryon/queue";
+import type { Pipeline } from "./pipeline";
+
+export const PROCESS_CALL_JOB = "call.process";
+
+/** Queues a call for processing; the singleton key keeps one job per call waiting or running. */
+export async function enqueueCall(queue: JobQueue, callId: string): Promise<void> {
+  await queue.send(PROCESS_CALL_JOB, { callId }, { singletonKey: callId, retryLimit: 3, retryDelayMs: 2000 });
+}
+
+export async function startPipelineWorkers(queue: JobQueue, pipeline: Pipeline, concurrency: number): Promise<void> {
+  await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, (job) => pipeline.processCall(job.data.callId));
+}

@@ -1,0 +1,141 @@
+import { createRequire } from "node:module";
+import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
+import { buildAppRouter, type ApiDeps, type AppRouter, type Logger } from "@scryon/api";
+import { createAuthenticator, type Authenticator } from "@scryon/auth";
+import type { ScryonConfig } from "@scryon/config";
+import { openSqliteStore, type Store } from "@scryon/db";
+import { createPipeline, createSweepers, enqueueCall, startPipelineWorkers, type Pipeline } from "@scryon/pipeline";
+import {
+  createOpenAiCompatibleTranscriber,
+  createPyannoteDiarizationSource,
+  createSingleSpeakerSource,
+  createStereoChannelSource,
+  createTranscriptionSpeakerSource,
+  diarizeStereoChannels,
+  locateFfmpeg,
+  type DiarizationSource,
+} from "@scryon/providers";
+import { createSqliteQueue, type JobQueue } from "@scryon/queue";
+import { createLocalStorage, type ObjectStorage } from "@scryon/storage";
+
+const require = createRequire(import.meta.url);
+export const SCRYON_VERSION: string = (require("../package.json") as { version: string }).version;
+
+export interface Runtime {
+  config: ScryonConfig;
+  store: Store;
+  storage: ObjectStorage;
+  queue: JobQueue;
+  pipeline: Pipeline;
+  authenticator: Authenticator;
+  router: AppRouter;
+  apiDeps: ApiDeps;
+  /** Starts the pipeline workers and the sweepers (SCRYON_ROLE worker/all). */
+  startBackground(): Promise<void>;
+  /** Stops workers (in-flight jobs finish or are released), sweepers, then closes the database. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The composition root, and the only place that knows about deployment modes:
+ * it picks the store, queue and storage implementations from configuration and
+ * hands the same interfaces to everything else.
+ */
+export async function createRuntime(config: ScryonConfig, log: Logger = silentLogger): Promise<Runtime> {
+  if (config.database.kind !== "sqlite") throw new Error("DATABASE_URL (PostgreSQL scale-out mode) is not available in this build yet");
+  if (config.storage.kind !== "local") throw new Error("OBJECT_STORAGE_PROVIDER=s3 is not available in this build yet");
+
+  const store = openSqliteStore({ file: config.database.file });
+  const queue = createSqliteQueue({ file: config.database.file });
+  const storage = createLocalStorage({ root: config.storage.root });
+  const authenticator = createAuthenticator({
+    firebaseProjectId: config.auth.firebaseProjectId,
+    firebaseClientEmail: config.auth.firebaseClientEmail,
+    firebasePrivateKey: config.auth.firebasePrivateKey,
+    ...(config.auth.firebaseJwksUrl && { jwksUrl: config.auth.firebaseJwksUrl }),
+  });
+
+  let ffmpeg: Promise<string | null> | undefined;
+  const ffmpegPath = () =>
+    (ffmpeg ??= locateFfmpeg({ configuredPath: config.audio.ffmpegPath }).then(
+      (location) => location.path,
+      () => null,
+    ));
+
+  const diarizationSources: DiarizationSource[] = [
+    ...(config.pyannote
+      ? [createPyannoteDiarizationSource({ apiKey: config.pyannote.apiKey, baseURL: config.pyannote.baseURL, maxAudioSeconds: config.pyannote.maxAudioSeconds })]
+      : []),
+    createTranscriptionSpeakerSource(),
+    createStereoChannelSource(async (filePath, signal) => {
+      const path = await ffmpegPath();
+      return path ? diarizeStereoChannels({ ffmpegPath: path, filePath, timeoutMs: config.audio.timeoutMs, ...(signal && { signal }) }) : null;
+    }),
+    createSingleSpeakerSource(),
+  ];
+
+  const pipeline = createPipeline({
+    store,
+    storage,
+    transcriber: config.transcription ? createOpenAiCompatibleTranscriber(config.transcription) : null,
+    diarizationSources,
+    analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
+    audio: {
+      preprocessingEnabled: config.audio.preprocessingEnabled,
+      ffmpegPath,
+      highpassHz: config.audio.highpassHz,
+      denoiseNrDb: config.audio.denoiseNrDb,
+      timeoutMs: config.audio.timeoutMs,
+    },
+    log,
+  });
+
+  const apiDeps: ApiDeps = {
+    store,
+    storage,
+    pipeline: { enqueue: (callId) => enqueueCall(queue, callId), reanalyze: (callId) => pipeline.reanalyze(callId) },
+    settings: {
+      version: SCRYON_VERSION,
+      maxFileSizeBytes: config.maxFileSizeBytes,
+      developerToolsEnabled: config.developerToolsEnabled,
+    },
+    log,
+  };
+
+  const sweepers = createSweepers({
+    store,
+    storage,
+    queue,
+    log,
+    staleAfterMs: config.jobs.staleAfterMs,
+    maxRequeues: config.jobs.maxRequeues,
+    tempAudioTtlMs: config.tempAudioTtlMs,
+  });
+  let backgroundStarted = false;
+
+  return {
+    config,
+    store,
+    storage,
+    queue,
+    pipeline,
+    authenticator,
+    router: buildAppRouter({ developerTools: config.developerToolsEnabled }),
+    apiDeps,
+    async startBackground() {
+      if (backgroundStarted) return;
+      backgroundStarted = true;
+      await queue.start();
+      await startPipelineWorkers(queue, pipeline, config.jobs.workerConcurrency);
+      sweepers.start(config.jobs.sweepIntervalMs);
+    },
+    async close({ timeoutMs = 10_000 } = {}) {
+      await sweepers.stop();
+      await queue.stop({ timeoutMs });
+      await authenticator.close();
+      await store.close();
+    },
+  };
+}
