@@ -1,6 +1,6 @@
 import { TranscriptError } from "./errors";
-import { roundTo3 } from "./numbers";
 import type { SpeakerTurnInput, TimedSegmentInput, TimedWordInput, TranscriptionInput } from "./input";
+import { roundTo3 } from "./numbers";
 
 /** Which timing alignment used: words, provider segments (no word timing), or nothing at all. */
 export type AlignmentGranularity = "WORD" | "SEGMENT" | "EMPTY";
@@ -12,7 +12,7 @@ export interface AlignedUnit {
   /** Label of the turn this unit was given to; null when diarization produced no turns. */
   sourceSpeakerId: string | null;
   /**
-   * Fraction of the unit's duration its turn covers (0..1). 0 when no turn overlapped
+   * Fraction of the unit's duration its turn covers (0..1, to thousandths). 0 when no turn overlapped
    * and the nearest turn was taken; null when there were no turns to align against.
    */
   alignmentConfidence: number | null;
