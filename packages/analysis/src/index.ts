@@ -25,6 +25,6 @@ export {
 export { createOfflineAnalyzer, OFFLINE_ANALYZER_VERSION } from "./offline/analyzer";
 export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
 export { withLegacyAliases, type LegacyAliases } from "./legacy";
-export { reconcileActionItemOwners, type OwnerSpeaker } from "./owners";
+export { reconcileActionItemOwners, type OwnerSpeaker, type ReconciledOwner } from "./owners";
 export { groundDocument } from "./grounding";
 export { maskContactDetails } from "./privacy";

@@ -10,13 +10,25 @@ export interface OwnerSpeaker {
 
 type OwnerFields = Pick<ActionItem, "ownerSpeaker" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole">;
 
+/** The owner fields after reconciliation: always present, null when unresolved. */
+export interface ReconciledOwner {
+  ownerSpeaker: string | null;
+  ownerSpeakerId: string | null;
+  ownerSpeakerLabel: string | null;
+  ownerDisplayName: string | null;
+  ownerRole: SpeakerRole | null;
+}
+
 /**
  * Ties each action item's owner to a real transcript speaker (SPEC §6): the speaker id
  * wins when it exists; otherwise the owner label is matched case-insensitively against
  * speaker labels and display names. A match fills every owner field from the speaker;
  * no match nulls them, because a wrong owner is worse than none.
  */
-export function reconcileActionItemOwners<T extends OwnerFields>(items: readonly T[], speakers: readonly OwnerSpeaker[]): T[] {
+export function reconcileActionItemOwners<T extends OwnerFields>(
+  items: readonly T[],
+  speakers: readonly OwnerSpeaker[],
+): Array<Omit<T, keyof OwnerFields> & ReconciledOwner> {
   return items.map((item) => {
     const speaker = resolveOwner(item, speakers);
     if (!speaker) {

@@ -9,7 +9,7 @@ import { neutralize, stripFillers, tokenize, type Sentence } from "./text";
 
 type Doc = Required<AnalysisDocument>;
 
-const SMALL_TALK_QUESTION = /^(?:how are you|how's it going|how are things|you know|right|okay|ok|yeah|really|can you hear me|are you there|is that right|sorry|pardon|what|huh|hello)\b[^?]*\?$/i;
+const SMALL_TALK_QUESTION = /^(?:how are you|how's it going|how are things|how was your|can you hear me|are you there|is that right|you know)\b/i;
 const UNCERTAIN_REPLY = /\b(?:i don't know|i do not know|not sure|no idea|i'll (?:check|find out|get back)|let me (?:check|find out|get back)|good question|i'd have to check|i need to check|can't say|hard to say|can't promise|cannot promise|don't have an answer|no answer yet|not yet known|has to review|have to review)\b/i;
 const DECISION = /\b(?:decided|we'll go with|let's go with|go ahead with|agreed to|we agree|it's agreed|settled on|approved|we're going with|i'll take the|that's a deal|it's a deal|final decision)\b/i;
 const RISK = /\b(?:concern(?:ed|s)?|worried|worry|risk(?:y|s)?|problem|issues?|delay(?:ed|s)?|blockers?|blocked|tight|too expensive|can't afford|cancel(?:led|ling)?|frustrat\w*|broken|not working|doesn't work|complain\w*|behind schedule|churn|unhappy|disappointed|overdue|late|outages?|dropping|drops|went down|was down|too high|a little high|expensive)\b/i;
