@@ -64,7 +64,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
   for (const methods of Object.values(paths)) {
     for (const operation of Object.values(methods)) {
       const responses = (operation.responses ??= {});
-      const status = operation.operationId ? statuses.get(operation.operationId) : undefined;
+      const status = operation.operationId ? statuses.get(operation.operationId.replace(/-/g, ".")) : undefined;
       if (status && responses["200"]) {
         const ok = responses["200"] as { description?: string };
         delete responses["200"];

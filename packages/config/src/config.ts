@@ -102,6 +102,7 @@ const envSchema = z.object({
   SCRYON_STALE_JOB_MAX_REQUEUES: int(2, 0, 100),
   SCRYON_SWEEP_INTERVAL_SECONDS: num(60, 0.05, 86_400),
   SCRYON_WORKER_CONCURRENCY: int(2, 1, 64),
+  SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
   SCRYON_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
 });
 
@@ -185,6 +186,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       maxRequeues: env.SCRYON_STALE_JOB_MAX_REQUEUES,
       sweepIntervalMs: env.SCRYON_SWEEP_INTERVAL_SECONDS * 1000,
       workerConcurrency: env.SCRYON_WORKER_CONCURRENCY,
+      /** A running job whose worker stops heartbeating is redelivered after this. */
+      leaseMs: env.SCRYON_JOB_LEASE_SECONDS * 1000,
     },
     logLevel: env.SCRYON_LOG_LEVEL,
   };

@@ -48,7 +48,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
   if (config.storage.kind !== "local") throw new Error("OBJECT_STORAGE_PROVIDER=s3 is not available in this build yet");
 
   const store = openSqliteStore({ file: config.database.file });
-  const queue = createSqliteQueue({ file: config.database.file });
+  const queue = createSqliteQueue({ file: config.database.file, leaseMs: config.jobs.leaseMs });
   const storage = createLocalStorage({ root: config.storage.root });
   const authenticator = createAuthenticator({
     firebaseProjectId: config.auth.firebaseProjectId,
