@@ -92,7 +92,8 @@ function adminAuthenticator(
 ): Authenticator {
   // firebase-admin reads the emulator host from the environment on every call,
   // and with it set accepts unsigned tokens. So it must be set only when
-  // explicitly configured, and an inherited value is refused outright.
+  // explicitly configured, and an inherited value is refused outright. The
+  // variable is process-wide: one emulator-backed authenticator at a time.
   const inheritedEmulatorHost = process.env[EMULATOR_ENV];
   if (emulatorHost === null && inheritedEmulatorHost !== undefined && inheritedEmulatorHost !== "") {
     throw new Error(`${EMULATOR_ENV} is set in the environment but no emulator was configured; refusing to trust unsigned tokens`);
