@@ -78,6 +78,7 @@ const envSchema = z.object({
   PYANNOTE_API_KEY: optionalString,
   PYANNOTE_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.pyannote.ai")),
   PYANNOTE_MAX_AUDIO_SECONDS: int(4 * 3600, 1, 86_400),
+  PYANNOTE_POLL_INTERVAL_SECONDS: num(5, 0.01, 600),
   LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["openai", "offline"]).optional()),
   LLM_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   LLM_API_KEY: optionalString,
@@ -163,7 +164,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       : null,
     pyannote:
       env.PYANNOTE_ENABLED && env.PYANNOTE_API_KEY
-        ? { apiKey: env.PYANNOTE_API_KEY, baseURL: env.PYANNOTE_BASE_URL, maxAudioSeconds: env.PYANNOTE_MAX_AUDIO_SECONDS }
+        ? {
+            apiKey: env.PYANNOTE_API_KEY,
+            baseURL: env.PYANNOTE_BASE_URL,
+            maxAudioSeconds: env.PYANNOTE_MAX_AUDIO_SECONDS,
+            pollIntervalMs: env.PYANNOTE_POLL_INTERVAL_SECONDS * 1000,
+          }
         : null,
     llm: llmConfigured
       ? {

@@ -66,7 +66,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
 
   const diarizationSources: DiarizationSource[] = [
     ...(config.pyannote
-      ? [createPyannoteDiarizationSource({ apiKey: config.pyannote.apiKey, baseURL: config.pyannote.baseURL, maxAudioSeconds: config.pyannote.maxAudioSeconds })]
+      ? [createPyannoteDiarizationSource(config.pyannote)]
       : []),
     createTranscriptionSpeakerSource(),
     createStereoChannelSource(async (filePath, signal) => {
