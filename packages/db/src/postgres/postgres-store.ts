@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord, type ListPosition } from "../model";
+import { IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
+import type { Store } from "../store";
+import * as schema from "./schema";
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
+/** Arbitrary but fixed: every replica of every version takes the same lock before migrating. */
+const MIGRATION_LOCK_KEY = "7310594263";
+/** An idempotency claim that loses a race to a release retries this often before giving up. */
+const CLAIM_ATTEMPTS = 5;
+
+export interface PostgresStoreOptions {
+  /** A postgres:// connection string. */
+  url: string;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * Applies the drizzle-kit migrations while holding a session-level advisory
+ * lock, so replicas starting together migrate one after the other: the first
+ * applies, the rest find nothing left to do.
+ */
+export async function migratePostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The scale-out store: PostgreSQL through a node-postgres pool. Unlike the
+ * embedded store, callers really do run concurrently (many API replicas and
+ * workers), so every guarantee the Store contract makes is carried by a single
+ * statement or a row lock rather than by running alone.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  await migratePostgres(options.url);
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
+  const db = drizzle(pool, { schema });
+
+  const { users, calls, callArtifacts, processingEvents, actionItems, idempotencyKeys } = schema;
+
+  const newerThan = (
+    position: ListPosition | null | undefined,
+    createdAt: typeof calls.createdAt | typeof actionItems.createdAt,
+    id: typeof calls.id | typeof actionItems.id,
+  ) =>
+    position
+      ? or(lt(createdAt, position.createdAt), and(eq(createdAt, position.createdAt), lt(id, position.id)))
+      : undefined;
+
+  const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
+  const toArtifact = (row: typeof callArtifacts.$inferSelect): Artifact => ({ ...row, type: row.type as ArtifactType });
+  const toActionItem = (row: typeof actionItems.$inferSelect): ActionItem => ({
+    ...row,
+    intentMetadata: row.intentMetadata ?? null,
+  });
+  const changed = (result: { rowCount: number | null }) => (result.rowCount ?? 0) > 0;
+
+  return {
+    dialect: "postgres",
+
+    users: {
+      async findOrCreate(input) {
+        const now = new Date();
+        await db
+          .insert(users)
+          .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })
+          .onConflictDoNothing({ target: users.authUid });
+        const [user] = await db.select().from(users).where(eq(users.authUid, input.authUid));
+        if (!user) throw new Error("user vanished during findOrCreate");
+        // Keep the e-mail current; a display name the user chose wins over the token's.
+        if (input.email !== null && input.email !== user.email) {
+          await db.update(users).set({ email: input.email, updatedAt: now }).where(eq(users.id, user.id));
+          user.email = input.email;
+        }
+        return user;
+      },
+      async get(id) {
+        const [row] = await db.select().from(users).where(eq(users.id, id));
+        return row ?? null;
+      },
+      async updateDisplayName(id, displayName) {
+        const [row] = await db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning();
+        return row ?? null;
+      },
+      async delete(id) {
+        return changed(await db.delete(users).where(eq(users.id, id)));
+      },
+    },
+
+    calls: {
+      async insert(call) {
+        const now = new Date();
+        const [row] = await db
+          .insert(calls)
+          .values({ ...call, status: "QUEUED", statusChangedAt: now, createdAt: now, updatedAt: now })
+          .returning();
+        return toCall(row!);
+      },
+      async get(userId, id) {
+        const [row] = await db.select().from(calls).where(and(eq(calls.id, id), eq(calls.userId, userId)));
+        return row ? toCall(row) : null;
+      },
+      async getById(id) {
+        const [row] = await db.select().from(calls).where(eq(calls.id, id));
+        return row ? toCall(row) : null;
+      },
+      async list(userId, { limit, after, status }) {
+        const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
+        const rows = await db
+          .select({
+            call: calls,
+            actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
+            firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+          })
+          .from(calls)
+          .where(and(eq(calls.userId, userId), status ? eq(calls.status, status) : undefined, newerThan(after, calls.createdAt, calls.id)))
+          .orderBy(desc(calls.createdAt), desc(calls.id))
+          .limit(limit);
+        return rows.map((r) => ({ ...toCall(r.call), actionItemCount: r.actionItemCount, firstActionTitle: r.firstActionTitle }));
+      },
+      async statuses(userId, ids) {
+        if (ids.length === 0) return [];
+        return db
+          .select({ id: calls.id, status: calls.status })
+          .from(calls)
+          .where(and(eq(calls.userId, userId), inArray(calls.id, ids)));
+      },
+      async update(userId, id, patch) {
+        const [row] = await db
+          .update(calls)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(calls.id, id), eq(calls.userId, userId)))
+          .returning();
+        return row ? toCall(row) : null;
+      },
+      async transition(id, from, to, fields = {}) {
+        // Under READ COMMITTED a second concurrent UPDATE waits for the first and
+        // re-checks the status predicate against the committed row, so one wins.
+        const now = new Date();
+        return changed(
+          await db
+            .update(calls)
+            .set({ ...fields, status: to, statusChangedAt: now, updatedAt: now })
+            .where(and(eq(calls.id, id), inArray(calls.status, [...from]))),
+        );
+      },
+      async findStale(before, limit) {
+        const rows = await db
+          .select()
+          .from(calls)
+          .where(and(notInArray(calls.status, [...TERMINAL_STATUSES]), lt(calls.statusChangedAt, before)))
+          .orderBy(asc(calls.statusChangedAt))
+          .limit(limit);
+        return rows.map(toCall);
+      },
+      async delete(userId, id) {
+        return changed(await db.delete(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))));
+      },
+      async existingIds(ids) {
+        if (ids.length === 0) return new Set();
+        const rows = await db.select({ id: calls.id }).from(calls).where(inArray(calls.id, ids));
+        return new Set(rows.map((r) => r.id));
+      },
+    },
+
+    artifacts: {
+      async upsert(artifact) {
+        const values = { ...artifact, createdAt: new Date() };
+        await db
+          .insert(callArtifacts)
+          .values(values)
+          .onConflictDoUpdate({ target: [callArtifacts.callId, callArtifacts.type], set: values });
+      },
+      async get(callId, type) {
+        const [row] = await db
+          .select()
+          .from(callArtifacts)
+          .where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type)));
+        return row ? toArtifact(row) : null;
+      },
+      async list(callId) {
+        return (await db.select().from(callArtifacts).where(eq(callArtifacts.callId, callId))).map(toArtifact);
+      },
+      async remove(callId, type) {
+        await db.delete(callArtifacts).where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type)));
+      },
+      async olderThan(type, before, limit) {
+        const rows = await db
+          .select()
+          .from(callArtifacts)
+          .where(and(eq(callArtifacts.type, type), lt(callArtifacts.createdAt, before)))
+          .limit(limit);
+        return rows.map(toArtifact);
+      },
+    },
+
+    events: {
+      async add(event) {
+        await db.insert(processingEvents).values({ ...event, id: randomUUID(), createdAt: new Date() });
+      },
+      async list(callId) {
+        return db
+          .select()
+          .from(processingEvents)
+          .where(eq(processingEvents.callId, callId))
+          .orderBy(asc(processingEvents.createdAt));
+      },
+    },
+
+    actionItems: {
+      async replaceAiItems(callId, items) {
+        const now = new Date();
+        await db.transaction(async (tx) => {
+          // Two workers replaying one call would otherwise both delete the old set
+          // and both insert theirs; the call's row lock makes them take turns.
+          await tx.select({ id: calls.id }).from(calls).where(eq(calls.id, callId)).for("update");
+          await tx.delete(actionItems).where(and(eq(actionItems.callId, callId), eq(actionItems.source, "AI")));
+          if (items.length === 0) return;
+          // Distinct timestamps keep "oldest first" equal to the analysis order.
+          await tx.insert(actionItems).values(
+            items.map((item, i) => {
+              const at = new Date(now.getTime() + i);
+              return { ...item, createdAt: at, updatedAt: at };
+            }),
+          );
+        });
+      },
+      async insert(item) {
+        const now = new Date();
+        const [row] = await db
+          .insert(actionItems)
+          .values({ ...item, createdAt: now, updatedAt: now })
+          .returning();
+        return toActionItem(row!);
+      },
+      async get(userId, id) {
+        const [row] = await db.select().from(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)));
+        return row ? toActionItem(row) : null;
+      },
+      async listForCall(userId, callId) {
+        const rows = await db
+          .select()
+          .from(actionItems)
+          .where(and(eq(actionItems.callId, callId), eq(actionItems.userId, userId)))
+          .orderBy(asc(actionItems.createdAt), asc(actionItems.id));
+        return rows.map(toActionItem);
+      },
+      async listForUser(userId, { limit, after, status }) {
+        const rows = await db
+          .select()
+          .from(actionItems)
+          .where(
+            and(
+              eq(actionItems.userId, userId),
+              status ? eq(actionItems.status, status) : undefined,
+              newerThan(after, actionItems.createdAt, actionItems.id),
+            ),
+          )
+          .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
+          .limit(limit);
+        return rows.map(toActionItem);
+      },
+      async update(userId, id, patch) {
+        const [row] = await db
+          .update(actionItems)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)))
+          .returning();
+        return row ? toActionItem(row) : null;
+      },
+      async delete(userId, id) {
+        return changed(await db.delete(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))));
+      },
+    },
+
+    idempotency: {
+      async claim(userId, key, requestHash) {
+        const where = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+        for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+          const now = new Date();
+          // One statement: a fresh key is inserted, an expired one is taken over,
+          // a live one is left alone. Concurrent claimers of one key queue on the
+          // unique index and exactly one of them gets a row back.
+          const claimed = await db
+            .insert(idempotencyKeys)
+            .values({ userId, key, requestHash, state: "PENDING", createdAt: now })
+            .onConflictDoUpdate({
+              target: [idempotencyKeys.userId, idempotencyKeys.key],
+              set: { requestHash, state: "PENDING", responseStatus: null, responseBody: null, createdAt: now },
+              setWhere: lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+            })
+            .returning({ key: idempotencyKeys.key });
+          if (claimed.length > 0) return { claimed: true as const };
+          const [record] = await db.select().from(idempotencyKeys).where(where);
+          // Released between our insert and our read: the key is free again, try once more.
+          if (record) return { claimed: false as const, record };
+        }
+        throw new Error("idempotency claim kept racing with releases");
+      },
+      async complete(userId, key, responseStatus, responseBody) {
+        await db
+          .update(idempotencyKeys)
+          .set({ state: "DONE", responseStatus, responseBody })
+          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
+      },
+      async release(userId, key) {
+        await db
+          .delete(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")));
+      },
+      async get(userId, key) {
+        const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
+        return row ?? null;
+      },
+      async purgeBefore(before) {
+        return (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before))).rowCount ?? 0;
+      },
+    },
+
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

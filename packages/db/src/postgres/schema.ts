@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
+const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+const createdAt = () => instant("created_at").notNull();
+const updatedAt = () => instant("updated_at").notNull();
+const byteCount = (name: string) => bigint(name, { mode: "number" });
+
+/** Mirrors ../sqlite/schema.ts table for table; the two pass the same contract tests. */
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    authUid: text("auth_uid").notNull(),
+    email: text("email"),
+    displayName: text("display_name"),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_auth_uid_uq").on(t.authUid)],
+);
+
+export const calls = pgTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title"),
+    contactName: text("contact_name"),
+    contactId: text("contact_id"),
+    phoneNumber: text("phone_number"),
+    organization: text("organization"),
+    direction: text("direction", { enum: ["INCOMING", "OUTGOING", "UNKNOWN"] }),
+    recordedAt: instant("recorded_at"),
+    durationSeconds: doublePrecision("duration_seconds"),
+    status: text("status", { enum: ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] }).notNull(),
+    errorReason: text("error_reason"),
+    summaryOverride: text("summary_override"),
+    analysisSummary: text("analysis_summary"),
+    notes: text("notes"),
+    sourceContentType: text("source_content_type"),
+    sourceSizeBytes: byteCount("source_size_bytes"),
+    staleRequeues: integer("stale_requeues").notNull().default(0),
+    statusChangedAt: instant("status_changed_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Keyset pagination: newest first per user, optionally per status.
+    index("calls_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
+    // Stale-job sweeper.
+    index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
+  ],
+);
+
+export const callArtifacts = pgTable(
+  "call_artifacts",
+  {
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    storageKey: text("storage_key").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: byteCount("size_bytes").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.type] }), index("call_artifacts_type_created_idx").on(t.type, t.createdAt)],
+);
+
+export const processingEvents = pgTable(
+  "processing_events",
+  {
+    id: text("id").primaryKey(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    stage: text("stage").notNull(),
+    status: text("status", { enum: ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] }).notNull(),
+    durationMs: integer("duration_ms"),
+    provider: text("provider"),
+    errorCode: text("error_code"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
+);
+
+export const actionItems = pgTable(
+  "action_items",
+  {
+    id: text("id").primaryKey(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    dueDate: text("due_date"),
+    status: text("status", { enum: ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"] }).notNull(),
+    priority: text("priority", { enum: ["LOW", "MEDIUM", "HIGH"] }).notNull(),
+    source: text("source", { enum: ["AI", "MANUAL"] }).notNull(),
+    sourceText: text("source_text"),
+    ownerSpeakerId: text("owner_speaker_id"),
+    ownerSpeakerLabel: text("owner_speaker_label"),
+    ownerDisplayName: text("owner_display_name"),
+    ownerRole: text("owner_role", { enum: ["USER", "CONTACT", "UNKNOWN"] }),
+    sourceSegmentIds: jsonb("source_segment_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    intent: text("intent"),
+    intentMetadata: jsonb("intent_metadata").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("action_items_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("action_items_call_idx").on(t.callId, t.createdAt),
+  ],
+);
+
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: ["PENDING", "DONE"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);
