@@ -1,6 +1,7 @@
 import { TranscriptError } from "./errors";
 import type { SpeakerTurnInput, TimedSegmentInput, TimedWordInput, TranscriptionInput } from "./input";
 import { roundTo3 } from "./numbers";
+import { restorePunctuation } from "./punctuation";
 
 /** Which timing alignment used: words, provider segments (no word timing), or nothing at all. */
 export type AlignmentGranularity = "WORD" | "SEGMENT" | "EMPTY";
@@ -45,6 +46,10 @@ interface Turn {
  * label); a unit no turn overlaps goes to the nearest turn in time. Without turns,
  * everything belongs to one speaker.
  *
+ * Words take their punctuation and casing from the provider's segment text when
+ * both are present (see {@link restorePunctuation}): segments are rebuilt from words,
+ * and their sentence boundaries are what the analysis reads.
+ *
  * Runs in O((W + T) log(W + T)): both lists are sorted once and swept together, and
  * only the turns currently open around a word are examined (a handful, bounded by
  * how many speakers talk over each other).
@@ -54,7 +59,9 @@ export function alignTranscript(
   turns: readonly SpeakerTurnInput[],
 ): AlignedTranscript {
   const useWords = transcription.words.length > 0;
-  const spans = toSortedSpans(useWords ? transcription.words : transcription.segments);
+  const spans = toSortedSpans(
+    useWords ? restorePunctuation(transcription.words, transcription.segments) : transcription.segments,
+  );
   const granularity: AlignmentGranularity = spans.length === 0 ? "EMPTY" : useWords ? "WORD" : "SEGMENT";
   const sortedTurns = toSortedTurns(turns);
 

@@ -9,7 +9,8 @@ import { TRANSCRIPT_SCHEMA_VERSION } from "./schema";
 
 /** Versions of this package's algorithms, recorded in every document's `pipeline`. */
 export const TRANSCRIPT_ALGORITHM_VERSIONS = {
-  alignment: "max-overlap-sweep-v1",
+  // v2: words take the provider segments' punctuation and casing.
+  alignment: "max-overlap-sweep-v2",
   normalization: `first-appearance-ids-pause-${MAX_PAUSE_WITHIN_SEGMENT_SECONDS}s-v1`,
   speakerResolution: SPEAKER_RESOLUTION_STRATEGY_VERSION,
 } as const;

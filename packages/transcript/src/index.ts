@@ -11,6 +11,7 @@ export { TranscriptError } from "./errors";
 export type { TranscriptErrorCode } from "./errors";
 
 export { alignTranscript } from "./align";
+export { restorePunctuation } from "./punctuation";
 export type { AlignedTranscript, AlignedUnit, AlignmentGranularity } from "./align";
 export { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
 export type { NormalizedSegment, NormalizedSpeaker, NormalizedTranscript } from "./normalize";
