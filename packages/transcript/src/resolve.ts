@@ -25,7 +25,7 @@ import type { MatchToken } from "./text";
 import { matchTokens } from "./text";
 
 /** Bumped whenever the rules below change what they decide. */
-export const SPEAKER_RESOLUTION_STRATEGY_VERSION = "text-rules-v1";
+export const SPEAKER_RESOLUTION_STRATEGY_VERSION = "text-rules-v2";
 
 /** A greeting this early is the call's opening, not a mid-call aside. */
 const OPENING_SEGMENTS = 2;
@@ -97,18 +97,8 @@ export function resolveSpeakers(normalized: NormalizedTranscript, context: Speak
   state.accept(nameMentionProposals(state, tokenized, variants, casedTranscript));
 
   // 4. Elimination, only in a strict two-speaker call.
-  if (state.speakerIds.length === 2) {
-    const [first, second] = state.speakerIds as [string, string];
-    const resolved = state.assignments.get(first) ?? state.assignments.get(second);
-    const unresolved = state.assignments.has(first) ? second : first;
-    if (state.assignments.size === 1 && resolved && !state.blocked.has(unresolved)) {
-      state.accept([
-        { speakerId: unresolved, role: otherParty(resolved.role), confidence: "MEDIUM", source: "BY_ELIMINATION", namedParty: null },
-      ]);
-    }
-  } else if (state.speakerIds.length >= 3) {
-    state.warn("multi_party_call_not_auto_resolved");
-  }
+  eliminate(state);
+  if (state.speakerIds.length >= 3) state.warn("multi_party_call_not_auto_resolved");
 
   // 5. Direction never assigns; it only confirms a greeting from the side that placed the call.
   const caller = callerParty(direction);
@@ -128,6 +118,8 @@ export function resolveSpeakers(normalized: NormalizedTranscript, context: Speak
     } else if (answerer !== null) {
       state.accept([{ speakerId: answerer, role: "CONTACT", confidence: "MEDIUM", source: "ANSWERING_PATTERN", namedParty: null }]);
       state.warn("answering_pattern_used");
+      // Whoever did not pick up placed the call: rule 4 applies to this side too.
+      eliminate(state);
     }
   }
 
@@ -207,6 +199,21 @@ class ResolutionState {
     this.blocked.add(speakerId);
     this.warn("speaker_identity_ambiguous");
   }
+}
+
+/**
+ * Rule 4: in a strict two-speaker call with exactly one side resolved, the other
+ * takes the remaining role at MEDIUM, unless its own evidence contradicted itself.
+ */
+function eliminate(state: ResolutionState): void {
+  if (state.speakerIds.length !== 2 || state.assignments.size !== 1) return;
+  const [first, second] = state.speakerIds as [string, string];
+  const resolved = state.assignments.get(first) ?? state.assignments.get(second);
+  const unresolved = state.assignments.has(first) ? second : first;
+  if (!resolved || state.blocked.has(unresolved)) return;
+  state.accept([
+    { speakerId: unresolved, role: otherParty(resolved.role), confidence: "MEDIUM", source: "BY_ELIMINATION", namedParty: null },
+  ]);
 }
 
 function rank(confidence: AssignedConfidence): number {

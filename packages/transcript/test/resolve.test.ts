@@ -206,11 +206,11 @@ const cases: Case[] = [
   },
   // Rule 6: answering pattern.
   {
-    name: "6. the speaker who picks up with 'Hello?' is the contact",
+    name: "6. the speaker who picks up with 'Hello?' is the contact, the caller the user by elimination",
     lines: [["A", 0, "Hello?"], ["B", 3, "Hi, I'm calling about your order from last week."]],
     expected: {
       A: 'CONTACT MEDIUM ANSWERING_PATTERN "Ravi Kumar"',
-      B: 'UNKNOWN LOW DIARIZATION "Speaker 2"',
+      B: 'USER MEDIUM BY_ELIMINATION "Priya Sharma"',
     },
     warnings: ["answering_pattern_used"],
   },
@@ -218,7 +218,7 @@ const cases: Case[] = [
     name: "6. the answering phrase can come from the second speaker",
     lines: [["A", 0, "Good afternoon, I am calling about the invoice you sent."], ["B", 5, "Yes, speaking."]],
     expected: {
-      A: 'UNKNOWN LOW DIARIZATION "Speaker 1"',
+      A: 'USER MEDIUM BY_ELIMINATION "Priya Sharma"',
       B: 'CONTACT MEDIUM ANSWERING_PATTERN "Ravi Kumar"',
     },
     warnings: ["answering_pattern_used"],
@@ -228,7 +228,25 @@ const cases: Case[] = [
     lines: [["A", 0, "Haan ji, bolo."], ["B", 3, "Kal ki meeting ke baare mein baat karni thi."]],
     expected: {
       A: 'CONTACT MEDIUM ANSWERING_PATTERN "Ravi Kumar"',
-      B: 'UNKNOWN LOW DIARIZATION "Speaker 2"',
+      B: 'USER MEDIUM BY_ELIMINATION "Priya Sharma"',
+    },
+    warnings: ["answering_pattern_used"],
+  },
+  {
+    name: "6. the caller is 'You' by elimination when the user has no display name",
+    lines: [["A", 0, "Hello?"], ["B", 3, "Hi Mum, it's me."]],
+    context: { contactName: "Maya", direction: "OUTGOING" },
+    expected: {
+      A: 'CONTACT MEDIUM ANSWERING_PATTERN "Maya"',
+      B: 'USER MEDIUM BY_ELIMINATION "You"',
+    },
+    warnings: ["answering_pattern_used"],
+  },
+  {
+    name: "6. a lone speaker who answers is the contact, with nobody left to eliminate",
+    lines: [["A", 0, "Hello?"], ["A", 30, "Is anyone there?"]],
+    expected: {
+      A: 'CONTACT MEDIUM ANSWERING_PATTERN "Ravi Kumar"',
     },
     warnings: ["answering_pattern_used"],
   },
@@ -431,7 +449,7 @@ describe("resolveSpeakers", () => {
       { userDisplayName: "Priya Sharma", phoneNumber: "+91 98765 43210", direction: "INCOMING" },
     );
     expect(result.resolution).toEqual({
-      strategyVersion: "text-rules-v1",
+      strategyVersion: "text-rules-v2",
       usedUserDisplayName: true,
       usedContactName: false,
       usedDirection: false,
