@@ -10,6 +10,7 @@ import { loggerOptions } from "./logging";
 import { apiPlugin } from "./plugins/api";
 import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
+import { jsonBodyPlugin } from "./plugins/json-body";
 import { uploadPlugin } from "./plugins/upload";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -31,6 +32,7 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   });
 
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(helmet, {
     // The docs page loads its own scripts and styles from this origin only.
     contentSecurityPolicy: {
