@@ -2,3 +2,4 @@ export { ObjectNotFoundError, StorageError, type ObjectStorage, type StoredObjec
 export { createLocalStorage } from "./local-storage";
 export { artifactKey, callIdOfKey, callPrefix, tempAudioKey } from "./keys";
 export type { ArtifactTypeName } from "./artifact-types";
+export { createS3Storage, type S3StorageOptions } from "./s3-storage";
