@@ -3,7 +3,7 @@ import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
 import { buildAppRouter, type ApiDeps, type AppRouter, type Logger } from "@scryon/api";
 import { createAuthenticator, type Authenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
-import { openSqliteStore, type Store } from "@scryon/db";
+import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
 import { createPipeline, createSweepers, enqueueCall, startPipelineWorkers, type Pipeline } from "@scryon/pipeline";
 import {
   createOpenAiCompatibleTranscriber,
@@ -15,8 +15,8 @@ import {
   locateFfmpeg,
   type DiarizationSource,
 } from "@scryon/providers";
-import { createSqliteQueue, type JobQueue } from "@scryon/queue";
-import { createLocalStorage, type ObjectStorage } from "@scryon/storage";
+import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
+import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
 
 const require = createRequire(import.meta.url);
 export const SCRYON_VERSION: string = (require("../package.json") as { version: string }).version;
@@ -44,12 +44,19 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
  * hands the same interfaces to everything else.
  */
 export async function createRuntime(config: ScryonConfig, log: Logger = silentLogger): Promise<Runtime> {
-  if (config.database.kind !== "sqlite") throw new Error("DATABASE_URL (PostgreSQL scale-out mode) is not available in this build yet");
-  if (config.storage.kind !== "local") throw new Error("OBJECT_STORAGE_PROVIDER=s3 is not available in this build yet");
-
-  const store = openSqliteStore({ file: config.database.file });
-  const queue = createSqliteQueue({ file: config.database.file, leaseMs: config.jobs.leaseMs });
-  const storage = createLocalStorage({ root: config.storage.root });
+  // Scale-out: PostgreSQL holds both the relational state and the pg-boss jobs.
+  // pg-boss 10 has no heartbeat, so a job expires as late as the stale-call sweeper would act.
+  const { database } = config;
+  const store = database.kind === "postgres" ? await openPostgresStore({ url: database.url }) : openSqliteStore({ file: database.file });
+  const queue =
+    database.kind === "postgres"
+      ? createPgBossQueue({
+          connectionString: database.url,
+          expireInSeconds: Math.max(60, Math.round(config.jobs.staleAfterMs / 1000)),
+          onError: (error) => log.warn({ err: error.message }, "job queue fault"),
+        })
+      : createSqliteQueue({ file: database.file, leaseMs: config.jobs.leaseMs });
+  const storage = config.storage.kind === "s3" ? createS3Storage(config.storage) : createLocalStorage({ root: config.storage.root });
   const authenticator = createAuthenticator({
     firebaseProjectId: config.auth.firebaseProjectId,
     firebaseClientEmail: config.auth.firebaseClientEmail,
