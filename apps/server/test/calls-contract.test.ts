@@ -290,6 +290,8 @@ describe("hostile input", () => {
     const wav = await fs.readFile(fixture("audio", "tone.wav"));
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
     const body = Buffer.concat([head, wav.subarray(0, 5000)]); // no closing boundary
+    // Let the calls of earlier tests finish writing their artifacts first.
+    for (const call of (await getJson(`${server.url}/api/calls?limit=100`)).body!.items) await waitForTerminal(server.url, call.callId);
     const before = (await storedFiles()).length;
     const response = await fetch(`${server.url}/api/calls/analyze`, {
       method: "POST",
