@@ -45,14 +45,18 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
  */
 export async function createRuntime(config: ScryonConfig, log: Logger = silentLogger): Promise<Runtime> {
   // Scale-out: PostgreSQL holds both the relational state and the pg-boss jobs.
-  // pg-boss 10 has no heartbeat, so a job expires as late as the stale-call sweeper would act.
+  // pg-boss 10 has no heartbeat, so a job expires as late as the stale-call sweeper would act,
+  // and expired jobs are swept often enough that a dead worker's calls resume within about
+  // one and a half stale timeouts (pg-boss sweeps at most once a minute by default).
   const { database } = config;
   const store = database.kind === "postgres" ? await openPostgresStore({ url: database.url }) : openSqliteStore({ file: database.file });
+  const expireInSeconds = Math.max(2, Math.round(config.jobs.staleAfterMs / 1000));
   const queue =
     database.kind === "postgres"
       ? createPgBossQueue({
           connectionString: database.url,
-          expireInSeconds: Math.max(60, Math.round(config.jobs.staleAfterMs / 1000)),
+          expireInSeconds,
+          maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.round(expireInSeconds / 2))),
           onError: (error) => log.warn({ err: error.message }, "job queue fault"),
         })
       : createSqliteQueue({ file: database.file, leaseMs: config.jobs.leaseMs });
