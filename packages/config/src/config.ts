@@ -79,6 +79,7 @@ const envSchema = z.object({
   PYANNOTE_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.pyannote.ai")),
   PYANNOTE_MAX_AUDIO_SECONDS: int(4 * 3600, 1, 86_400),
   PYANNOTE_POLL_INTERVAL_SECONDS: num(5, 0.01, 600),
+  PYANNOTE_TIMEOUT_SECONDS: num(15 * 60, 0.1, 86_400),
   LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["openai", "offline"]).optional()),
   LLM_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   LLM_API_KEY: optionalString,
@@ -104,6 +105,7 @@ const envSchema = z.object({
   SCRYON_SWEEP_INTERVAL_SECONDS: num(60, 0.05, 86_400),
   SCRYON_WORKER_CONCURRENCY: int(2, 1, 64),
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
+  SCRYON_ORPHAN_GRACE_SECONDS: num(3600, 0, 7 * 24 * 3600),
   SCRYON_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
 });
 
@@ -169,6 +171,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
             baseURL: env.PYANNOTE_BASE_URL,
             maxAudioSeconds: env.PYANNOTE_MAX_AUDIO_SECONDS,
             pollIntervalMs: env.PYANNOTE_POLL_INTERVAL_SECONDS * 1000,
+            /** The whole run (upload, job, polling); then the next diarization source is tried. */
+            timeoutMs: env.PYANNOTE_TIMEOUT_SECONDS * 1000,
           }
         : null,
     llm: llmConfigured
@@ -194,6 +198,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       workerConcurrency: env.SCRYON_WORKER_CONCURRENCY,
       /** A running job whose worker stops heartbeating is redelivered after this. */
       leaseMs: env.SCRYON_JOB_LEASE_SECONDS * 1000,
+      /** Stored objects younger than this are never orphans: an upload writes its file before its row. */
+      orphanGraceMs: env.SCRYON_ORPHAN_GRACE_SECONDS * 1000,
     },
     logLevel: env.SCRYON_LOG_LEVEL,
   };

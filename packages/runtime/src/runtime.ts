@@ -16,6 +16,7 @@ import {
   type DiarizationSource,
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
+import { createCallEventBus } from "./call-events";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
 
 const require = createRequire(import.meta.url);
@@ -87,6 +88,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     createSingleSpeakerSource(),
   ];
 
+  const events = createCallEventBus();
   const pipeline = createPipeline({
     store,
     storage,
@@ -101,12 +103,14 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       timeoutMs: config.audio.timeoutMs,
     },
     log,
+    onStatusChange: ({ callId, userId, status }) => events.publish(userId, { callId, status }),
   });
 
   const apiDeps: ApiDeps = {
     store,
     storage,
     pipeline: { enqueue: (callId) => enqueueCall(queue, callId), reanalyze: (callId) => pipeline.reanalyze(callId) },
+    events,
     settings: {
       version: SCRYON_VERSION,
       maxFileSizeBytes: config.maxFileSizeBytes,
@@ -123,6 +127,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     staleAfterMs: config.jobs.staleAfterMs,
     maxRequeues: config.jobs.maxRequeues,
     tempAudioTtlMs: config.tempAudioTtlMs,
+    orphanGraceMs: config.jobs.orphanGraceMs,
   });
   let backgroundStarted = false;
 
