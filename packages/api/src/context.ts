@@ -28,11 +28,22 @@ export interface ApiSettings {
   developerToolsEnabled: boolean;
 }
 
+export interface CallStatusChange {
+  callId: string;
+  status: "QUEUED" | "TRANSCRIBING" | "ANALYZING" | "COMPLETED" | "FAILED";
+}
+
+/** Status changes of a user's calls, pushed as they happen (live status without polling). */
+export interface CallEvents {
+  subscribe(userId: string, listener: (change: CallStatusChange) => void): () => void;
+}
+
 /** Everything the procedures need, built once per process by the runtime. */
 export interface ApiDeps {
   store: Store;
   storage: ObjectStorage;
   pipeline: PipelinePort;
+  events: CallEvents;
   settings: ApiSettings;
   log: Logger;
 }

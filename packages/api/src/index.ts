@@ -5,6 +5,8 @@ export {
   LOCAL_DEV_PRINCIPAL,
   type ApiDeps,
   type ApiSettings,
+  type CallEvents,
+  type CallStatusChange,
   type Logger,
   type PipelinePort,
   type Principal,

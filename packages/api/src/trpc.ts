@@ -8,6 +8,8 @@ const t = initTRPC
   .context<RequestContext>()
   .meta<OpenApiMeta>()
   .create({
+    // Subscriptions travel as server-sent events; pings keep proxies from closing idle streams.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
     errorFormatter({ shape, error }) {
       const apiError = toApiError(error);
       // Never ship stack traces or internal messages.

@@ -11,6 +11,7 @@ import {
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
+import { statusChanges } from "../services/live";
 
 const idInput = z.object({ id: z.string().max(100) });
 /** Transcript and analysis documents are versioned JSON passed through as stored. */
@@ -76,6 +77,9 @@ export const callsRouter = router({
     .input(bulkDeleteInputSchema)
     .output(bulkDeleteResultSchema)
     .mutation(({ ctx, input }) => calls.deleteCalls(ctx.deps, ctx.user, input.callIds)),
+
+  /** Live status of the user's calls over server-sent events (tRPC only; REST clients poll /calls/status). */
+  statusChanges: authedProcedure.subscription(({ ctx, signal }) => statusChanges(ctx.deps, ctx.user, signal)),
 
   transcript: authedProcedure
     .meta({ openapi: { method: "GET", path: "/calls/{id}/transcript", tags: ["calls"], protect: true, summary: "Normalised, speaker-attributed transcript", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
