@@ -15,3 +15,16 @@ export {
 export { ApiError, errors, toApiError, type ApiErrorBody } from "./errors";
 export { storeAudio, submitCall, type StoredAudio, type SubmitInput, type SubmitResult } from "./services/intake";
 export { callMetadataSchema, type CallMetadata } from "./schemas";
+export {
+  formatSubRipTime,
+  formatWebVttTime,
+  renderDigest,
+  toPlainTranscript,
+  toSubRip,
+  toWebVtt,
+  type CueSegment,
+  type DigestFormat,
+  type DigestInput,
+  type ExportedDocument,
+  type TranscriptExportFormat,
+} from "./services/export";

@@ -11,11 +11,19 @@ import {
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
+import * as callExports from "../services/export";
 import { statusChanges } from "../services/live";
 
 const idInput = z.object({ id: z.string().max(100) });
 /** Transcript and analysis documents are versioned JSON passed through as stored. */
 const documentSchema = z.looseObject({ schemaVersion: z.number().optional() });
+/** A rendered export (subtitles, digest): the text plus what to serve it as. */
+const exportedDocumentSchema = z.object({
+  format: z.enum([...callExports.TRANSCRIPT_EXPORT_FORMATS, ...callExports.DIGEST_FORMATS]),
+  contentType: z.string(),
+  fileName: z.string(),
+  content: z.string(),
+});
 
 const readErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
 
@@ -92,6 +100,23 @@ export const callsRouter = router({
     .input(idInput)
     .output(documentSchema)
     .query(({ ctx, input }) => calls.getAnalysis(ctx.deps, ctx.user, input.id)),
+
+  /**
+   * The transcript as SubRip, WebVTT or plain text. Over REST it is
+   * GET /calls/{id}/transcript?format=srt|vtt (or an Accept header), answered
+   * with the raw file by the server's export route, because trpc-to-openapi
+   * always answers JSON.
+   */
+  transcriptExport: authedProcedure
+    .input(idInput.extend({ format: z.enum(callExports.TRANSCRIPT_EXPORT_FORMATS) }))
+    .output(exportedDocumentSchema)
+    .query(({ ctx, input }) => callExports.exportTranscript(ctx.deps, ctx.user, input.id, input.format)),
+
+  digest: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/calls/{id}/digest", tags: ["calls"], protect: true, summary: "Share digest of the analysis for messaging apps", description: "Answered as text/markdown (default) or text/plain, not JSON: `?format=markdown|text` or an Accept header.", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .input(idInput.extend({ format: z.enum(callExports.DIGEST_FORMATS).default("markdown") }))
+    .output(exportedDocumentSchema)
+    .query(({ ctx, input }) => callExports.exportDigest(ctx.deps, ctx.user, input.id, input.format)),
 });
 
 /** Registered only outside production (SPEC §4): in prod the route does not exist. */
