@@ -10,6 +10,7 @@ import { loggerOptions } from "./logging";
 import { apiPlugin } from "./plugins/api";
 import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
+import { exportsPlugin } from "./plugins/exports";
 import { jsonBodyPlugin } from "./plugins/json-body";
 import { uploadPlugin } from "./plugins/upload";
 
@@ -74,6 +75,7 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
     document,
   });
+  await app.register(exportsPlugin, { deps: runtime.apiDeps, authenticate, document });
   await app.register(docsPlugin, { document });
   return app;
 }
