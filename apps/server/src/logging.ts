@@ -2,7 +2,8 @@ import type { FastifyServerOptions } from "fastify";
 import type { ScryonConfig } from "@scryon/config";
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+?\d[\d ()./-]{6,}\d/g;
+// Digit runs inside identifiers (UUIDs, hex) are not phone numbers: they must stand alone.
+const PHONE = /(?<![\w-])\+?\d[\d ()./-]{6,}\d(?![\w-])/g;
 
 /** Masks e-mail addresses and phone numbers in any string that reaches a log line (SPEC §8). */
 export function maskPii(value: string): string {

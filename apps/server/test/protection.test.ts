@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuthFailureLimiter } from "../src/auth";
+import { maskPii } from "../src/logging";
+import { fixture, getJson, startTestServer, uploadFile, type TestServer } from "./harness";
+
+describe("API key guard, security headers and CORS", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SCRYON_API_KEY: "s3cret-key", SCRYON_CORS_ALLOWED_ORIGINS: "https://app.example" });
+  });
+  afterAll(async () => server?.close());
+
+  it("requires X-Scryon-Api-Key on every route but health", async () => {
+    expect(await getJson(`${server.url}/api/calls`)).toMatchObject({ status: 401, body: { error: { code: "auth_missing" } } });
+    expect(await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": "wrong" })).toMatchObject({ status: 401, body: { error: { code: "auth_invalid" } } });
+    expect((await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": "s3cret-key" })).status).toBe(200);
+    expect((await getJson(`${server.url}/trpc/calls.list?input=${encodeURIComponent("{}")}`)).status).toBe(401);
+    expect((await uploadFile(server.url, fixture("audio", "tone.wav"))).status).toBe(401);
+    expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it("sends security headers and CORS only for the configured origin", async () => {
+    const allowed = await fetch(`${server.url}/api/health`, { headers: { origin: "https://app.example" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(allowed.headers.get("strict-transport-security")).toContain("max-age");
+    const other = await fetch(`${server.url}/api/health`, { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const preflight = await fetch(`${server.url}/api/calls`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "DELETE", "access-control-request-headers": "idempotency-key" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("idempotency-key");
+  });
+
+  it("answers repeated authentication failures with 429 in the error shape", async () => {
+    let last: Awaited<ReturnType<typeof getJson>> | undefined;
+    for (let i = 0; i < 25; i++) last = await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": `guess-${i}` });
+    expect(last).toMatchObject({ status: 429, body: { error: { code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } } } });
+    // The limit is on failures: health stays reachable.
+    expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe("auth failure limiter", () => {
+  it("limits per address within a window and forgets after it", () => {
+    let now = 0;
+    const limiter = createAuthFailureLimiter({ maxFailures: 3, windowMs: 1000, now: () => now });
+    for (let i = 0; i < 3; i++) {
+      limiter.check("a");
+      limiter.recordFailure("a");
+    }
+    expect(() => limiter.check("a")).toThrow(/Too many failed/);
+    expect(() => limiter.check("b")).not.toThrow();
+    now = 1001;
+    expect(() => limiter.check("a")).not.toThrow();
+  });
+});
+
+describe("PII masking in logs", () => {
+  it.each([
+    ["call +91 98765 43210 now", "call [phone …10] now"],
+    ["mail ravi.kumar@acme.example please", "mail [email] please"],
+    ["/api/calls?ids=f0a1d2e3-0000-4000-8000-000000000000", "/api/calls?ids=f0a1d2e3-0000-4000-8000-000000000000"],
+    ["(555) 123-4567", "([phone …67]"],
+  ])("%s", (input, expected) => {
+    expect(maskPii(input)).toBe(expected);
+  });
+});
