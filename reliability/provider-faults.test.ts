@@ -1,0 +1,151 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJson, upload, waitAllTerminal } from "./support/client";
+import type { Fault } from "./support/faults";
+import { fixtureRecording, startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai";
+import { PYANNOTE_API_KEY, startFaultyPyannote, type FaultyPyannote } from "./support/pyannote-proxy";
+import { makeDataDir, startServerProcess, type ServerProcess } from "./support/server";
+
+/** No fault may leave a call non-terminal; this is far above every provider deadline set below. */
+const TERMINAL_WITHIN_MS = 45_000;
+
+/** What the LLM answers when it works: a valid schema-v3 analysis. */
+const LLM_ANALYSIS = {
+  schemaVersion: 3,
+  callType: "sales",
+  oneLineSummary: "Proposal follow-up.",
+  actionItems: [{ title: "Send the revised proposal", priority: "medium", intent: "email", sourceSegmentIds: ["seg_0001"] }],
+};
+
+interface Scenario {
+  server: ServerProcess;
+  dataDir: string;
+  openai: FakeOpenAi;
+  pyannote?: FaultyPyannote;
+}
+
+async function startScenario(label: string, env: (openai: FakeOpenAi, pyannote?: FaultyPyannote) => Record<string, string>, withPyannote = false): Promise<Scenario> {
+  const dataDir = await makeDataDir(label);
+  const openai = await startFakeOpenAi({ delayMs: [10, 50], chatAnswer: () => LLM_ANALYSIS });
+  const pyannote = withPyannote ? await startFaultyPyannote() : undefined;
+  const server = await startServerProcess({
+    SCRYON_DATA_DIR: dataDir,
+    TRANSCRIPTION_BASE_URL: openai.baseURL,
+    TRANSCRIPTION_API_KEY: "sk-reliability",
+    ...env(openai, pyannote),
+  });
+  return { server, dataDir, openai, ...(pyannote && { pyannote }) };
+}
+
+async function stopScenario(scenario: Scenario | undefined) {
+  if (!scenario) return;
+  await scenario.server.kill9();
+  await scenario.openai.close();
+  await scenario.pyannote?.close();
+  await fs.rm(scenario.dataDir, { recursive: true, force: true });
+}
+
+/** Uploads one recording and waits for the call to be terminal; returns its detail and, when completed, its transcript. */
+async function processOne(scenario: Scenario) {
+  const { server } = scenario;
+  const answer = await upload(server.url, fixtureRecording("sales-follow-up"), { metadata: { direction: "OUTGOING", contactName: "Ravi Kumar" } });
+  expect(answer.status).toBe(202);
+  const callId = answer.body.callId as string;
+  const started = performance.now();
+  await waitAllTerminal(server.url, [callId], TERMINAL_WITHIN_MS);
+  const seconds = (performance.now() - started) / 1000;
+  const detail = (await getJson(`${server.url}/api/calls/${callId}`)).body;
+  const transcript = detail.status === "COMPLETED" ? (await getJson(`${server.url}/api/calls/${callId}/transcript`)).body : null;
+  return { detail, transcript, seconds };
+}
+
+const FAULTS: Fault[] = ["http_500", "timeout", "connection_closed", "invalid_json", "huge_body"];
+const figures: string[] = [];
+
+afterAll(() => console.log(`provider faults:\n${figures.map((f) => `  ${f}`).join("\n")}`));
+
+describe("transcription provider faults: FAILED with a clear errorReason", () => {
+  let scenario: Scenario | undefined;
+  beforeAll(async () => {
+    scenario = await startScenario("transcription", () => ({ TRANSCRIPTION_TIMEOUT_SECONDS: "1" }));
+  });
+  afterAll(() => stopScenario(scenario));
+
+  it.each<[Fault, string]>([
+    ["http_500", "transcription_unavailable"],
+    ["timeout", "transcription_timeout"],
+    ["connection_closed", "transcription_unavailable"],
+    ["invalid_json", "transcription_invalid_response"],
+    ["huge_body", "transcription_invalid_response"],
+  ])("%s → FAILED %s", async (fault, errorReason) => {
+    scenario!.openai.faults.transcription = fault;
+    const { detail, seconds } = await processOne(scenario!);
+    figures.push(`transcription ${fault}: ${detail.status} ${detail.errorReason} in ${seconds.toFixed(1)} s`);
+    expect({ status: detail.status, errorReason: detail.errorReason }).toEqual({ status: "FAILED", errorReason });
+    // Raw audio does not outlive a failed call either.
+    const objects = await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true });
+    expect(objects.filter((f) => String(f).includes(`${detail.id ?? detail.callId}/temp/`))).toEqual([]);
+  });
+});
+
+describe("LLM faults: FAILED with an llm_… errorReason", () => {
+  let scenario: Scenario | undefined;
+  beforeAll(async () => {
+    scenario = await startScenario("llm", (openai) => ({ LLM_BASE_URL: openai.baseURL, LLM_API_KEY: "sk-reliability", LLM_TIMEOUT_SECONDS: "1" }));
+  });
+  afterAll(() => stopScenario(scenario));
+
+  it("a working LLM completes the call (the control row)", async () => {
+    scenario!.openai.faults.chat = null;
+    const { detail } = await processOne(scenario!);
+    expect(detail).toMatchObject({ status: "COMPLETED", errorReason: null, summary: LLM_ANALYSIS.oneLineSummary });
+  });
+
+  it.each<[Fault, string]>([
+    ["http_500", "llm_http_5xx"],
+    ["timeout", "llm_timeout"],
+    ["connection_closed", "llm_unavailable"],
+    ["invalid_json", "llm_invalid_response"],
+    ["huge_body", "llm_invalid_response"],
+  ])("%s → FAILED %s", async (fault, errorReason) => {
+    scenario!.openai.faults.chat = fault;
+    const { detail, seconds } = await processOne(scenario!);
+    figures.push(`llm ${fault}: ${detail.status} ${detail.errorReason} in ${seconds.toFixed(1)} s`);
+    expect({ status: detail.status, errorReason: detail.errorReason }).toEqual({ status: "FAILED", errorReason });
+  });
+});
+
+describe("diarization (pyannoteAI) faults fall back to the next source; a broken ffmpeg falls back to the original audio", () => {
+  let scenario: Scenario | undefined;
+  beforeAll(async () => {
+    // An "ffmpeg" that answers -version (so it is chosen) and fails every real job.
+    const brokenFfmpeg = path.join(await makeDataDir("ffmpeg"), "ffmpeg");
+    await fs.writeFile(brokenFfmpeg, "#!/bin/sh\ncase \"$*\" in *-version*) echo 'ffmpeg version 6.1'; exit 0;; esac\necho broken >&2; exit 1\n", { mode: 0o755 });
+    scenario = await startScenario(
+      "pyannote",
+      (_openai, pyannote) => ({
+        PYANNOTE_ENABLED: "true",
+        PYANNOTE_API_KEY: PYANNOTE_API_KEY,
+        PYANNOTE_BASE_URL: pyannote!.baseURL,
+        PYANNOTE_POLL_INTERVAL_SECONDS: "0.05",
+        PYANNOTE_TIMEOUT_SECONDS: "2",
+        SCRYON_AUDIO_PREPROCESSING_ENABLED: "true",
+        SCRYON_FFMPEG_PATH: brokenFfmpeg,
+      }),
+      true,
+    );
+  });
+  afterAll(() => stopScenario(scenario));
+
+  it.each<[Fault | null]>([[null], ...FAULTS.map((f): [Fault] => [f])])("pyannote %s", async (fault) => {
+    scenario!.pyannote!.fault = fault;
+    const { detail, transcript, seconds } = await processOne(scenario!);
+    const pipeline = transcript?.pipeline as { preprocessing?: string; diarization?: { source?: string } } | undefined;
+    figures.push(`pyannote ${fault ?? "working"}: ${detail.status}, diarization ${pipeline?.diarization?.source}, audio ${pipeline?.preprocessing} in ${seconds.toFixed(1)} s`);
+    expect({ status: detail.status, errorReason: detail.errorReason }).toEqual({ status: "COMPLETED", errorReason: null });
+    expect(pipeline?.preprocessing).toBe("ORIGINAL_AUDIO");
+    if (fault === null) expect(pipeline?.diarization?.source).toBe("PYANNOTE");
+    else expect(pipeline?.diarization?.source).not.toBe("PYANNOTE");
+  });
+});
