@@ -45,19 +45,28 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
     async put(key, body, _options) {
       const target = resolveKey(key);
       const temp = path.join(tmpDir, `${randomUUID()}.part`);
+      let streaming = false;
+      // pipeline() passes one side's error to the other, so the side that failed first is the culprit.
+      let failedFirst: "body" | "file" | undefined;
       try {
         await fs.mkdir(tmpDir, { recursive: true });
         await fs.mkdir(path.dirname(target), { recursive: true });
         const source = typeof body === "string" || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-        await pipeline(source, createWriteStream(temp, { flags: "wx" }));
+        source.once("error", () => (failedFirst ??= "body"));
+        const sink = createWriteStream(temp, { flags: "wx" }).once("error", () => (failedFirst ??= "file"));
+        streaming = true;
+        await pipeline(source, sink);
+        streaming = false;
         const { size } = await fs.stat(temp);
         await fs.rename(temp, target);
         return { sizeBytes: size };
       } catch (error) {
         await fs.rm(temp, { force: true }).catch(() => undefined);
-        // A body stream that failed (client gone, size cap hit) is not a storage fault.
-        if (error instanceof Error && "code" in error && typeof error.code === "string" && /^E(NOSPC|ACCES|PERM|ROFS|DQUOT|IO)$/.test(error.code))
-          throw new StorageError("Local storage write failed", { cause: error });
+        // Classified by where it failed, not by errno: the file system reports one
+        // fault many ways (a read-only mount fails a recursive mkdir with ENOENT, a
+        // root below a file with ENOTDIR). Only the body stream failing (client gone,
+        // size cap hit) is not a storage fault.
+        if (!streaming || failedFirst === "file") throw new StorageError("Local storage write failed", { cause: error });
         throw error;
       }
     },
