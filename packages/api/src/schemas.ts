@@ -7,7 +7,8 @@ export const directionSchema = z.enum(["INCOMING", "OUTGOING", "UNKNOWN"]);
 export const uuidSchema = z.uuid({ message: "must be a UUID" });
 export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
-const text = (max: number) => z.string().trim().max(max);
+/** NUL is never meaningful in a name or title, and PostgreSQL text cannot hold it: refused in both modes alike. */
+const text = (max: number) => z.string().trim().max(max).refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
 
 /** The `metadata` part of an upload (seed: every field optional). Unknown keys are ignored. */
 export const callMetadataSchema = z.object({
