@@ -1,10 +1,43 @@
 import { defineConfig } from "vitest/config";
 
+const SERVER_TESTS = "apps/server/test/**/*.test.ts";
+/** Runs only against PostgreSQL + pg-boss + S3 (several real processes on one database). */
+const SCALE_OUT_ONLY = "apps/server/test/**/*.scale-out.test.ts";
+
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The HTTP integration suite runs twice: embedded (SQLite, local files) and
+    // scale-out (PostgreSQL, pg-boss, an s3rver bucket); see apps/server/test/harness.ts.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+          exclude: [SERVER_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "server-embedded",
+          include: [SERVER_TESTS],
+          exclude: [SCALE_OUT_ONLY],
+          env: { SCRYON_TEST_MODE: "embedded" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "server-scale-out",
+          include: [SERVER_TESTS],
+          env: { SCRYON_TEST_MODE: "scale-out" },
+          globalSetup: ["apps/server/test/scale-out.global-setup.ts"],
+        },
+      },
+    ],
   },
 });

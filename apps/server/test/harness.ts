@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,7 +9,11 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { loadConfig } from "@scryon/config";
 import { createRuntime, type Runtime } from "@scryon/runtime";
 import type { FastifyInstance } from "fastify";
+import { inject } from "vitest";
 import { buildServer } from "../src/app";
+// Shared with the db and storage packages' own tests: one way to get a throwaway database and a real S3 server.
+import { createTestDatabase } from "../../../packages/db/test/postgres-harness";
+import { startS3Server, type TestS3Server } from "../../../packages/storage/test/s3-server";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const fixture = (...parts: string[]) => path.join(REPO_ROOT, "fixtures", ...parts);
@@ -107,14 +112,79 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Which deployment the integration suite runs against (the vitest project sets
+ * SCRYON_TEST_MODE): "embedded" is SQLite, the SQLite queue and local files;
+ * "scale-out" is a fresh PostgreSQL database (pg-boss queue) and an s3rver bucket per server.
+ */
+export const TEST_MODE: "embedded" | "scale-out" = process.env.SCRYON_TEST_MODE === "scale-out" ? "scale-out" : "embedded";
+
+/** The deployment behind one data dir in scale-out mode, so a restart on the same data dir finds its state again. */
+interface ScaleOutBackend {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+const scaleOutBackends = new Map<string, ScaleOutBackend>();
+let ownS3Server: Promise<TestS3Server> | undefined;
+
+/**
+ * The s3rver of the scale-out vitest project (scale-out.global-setup.ts), or,
+ * when a file runs outside that project, one of its own that dies with the file's process.
+ */
+export async function sharedS3Endpoint(): Promise<string> {
+  const provided = inject("scaleOutS3Endpoint");
+  if (provided) return provided;
+  ownS3Server ??= startS3Server("scryon-own").then((server) => {
+    process.once("exit", () => void server.stop());
+    return server;
+  });
+  return (await ownS3Server).endpoint;
+}
+
+/** A fresh PostgreSQL database and S3 bucket, as the environment a Scryon process needs to use them. */
+export async function createScaleOutBackend(): Promise<ScaleOutBackend> {
+  const endpoint = await sharedS3Endpoint();
+  const database = await createTestDatabase("scryon_server");
+  const bucket = `scryon-${randomUUID()}`;
+  // s3rver accepts anonymous requests, so a bare PUT creates the bucket.
+  const created = await fetch(`${endpoint}/${bucket}`, { method: "PUT" });
+  if (!created.ok) throw new Error(`could not create bucket: HTTP ${created.status}`);
+  return {
+    env: {
+      DATABASE_URL: database.url,
+      OBJECT_STORAGE_PROVIDER: "s3",
+      OBJECT_STORAGE_BUCKET: bucket,
+      OBJECT_STORAGE_ENDPOINT: endpoint,
+      OBJECT_STORAGE_REGION: "us-east-1",
+      OBJECT_STORAGE_ACCESS_KEY: "S3RVER",
+      OBJECT_STORAGE_SECRET_KEY: "S3RVER",
+      OBJECT_STORAGE_PATH_STYLE_ACCESS: "true",
+    },
+    drop: () => database.drop(),
+  };
+}
+
+/** The keys of every stored object of every user (both storage kinds), e.g. `users/<uid>/calls/<callId>/temp/audio-upload.wav`. */
+export async function listStoredObjects(server: TestServer): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of server.runtime.storage.list("users/")) keys.push(object.key);
+  return keys.sort();
+}
+
 /** Starts the real server (Fastify + runtime + workers) on a free port with its own data dir. */
 export async function startTestServer(env: Record<string, string> = {}, existingDataDir?: string): Promise<TestServer> {
   const dataDir = existingDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "scryon-test-")));
+  let backend: ScaleOutBackend | undefined;
+  if (TEST_MODE === "scale-out") {
+    backend = scaleOutBackends.get(dataDir) ?? (await createScaleOutBackend());
+    scaleOutBackends.set(dataDir, backend);
+  }
   const config = loadConfig({
     SCRYON_DATA_DIR: dataDir,
     PORT: "0",
     SCRYON_LOG_LEVEL: "silent",
     SCRYON_SWEEP_INTERVAL_SECONDS: "3600",
+    ...backend?.env,
     ...env,
   });
   const runtime = await createRuntime(config);
@@ -137,6 +207,10 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     async close() {
       await stop();
       await fs.rm(dataDir, { recursive: true, force: true });
+      if (backend && scaleOutBackends.get(dataDir) === backend) {
+        scaleOutBackends.delete(dataDir);
+        await backend.drop();
+      }
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AppRouter } from "@scryon/api";
 import {
   fixture,
   getJson,
+  listStoredObjects,
   sendJson,
   startFakeTranscriptionServer,
   startTestServer,
@@ -65,7 +66,7 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     expect(analysis.body!.shortSummary).toBe(analysis.body!.oneLineSummary);
 
     // The raw audio is gone once processed (SPEC §8).
-    const files = await listFiles(path.join(server.dataDir, "storage"));
+    const files = await listStoredObjects(server);
     expect(files.filter((f) => f.includes(callId) && f.includes("/temp/"))).toEqual([]);
     expect(files.filter((f) => f.includes(callId)).map((f) => f.split(`${callId}/`)[1]).sort()).toEqual([
       "analysis/analysis.json",
@@ -134,7 +135,7 @@ describe("upload → poll → transcript and analysis (REST)", () => {
 });
 
 describe("upload errors (seed table)", () => {
-  const countStored = async () => (await listFiles(path.join(server.dataDir, "storage"))).filter((f) => f.includes("/temp/")).length;
+  const countStored = async () => (await listStoredObjects(server)).filter((f) => f.includes("/temp/")).length;
   const countCalls = async () => (await getJson(`${server.url}/api/calls?limit=100`)).body!.items.length as number;
 
   it("400 validation_failed for a missing file, bad metadata JSON and metadata failing the schema — nothing stored", async () => {
@@ -242,8 +243,3 @@ describe("typed tRPC client and in-process caller", () => {
     expect(list.items.length).toBeGreaterThanOrEqual(5);
   });
 });
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name).split(path.sep).join("/"));
-}
