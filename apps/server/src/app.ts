@@ -13,6 +13,7 @@ import { errorsPlugin } from "./plugins/errors";
 import { exportsPlugin } from "./plugins/exports";
 import { jsonBodyPlugin } from "./plugins/json-body";
 import { uploadPlugin } from "./plugins/upload";
+import { webPlugin } from "./plugins/web";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -77,5 +78,6 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   });
   await app.register(exportsPlugin, { deps: runtime.apiDeps, authenticate, document });
   await app.register(docsPlugin, { document });
+  await app.register(webPlugin);
   return app;
 }

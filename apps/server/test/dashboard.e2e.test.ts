@@ -1,0 +1,144 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
+import { DEFAULT_WEB_DIST } from "../src/plugins/web";
+import { fixture, fixtureJson, REPO_ROOT, sendJson, startFakeTranscriptionServer, startTestServer, TEST_MODE, type TestServer } from "./harness";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "dashboard");
+const haveChromium = existsSync(CHROMIUM);
+// The browser run is about the dashboard, not the deployment: once (embedded) is enough.
+const runHere = haveChromium && TEST_MODE === "embedded";
+
+if (!haveChromium) console.warn(`dashboard e2e skipped: no Chromium at ${CHROMIUM} (Debian package \`chromium\`; .ci/run installs it)`);
+
+describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
+  let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
+  let pyannote: Awaited<ReturnType<typeof startFakePyannote>>;
+  let server: TestServer;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DEFAULT_WEB_DIST, "index.html"))) {
+      // `npm test` on a fresh checkout: build the dashboard the server is about to serve.
+      const { build } = await import("vite");
+      await build({ root: path.join(REPO_ROOT, "apps", "web"), logLevel: "warn" });
+    }
+    transcription = await startFakeTranscriptionServer();
+    const answer = await fixtureJson("calls", "sales-follow-up", "transcription.verbose.json");
+    transcription.answerWith(async () => ({ status: 200, body: answer }));
+    // Two voices on one channel: speakers come from a pyannoteAI-protocol server, as in production.
+    const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>("calls", "sales-follow-up", "diarization.pyannote.json");
+    pyannote = await startFakePyannote({ apiKey: "pyannote-key", output: diarization.output });
+    server = await startTestServer({
+      TRANSCRIPTION_BASE_URL: transcription.baseURL,
+      TRANSCRIPTION_API_KEY: "k",
+      PYANNOTE_ENABLED: "true",
+      PYANNOTE_API_KEY: "pyannote-key",
+      PYANNOTE_BASE_URL: pyannote.baseURL,
+      PYANNOTE_POLL_INTERVAL_SECONDS: "0.05",
+    });
+    const renamed = await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: "Priya Sharma" });
+    expect(renamed.status).toBe(200);
+
+    await fs.mkdir(SCREENSHOTS, { recursive: true });
+    userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) await fs.rm(userDataDir, { recursive: true, force: true });
+    await server?.close();
+    await transcription?.close();
+    await pyannote?.close();
+  });
+
+  it("uploads a recording, follows it live to COMPLETED, shows the call and keeps an action item done", async () => {
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
+    const subscriptionRequests: string[] = [];
+    const statusPolls: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/trpc/calls.statusChanges")) subscriptionRequests.push(request.url());
+      if (request.url().includes("/api/calls/status") || request.url().includes("/trpc/calls.status?")) statusPolls.push(request.url());
+    });
+
+    await page.goto(server.url);
+    await expect.poll(() => page.getByRole("heading", { name: "Calls", level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("No calls yet").isVisible()).toBe(true);
+
+    // Upload through the form.
+    await page.getByLabel("Recording", { exact: true }).setInputFiles(fixture("calls", "sales-follow-up", "call.m4a"));
+    await page.getByLabel("Title", { exact: true }).fill("Proposal follow-up");
+    await page.getByLabel("Contact", { exact: true }).fill("Ravi Kumar");
+    await page.getByLabel("Direction", { exact: true }).selectOption("OUTGOING");
+    await page.getByRole("button", { name: "Upload and analyse" }).click();
+    await expect.poll(() => page.getByText("Uploaded. Processing has started").isVisible(), { timeout: 10_000 }).toBe(true);
+
+    // The row appears and turns COMPLETED with no reload and no polling.
+    const row = page.locator(".call-row", { hasText: "Proposal follow-up" });
+    await expect.poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 }).toBe("COMPLETED");
+    expect(navigations).toHaveLength(1);
+    expect(subscriptionRequests.length).toBeGreaterThan(0);
+    expect(statusPolls).toEqual([]);
+    await expect.poll(() => page.locator("[role=status][aria-live=polite]").first().textContent()).toContain("is now completed");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "calls.png") });
+
+    // The call page: speakers by name, and the action items.
+    await row.getByRole("link").click();
+    await expect.poll(() => page.getByRole("heading", { name: "Transcript" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    const speakers = page.getByRole("list", { name: "Speakers" });
+    await expect.poll(() => speakers.textContent()).toContain("Priya Sharma");
+    expect(await speakers.textContent()).toContain("Ravi Kumar");
+    expect(await page.locator(".segment-speaker").allTextContents()).toEqual(expect.arrayContaining(["Priya Sharma", "Ravi Kumar"]));
+    const proposalItem = page.locator(".action-item", { hasText: /proposal/i }).first();
+    await expect.poll(() => proposalItem.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await proposalItem.getAttribute("data-status")).toBe("OPEN");
+    const itemId = await proposalItem.getAttribute("data-action-id");
+    expect(itemId).toBeTruthy();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "call.png"), fullPage: true });
+
+    // Mark it done, reload, and it is still done (it was saved, not just drawn).
+    await proposalItem.getByRole("checkbox").check();
+    const sameItem = page.locator(`.action-item[data-action-id="${itemId}"]`);
+    await expect.poll(() => sameItem.getAttribute("data-status")).toBe("DONE");
+    await page.reload();
+    await expect.poll(() => sameItem.getAttribute("data-status"), { timeout: 10_000 }).toBe("DONE");
+    expect(await sameItem.getByRole("checkbox").isChecked()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "call-after-reload.png") });
+
+    // Phone width: the same page still lays out in one column without horizontal scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "call-phone.png") });
+
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,99 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { ActionsPage } from "./components/ActionsPage";
+import { CallPage } from "./components/CallPage";
+import { CallsPage } from "./components/CallsPage";
+import { SignIn } from "./components/SignIn";
+import { useLiveStatus } from "./components/useLiveStatus";
+import { clearCredentials, hasCredentials } from "./lib/credentials";
+import { meQuery } from "./lib/queries";
+import { hrefOf, useRoute } from "./lib/router";
+import { apiErrorOf, isAuthError } from "./lib/trpc";
+
+export function App() {
+  const queryClient = useQueryClient();
+  const me = useQuery(meQuery());
+  const route = useRoute();
+  const signedIn = me.isSuccess;
+  const announcement = useLiveStatus(signedIn);
+
+  // After navigation, move focus to the content so keyboard and screen-reader users follow it.
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+    window.scrollTo(0, 0);
+  }, [route]);
+
+  const signOut = () => {
+    clearCredentials();
+    queryClient.clear();
+    void queryClient.invalidateQueries();
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={hrefOf({ page: "calls" })} aria-label="Scryon, all calls">
+          <span className="brand-mark" aria-hidden="true" />
+          Scryon
+        </a>
+        {signedIn && (
+          <nav aria-label="Main">
+            <a href={hrefOf({ page: "calls" })} aria-current={route.page !== "actions" ? "page" : undefined}>
+              Calls
+            </a>
+            <a href={hrefOf({ page: "actions" })} aria-current={route.page === "actions" ? "page" : undefined}>
+              Action items
+            </a>
+          </nav>
+        )}
+        {signedIn && (
+          <div className="who">
+            <span className="who-name" title={me.data.email ?? undefined}>
+              {me.data.displayName ?? me.data.email ?? "Signed in"}
+            </span>
+            {hasCredentials() && (
+              <button type="button" className="button ghost small" onClick={signOut}>
+                Sign out
+              </button>
+            )}
+          </div>
+        )}
+      </header>
+      <div className="sr-only" role="status" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </div>
+      <main id="main" tabIndex={-1} ref={mainRef}>
+        {me.isPending ? (
+          <p className="muted center">Loading…</p>
+        ) : me.isError ? (
+          isAuthError(me.error) ? (
+            <SignIn error={hasCredentials() ? apiErrorOf(me.error) : undefined} />
+          ) : (
+            <div className="panel error-panel" role="alert">
+              <h1>Cannot reach the server</h1>
+              <p>{apiErrorOf(me.error).message}</p>
+              <button type="button" className="button" onClick={() => void me.refetch()}>
+                Try again
+              </button>
+            </div>
+          )
+        ) : route.page === "call" ? (
+          <CallPage key={route.callId} callId={route.callId} />
+        ) : route.page === "actions" ? (
+          <ActionsPage />
+        ) : (
+          <CallsPage />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useQuery } from "@tanstack/react-query";
+import type { AnalysisDocument } from "@scryon/analysis";
+import type { TranscriptDocument } from "@scryon/transcript";
+import { formatDateTime, formatDuration, humanize } from "../lib/format";
+import { analysisQuery, callQuery, transcriptQuery } from "../lib/queries";
+import { hrefOf } from "../lib/router";
+import { apiErrorOf } from "../lib/trpc";
+import { ActionItemsPanel } from "./ActionItems";
+import { AnalysisPanel } from "./AnalysisPanel";
+import { StatusBadge } from "./StatusBadge";
+import { TranscriptPanel } from "./TranscriptPanel";
+
+export function CallPage({ callId }: { callId: string }) {
+  const call = useQuery(callQuery(callId));
+  const completed = call.data?.status === "COMPLETED";
+  // Documents are versioned JSON passed through by the API; these are the types they are written with.
+  const transcript = useQuery({ ...transcriptQuery(callId), enabled: completed, select: (document) => document as unknown as TranscriptDocument });
+  const analysis = useQuery({ ...analysisQuery(callId), enabled: completed, select: (document) => document as unknown as AnalysisDocument });
+
+  if (call.isPending) return <p className="muted center">Loading call…</p>;
+  if (call.isError) {
+    const error = apiErrorOf(call.error);
+    return (
+      <div className="panel error-panel" role="alert">
+        <h1>{error.code === "call_not_found" ? "Call not found" : "Could not load the call"}</h1>
+        <p>{error.message}</p>
+        <a href={hrefOf({ page: "calls" })}>Back to calls</a>
+      </div>
+    );
+  }
+
+  const detail = call.data;
+  return (
+    <div className="page">
+      <a className="back" href={hrefOf({ page: "calls" })}>
+        ← All calls
+      </a>
+      <header className="call-header">
+        <div>
+          <h1 className="page-title">{detail.title || analysis.data?.suggestedTitle || "Untitled call"}</h1>
+          <p className="call-meta">
+            {detail.contactName && <span>{detail.contactName}</span>}
+            {detail.organization && <span>{detail.organization}</span>}
+            {detail.direction && detail.direction !== "UNKNOWN" && <span>{humanize(detail.direction)}</span>}
+            <span>{formatDateTime(detail.recordedAt ?? detail.createdAt)}</span>
+            {detail.durationSeconds !== undefined && <span>{formatDuration(detail.durationSeconds)}</span>}
+          </p>
+        </div>
+        <StatusBadge status={detail.status} />
+      </header>
+
+      {detail.status === "FAILED" && (
+        <div className="panel error-panel" role="alert">
+          Processing failed: <code>{detail.errorReason ?? "unknown"}</code>
+        </div>
+      )}
+      {!completed && detail.status !== "FAILED" && (
+        <div className="panel processing">
+          <span className="spinner" aria-hidden="true" /> This call is being processed. The page updates when it is done.
+        </div>
+      )}
+
+      {completed && (
+        <div className="call-grid">
+          <div className="call-col">
+            {analysis.isPending ? <p className="muted">Loading analysis…</p> : analysis.isError ? <p className="form-error">{apiErrorOf(analysis.error).message}</p> : <AnalysisPanel analysis={analysis.data} />}
+            <ActionItemsPanel callId={callId} />
+          </div>
+          <div className="call-col">
+            {transcript.isPending ? <p className="muted">Loading transcript…</p> : transcript.isError ? <p className="form-error">{apiErrorOf(transcript.error).message}</p> : <TranscriptPanel transcript={transcript.data} />}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

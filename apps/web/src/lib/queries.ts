@@ -1,0 +1,84 @@
+import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient } from "@tanstack/react-query";
+import { trpc, type ActionItem, type CallListItem, type CallStatus, type RouterOutputs } from "./trpc";
+
+/**
+ * Query keys and fetchers in one place, so the live status handler and the
+ * mutations update exactly the caches the views read.
+ */
+export const PAGE_SIZE = 20;
+export const TERMINAL: ReadonlySet<CallStatus> = new Set(["COMPLETED", "FAILED"]);
+
+export const keys = {
+  me: ["users.me"] as const,
+  calls: ["calls.list"] as const,
+  call: (id: string) => ["calls.get", id] as const,
+  transcript: (id: string) => ["calls.transcript", id] as const,
+  analysis: (id: string) => ["calls.analysis", id] as const,
+  callActions: (id: string) => ["actionItems.listForCall", id] as const,
+  actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
+  allActions: ["actionItems.list"] as const,
+};
+
+export const meQuery = () => queryOptions({ queryKey: keys.me, queryFn: () => trpc.users.me.query(), retry: false });
+
+export const callsQuery = () =>
+  infiniteQueryOptions({
+    queryKey: keys.calls,
+    queryFn: ({ pageParam }) => trpc.calls.list.query({ limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+
+export const callQuery = (id: string) => queryOptions({ queryKey: keys.call(id), queryFn: () => trpc.calls.get.query({ id }) });
+
+export const transcriptQuery = (id: string) =>
+  queryOptions({ queryKey: keys.transcript(id), queryFn: () => trpc.calls.transcript.query({ id }), staleTime: Infinity });
+
+export const analysisQuery = (id: string) =>
+  queryOptions({ queryKey: keys.analysis(id), queryFn: () => trpc.calls.analysis.query({ id }), staleTime: Infinity });
+
+export const callActionsQuery = (id: string) =>
+  queryOptions({ queryKey: keys.callActions(id), queryFn: () => trpc.actionItems.listForCall.query({ id }) });
+
+export const actionsQuery = (status: ActionItem["status"] | "ALL") =>
+  infiniteQueryOptions({
+    queryKey: keys.actions(status),
+    queryFn: ({ pageParam }) =>
+      trpc.actionItems.list.query({ limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }), ...(status !== "ALL" && { status }) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+
+type CallPages = InfiniteData<RouterOutputs["calls"]["list"], string | undefined>;
+
+/**
+ * Applies one pushed status change to every cache that shows it. Returns the
+ * updated list item, or undefined when the call is not in the loaded list (e.g.
+ * uploaded from elsewhere), so the caller can refetch the list instead.
+ */
+export function applyStatusChange(queryClient: QueryClient, change: { callId: string; status: CallStatus }): CallListItem | undefined {
+  let updated: CallListItem | undefined;
+  queryClient.setQueryData<CallPages>(keys.calls, (data) => {
+    if (!data) return data;
+    return {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: page.items.map((item) => {
+          if (item.callId !== change.callId) return item;
+          updated = { ...item, status: change.status };
+          return updated;
+        }),
+      })),
+    };
+  });
+  queryClient.setQueryData(keys.call(change.callId), (call) => (call ? { ...call, status: change.status } : call));
+  if (TERMINAL.has(change.status)) {
+    // The list item carries counts and the detail an error reason; both are only final now.
+    void queryClient.invalidateQueries({ queryKey: keys.call(change.callId) });
+    void queryClient.invalidateQueries({ queryKey: keys.callActions(change.callId) });
+    void queryClient.invalidateQueries({ queryKey: keys.allActions });
+    void queryClient.invalidateQueries({ queryKey: keys.calls });
+  }
+  return updated;
+}

@@ -1,0 +1,58 @@
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { EventSource } from "eventsource";
+import type { AppRouter } from "@scryon/api";
+import { authHeaders } from "./credentials";
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type CallListItem = RouterOutputs["calls"]["list"]["items"][number];
+export type CallDetail = RouterOutputs["calls"]["get"];
+export type CallStatus = CallDetail["status"];
+export type ActionItem = RouterOutputs["actionItems"]["list"]["items"][number];
+export type ActionItemStatus = ActionItem["status"];
+export type Priority = ActionItem["priority"];
+export type User = RouterOutputs["users"]["me"];
+
+const url = "/trpc";
+
+/**
+ * The typed client. Queries and mutations are batched over HTTP; the live status
+ * subscription streams over server-sent events. The browser's EventSource cannot
+ * send headers, so the `eventsource` ponyfill is used with a fetch that adds the
+ * stored credentials.
+ */
+export const trpc = createTRPCClient<AppRouter>({
+  links: [
+    splitLink({
+      condition: (op) => op.type === "subscription",
+      true: httpSubscriptionLink({
+        url,
+        EventSource,
+        eventSourceOptions: () => ({
+          fetch: (input, init) =>
+            fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authHeaders() } }),
+        }),
+      }),
+      false: httpBatchLink({ url, headers: () => authHeaders() }),
+    }),
+  ],
+});
+
+/** The documented API error (`{code, message}`) carried by a failed procedure call, if any. */
+export function apiErrorOf(error: unknown): { status: number | undefined; code: string; message: string } {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { httpStatus?: number; error?: { code?: string; message?: string } } | undefined;
+    return {
+      status: data?.httpStatus,
+      code: data?.error?.code ?? "request_failed",
+      message: data?.error?.message ?? error.message,
+    };
+  }
+  return { status: undefined, code: "request_failed", message: error instanceof Error ? error.message : String(error) };
+}
+
+export const isAuthError = (error: unknown) => {
+  const { status } = apiErrorOf(error);
+  return status === 401 || status === 403;
+};
