@@ -1,0 +1,154 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import openapiTS, { astToString } from "openapi-typescript";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { fixture, REPO_ROOT, startFakeTranscriptionServer, startTestServer, type TestServer } from "./harness";
+
+/**
+ * The published REST document cannot drift from the server: types are generated
+ * from the running server's /api/openapi.json, a small client written against
+ * them must typecheck, and the same client (openapi-fetch) then calls every
+ * documented endpoint of that server.
+ */
+
+let server: TestServer;
+let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
+let workDir: string;
+
+beforeAll(async () => {
+  transcription = await startFakeTranscriptionServer();
+  server = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+  workDir = await fs.mkdtemp(path.join(REPO_ROOT, "apps", "server", "test", ".rest-client-"));
+});
+
+afterAll(async () => {
+  await server?.close();
+  await transcription?.close();
+  if (workDir) await fs.rm(workDir, { recursive: true, force: true });
+});
+
+/** The client, as an application would write it: it only compiles if the document describes these calls. */
+const CLIENT = `
+import createClient from "openapi-fetch";
+import type { paths } from "./api";
+
+export async function exercise(baseUrl: string, audio: Blob) {
+  const api = createClient<paths>({ baseUrl: baseUrl + "/api" });
+  const health = await api.GET("/health");
+  const version: string | undefined = health.data?.version;
+
+  // Multipart the openapi-fetch way: the typed body, turned into FormData (the binary part is the Blob).
+  const accepted = await api.POST("/calls/analyze", {
+    body: { file: "call.wav", metadata: { title: "REST client", contactName: "Ravi Kumar" } },
+    bodySerializer: (body) => {
+      const form = new FormData();
+      form.append("metadata", JSON.stringify(body.metadata));
+      form.append("file", audio, body.file);
+      return form;
+    },
+  });
+  const callId: string = accepted.data!.callId;
+
+  let status = "QUEUED";
+  for (let i = 0; i < 600 && status !== "COMPLETED" && status !== "FAILED"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const poll = await api.GET("/calls/status", { params: { query: { ids: callId } } });
+    status = poll.data?.items[0]?.status ?? status;
+  }
+
+  const list = await api.GET("/calls", { params: { query: { limit: 10 } } });
+  const detail = await api.GET("/calls/{id}", { params: { path: { id: callId } } });
+  const patched = await api.PATCH("/calls/{id}", { params: { path: { id: callId } }, body: { notes: "called back" } });
+  const transcript = await api.GET("/calls/{id}/transcript", { params: { path: { id: callId } } });
+  const srt = await api.GET("/calls/{id}/transcript", { params: { path: { id: callId }, query: { format: "srt" } }, parseAs: "text" });
+  const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
+  const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
+  const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
+  const items = await api.GET("/calls/{id}/action-items", { params: { path: { id: callId } } });
+  const created = await api.POST("/calls/{id}/action-items", { params: { path: { id: callId } }, body: { title: "Send the proposal", dueDate: "2026-06-01" } });
+  const itemId: string = created.data!.id;
+  const allActions = await api.GET("/actions", { params: { query: { limit: 5 } } });
+  const statusPatch = await api.PATCH("/actions/{id}", { params: { path: { id: itemId } }, body: { status: "DONE" } });
+  const replaced = await api.PUT("/action-items/{id}", { params: { path: { id: itemId } }, body: { title: "Send the revised proposal", description: null, dueDate: null, status: "OPEN", priority: "HIGH" } });
+  const removedItem = await api.DELETE("/action-items/{id}", { params: { path: { id: itemId } } });
+  const me = await api.GET("/users/me");
+  const renamed = await api.PATCH("/users/me", { body: { displayName: "Asha" } });
+  const missing = await api.GET("/calls/{id}", { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
+  const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
+  const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
+
+  return {
+    version, callId, status,
+    statuses: {
+      health: health.response.status, accepted: accepted.response.status, list: list.response.status, detail: detail.response.status,
+      patched: patched.response.status, transcript: transcript.response.status, srt: srt.response.status, analysis: analysis.response.status,
+      digest: digest.response.status, reanalyzed: reanalyzed.response.status, items: items.response.status, created: created.response.status,
+      allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
+      removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
+      bulk: bulk.response.status, removed: removed.response.status,
+    },
+    listed: list.data?.items.map((item) => item.callId) ?? [],
+    notes: patched.data?.notes,
+    segments: (transcript.data as { segments?: unknown[] } | undefined)?.segments?.length ?? 0,
+    srt: srt.data ?? "",
+    digest: digest.data ?? "",
+    itemStatus: statusPatch.data?.status,
+    itemTitle: replaced.data?.title,
+    userName: renamed.data?.displayName,
+    missingCode: missing.error?.error.code,
+    bulk: bulk.data,
+  };
+}
+`;
+
+const run = (command: string, args: string[], cwd: string) =>
+  new Promise<{ code: number; output: string }>((resolve) =>
+    execFile(command, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+    ),
+  );
+
+it("generates types from /api/openapi.json, typechecks a client against them, and calls every endpoint", async () => {
+  const document = await (await fetch(`${server.url}/api/openapi.json`)).text();
+  const types = astToString(await openapiTS(document));
+  await fs.writeFile(path.join(workDir, "api.d.ts"), types);
+  await fs.writeFile(path.join(workDir, "client.ts"), CLIENT);
+  await fs.writeFile(
+    path.join(workDir, "tsconfig.json"),
+    JSON.stringify({ extends: "../../../../tsconfig.base.json", compilerOptions: { noEmit: true }, include: ["api.d.ts", "client.ts"] }),
+  );
+
+  const tsc = await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", workDir], workDir);
+  expect(tsc.output).toBe("");
+  expect(tsc.code).toBe(0);
+
+  const { exercise } = (await import(path.join(workDir, "client.ts"))) as { exercise: (baseUrl: string, audio: Blob) => Promise<any> };
+  const result = await exercise(server.url, new Blob([await fs.readFile(fixture("audio", "tone.wav"))]));
+
+  expect(result.status).toBe("COMPLETED");
+  expect(result.statuses).toEqual({
+    health: 200, accepted: 202, list: 200, detail: 200, patched: 200, transcript: 200, srt: 200, analysis: 200, digest: 200,
+    reanalyzed: 200, items: 200, created: 201, allActions: 200, statusPatch: 200, replaced: 200, removedItem: 204, me: 200,
+    renamed: 200, missing: 404, bulk: 200, removed: 204,
+  });
+  expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(result.listed).toContain(result.callId);
+  expect(result.notes).toBe("called back");
+  expect(result.segments).toBeGreaterThan(0);
+  expect(result.srt).toMatch(/^1\n00:00:00,500 --> 00:00:03,590\n/);
+  expect(result.digest).toMatch(/^\*\*REST client\*\*\nRavi Kumar/);
+  expect(result.itemStatus).toBe("DONE");
+  expect(result.itemTitle).toBe("Send the revised proposal");
+  expect(result.userName).toBe("Asha");
+  expect(result.missingCode).toBe("call_not_found");
+  expect(result.bulk).toEqual({ deleted: 0, missing: 1, failed: [] });
+}, 120_000);
+
+it("documents every served REST operation the client above exercises", async () => {
+  const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
+  const exercised = [...CLIENT.matchAll(/api\.(GET|POST|PATCH|PUT|DELETE)\("([^"]+)"/g)].map((match) => `${match[1]} ${match[2]}`);
+  expect(new Set(exercised)).toEqual(new Set(operations));
+});
