@@ -2,17 +2,80 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import Fastify from "fastify";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
-import { DEFAULT_WEB_DIST } from "../src/plugins/web";
-import { fixture, fixtureJson, REPO_ROOT, sendJson, startFakeTranscriptionServer, startTestServer, TEST_MODE, type TestServer } from "./harness";
+import { DEFAULT_WEB_DIST, webPlugin } from "../src/plugins/web";
+import { fixture, fixtureJson, getJson, REPO_ROOT, sendJson, startFakeTranscriptionServer, startTestServer, TEST_MODE, type TestServer } from "./harness";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "dashboard");
 const haveChromium = existsSync(CHROMIUM);
 // The browser run is about the dashboard, not the deployment: once (embedded) is enough.
 const runHere = haveChromium && TEST_MODE === "embedded";
+
+/** `npm test` on a fresh checkout: build the dashboard the server is about to serve. */
+async function ensureDashboardBuilt() {
+  if (existsSync(path.join(DEFAULT_WEB_DIST, "index.html"))) return;
+  const { build } = await import("vite");
+  await build({ root: path.join(REPO_ROOT, "apps", "web"), logLevel: "warn" });
+}
+
+describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    server = await startTestServer();
+  }, 90_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("serves the built app at / with cacheable hashed assets", async () => {
+    const index = await fetch(`${server.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const html = await index.text();
+    expect(html).toContain('<div id="root">');
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+  });
+
+  it("answers unknown app paths with index.html, and leaves API, docs and file paths to their own 404s", async () => {
+    const deepLink = await fetch(`${server.url}/calls/some-call?tab=transcript`);
+    expect(deepLink.status).toBe(200);
+    expect(await deepLink.text()).toContain('<div id="root">');
+    for (const pathname of ["/api/no-such-route", "/trpc/no.such.procedure", "/docs/no-such-page.json", "/assets/missing.js", "/favicon.ico"]) {
+      const { status, body } = await getJson(`${server.url}${pathname}`);
+      expect({ pathname, status }).toEqual({ pathname, status: 404 });
+      expect(JSON.stringify(body)).not.toContain("<div id=\"root\">");
+    }
+    expect((await getJson(`${server.url}/api/no-such-route`)).body).toMatchObject({ error: { code: "not_found" } });
+    expect((await getJson(`${server.url}/api/health`)).body).toMatchObject({ status: "ok" });
+  });
+
+  it("serves the API alone, and says why, when the dashboard is not built", async () => {
+    const emptyDist = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-no-dist-"));
+    const lines: string[] = [];
+    const app = Fastify({ logger: { level: "warn", stream: { write: (line: string) => void lines.push(line) } } });
+    try {
+      await app.register(webPlugin, { distDir: emptyDist });
+      app.get("/api/ping", async () => ({ ok: true }));
+      expect((await app.inject({ url: "/" })).statusCode).toBe(404);
+      expect((await app.inject({ url: "/api/ping" })).json()).toEqual({ ok: true });
+      expect(lines.join("")).toContain("dashboard not built");
+    } finally {
+      await app.close();
+      await fs.rm(emptyDist, { recursive: true, force: true });
+    }
+  });
+});
 
 if (!haveChromium) console.warn(`dashboard e2e skipped: no Chromium at ${CHROMIUM} (Debian package \`chromium\`; .ci/run installs it)`);
 
@@ -26,11 +89,7 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DEFAULT_WEB_DIST, "index.html"))) {
-      // `npm test` on a fresh checkout: build the dashboard the server is about to serve.
-      const { build } = await import("vite");
-      await build({ root: path.join(REPO_ROOT, "apps", "web"), logLevel: "warn" });
-    }
+    await ensureDashboardBuilt();
     transcription = await startFakeTranscriptionServer();
     const answer = await fixtureJson("calls", "sales-follow-up", "transcription.verbose.json");
     transcription.answerWith(async () => ({ status: 200, body: answer }));
@@ -67,6 +126,10 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (error) => pageErrors.push(error.message));
+    // CSP violations and failed loads surface as console errors, not page errors.
+    page.on("console", (message) => {
+      if (message.type() === "error") pageErrors.push(message.text());
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -131,7 +194,7 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await page.reload();
     await expect.poll(() => sameItem.getAttribute("data-status"), { timeout: 10_000 }).toBe("DONE");
     expect(await sameItem.getByRole("checkbox").isChecked()).toBe(true);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "call-after-reload.png") });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "call-after-reload.png"), fullPage: true });
 
     // Phone width: the same page still lays out in one column without horizontal scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -141,4 +204,36 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
 
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it("asks for the API key when the server wants one, and streams live status with it", async () => {
+    const apiKey = "dashboard-e2e-key";
+    const guarded = await startTestServer({ SCRYON_API_KEY: apiKey, TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+    // A new tab: sessionStorage, where credentials live, starts empty.
+    const tab = await context.newPage();
+    try {
+      await tab.goto(guarded.url);
+      await expect.poll(() => tab.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+
+      await tab.getByLabel("API key", { exact: true }).fill("not-the-key");
+      await tab.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => tab.getByRole("alert").textContent()).toContain("auth_invalid");
+
+      await tab.getByLabel("API key", { exact: true }).fill(apiKey);
+      await tab.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => tab.getByRole("heading", { name: "Calls", level: 1 }).isVisible()).toBe(true);
+
+      // The upload and the event stream both carry the key: the call turns terminal on screen.
+      await tab.getByLabel("Recording", { exact: true }).setInputFiles(fixture("audio", "tone.wav"));
+      await tab.getByLabel("Title", { exact: true }).fill("Guarded upload");
+      await tab.getByRole("button", { name: "Upload and analyse" }).click();
+      const row = tab.locator(".call-row", { hasText: "Guarded upload" });
+      await expect.poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 20_000 }).toBe("COMPLETED");
+
+      await tab.getByRole("button", { name: "Sign out" }).click();
+      await expect.poll(() => tab.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+    } finally {
+      await tab.close();
+      await guarded.close();
+    }
+  }, 45_000);
 });

@@ -31,8 +31,8 @@ export function App() {
 
   const signOut = () => {
     clearCredentials();
-    queryClient.clear();
-    void queryClient.invalidateQueries();
+    // Drops every user's data from memory and asks users.me again, which lands on the sign-in form.
+    void queryClient.resetQueries();
   };
 
   return (

@@ -27,6 +27,8 @@ export async function webPlugin(app: FastifyInstance, options: { distDir?: strin
     // One route per built file instead of a catch-all, so the fallback below and
     // the API's own 404s stay in charge of everything else.
     wildcard: false,
+    // Our own cache headers below; the plugin's default would mark index.html cacheable.
+    cacheControl: false,
     // Hashed assets never change; index.html must always be revalidated.
     setHeaders: (response, filePath) => {
       response.setHeader(

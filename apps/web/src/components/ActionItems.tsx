@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { humanize } from "../lib/format";
-import { callActionsQuery, keys } from "../lib/queries";
+import { callActionsQuery, keys, putActionItem } from "../lib/queries";
 import { hrefOf } from "../lib/router";
-import { apiErrorOf, trpc, type ActionItem, type Priority } from "../lib/trpc";
+import { apiErrorOf, trpc, type ActionItem, type ActionItemStatus, type Priority } from "../lib/trpc";
 
 const PRIORITIES: Priority[] = ["LOW", "MEDIUM", "HIGH"];
 
@@ -11,18 +11,17 @@ const PRIORITIES: Priority[] = ["LOW", "MEDIUM", "HIGH"];
 function useActionItemMutations(item: ActionItem) {
   const queryClient = useQueryClient();
   const settle = (updated?: ActionItem) => {
-    if (updated) {
-      queryClient.setQueryData(keys.callActions(item.callRecordId), (data: { items: ActionItem[] } | undefined) =>
-        data ? { items: data.items.map((existing) => (existing.id === updated.id ? updated : existing)) } : data,
-      );
-    }
+    if (updated) putActionItem(queryClient, updated);
     void queryClient.invalidateQueries({ queryKey: keys.callActions(item.callRecordId) });
     void queryClient.invalidateQueries({ queryKey: keys.allActions });
     void queryClient.invalidateQueries({ queryKey: keys.calls });
   };
   return {
     toggle: useMutation({
-      mutationFn: () => trpc.actionItems.setStatus.mutate({ id: item.id, status: item.status === "DONE" ? "OPEN" : "DONE" }),
+      mutationFn: (status: ActionItemStatus) => trpc.actionItems.setStatus.mutate({ id: item.id, status }),
+      // Optimistic: the checkbox follows the click at once; a failure puts the server's state back.
+      onMutate: (status) => putActionItem(queryClient, { ...item, status }),
+      onError: () => putActionItem(queryClient, item),
       onSuccess: settle,
     }),
     replace: useMutation({
@@ -46,6 +45,13 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
   const done = item.status === "DONE";
   const error = toggle.error ?? replace.error ?? remove.error;
   const fieldId = useId();
+
+  const startEditing = () => {
+    setTitle(item.title);
+    setDueDate(item.dueDate ?? "");
+    setPriority(item.priority);
+    setEditing(true);
+  };
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -97,8 +103,7 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
         type="checkbox"
         className="action-check"
         checked={done}
-        disabled={toggle.isPending}
-        onChange={() => toggle.mutate()}
+        onChange={(event) => toggle.mutate(event.target.checked ? "DONE" : "OPEN")}
       />
       <div className="action-body">
         <label htmlFor={`${fieldId}-done`} className="action-title">
@@ -115,7 +120,7 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
         {error && <p className="form-error" role="alert">{apiErrorOf(error).message}</p>}
       </div>
       <div className="row-actions">
-        <button type="button" className="button ghost small" onClick={() => setEditing(true)} aria-label={`Edit “${item.title}”`}>
+        <button type="button" className="button ghost small" onClick={startEditing} aria-label={`Edit “${item.title}”`}>
           Edit
         </button>
         <button
@@ -187,7 +192,7 @@ export function ActionItemsPanel({ callId }: { callId: string }) {
       ) : (
         <ul className="action-list">
           {items.data.items.map((item) => (
-            <ActionItemRow key={`${item.id}-${item.updatedAt}`} item={item} />
+            <ActionItemRow key={item.id} item={item} />
           ))}
         </ul>
       )}

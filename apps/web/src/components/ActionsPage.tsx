@@ -35,7 +35,7 @@ export function ActionsPage() {
         ) : (
           <ul className="action-list">
             {items.map((item) => (
-              <ActionItemRow key={`${item.id}-${item.updatedAt}`} item={item} showCallLink />
+              <ActionItemRow key={item.id} item={item} showCallLink />
             ))}
           </ul>
         )}

@@ -49,6 +49,17 @@ export const actionsQuery = (status: ActionItem["status"] | "ALL") =>
     getNextPageParam: (page) => page.nextCursor,
   });
 
+type ActionPages = InfiniteData<RouterOutputs["actionItems"]["list"], string | undefined>;
+
+/** Writes a changed action item into both the call's list and every global list, so all views agree at once. */
+export function putActionItem(queryClient: QueryClient, updated: ActionItem): void {
+  const replace = (item: ActionItem) => (item.id === updated.id ? updated : item);
+  queryClient.setQueryData<{ items: ActionItem[] }>(keys.callActions(updated.callRecordId), (data) => data && { items: data.items.map(replace) });
+  queryClient.setQueriesData<ActionPages>({ queryKey: keys.allActions }, (data) =>
+    data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(replace) })) },
+  );
+}
+
 type CallPages = InfiniteData<RouterOutputs["calls"]["list"], string | undefined>;
 
 /**
