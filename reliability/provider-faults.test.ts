@@ -111,9 +111,11 @@ describe("transcription provider faults: FAILED with a clear errorReason", () =>
     figures.push(`transcription ${fault}: ${detail.status} ${detail.errorReason} in ${seconds.toFixed(1)} s`);
     expect(detail.status).toBe("FAILED");
     expect(errorReasons).toContain(detail.errorReason);
-    // Raw audio does not outlive a failed call either.
-    const objects = await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true });
-    expect(objects.filter((f) => String(f).includes(`${detail.id ?? detail.callId}/temp/`))).toEqual([]);
+    // Raw audio does not outlive a failed call either (it is deleted right after the FAILED transition).
+    const rawAudio = async () =>
+      (await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true })).filter((f) => String(f).includes(`${detail.id ?? detail.callId}/temp/`));
+    for (let i = 0; i < 50 && (await rawAudio()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await rawAudio()).toEqual([]);
   });
 });
 
