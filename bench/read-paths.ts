@@ -31,7 +31,7 @@ async function seed(databaseFile: string, userCalls: number, totalCalls: number)
       email: LOCAL_DEV_PRINCIPAL.email,
       displayName: LOCAL_DEV_PRINCIPAL.displayName,
     });
-    const others = [];
+    const others: Array<{ id: string }> = [];
     for (let i = 0; i < OTHER_USERS; i++)
       others.push(await store.users.findOrCreate({ authUid: `bench-user-${i}`, email: null, displayName: null }));
 
