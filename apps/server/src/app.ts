@@ -66,7 +66,7 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   await app.register(uploadPlugin, {
     deps: runtime.apiDeps,
     authenticate,
-    rateLimit: { max: 60, timeWindow: 60_000 },
+    rateLimit: { max: config.server.uploadRateLimitPerMinute, timeWindow: 60_000 },
   });
   const document = buildOpenApiDocument(runtime.router, { version: runtime.apiDeps.settings.version, baseUrl: "/api" });
   await app.register(apiPlugin, {

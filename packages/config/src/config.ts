@@ -106,6 +106,7 @@ const envSchema = z.object({
   SCRYON_WORKER_CONCURRENCY: int(2, 1, 64),
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
   SCRYON_ORPHAN_GRACE_SECONDS: num(3600, 0, 7 * 24 * 3600),
+  SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE: int(60, 1, 1_000_000),
   SCRYON_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
 });
 
@@ -124,6 +125,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         .map((o) => o.trim())
         .filter(Boolean),
       role: env.SCRYON_ROLE,
+      /** Uploads per client address per minute, counted by each API process on its own. */
+      uploadRateLimitPerMinute: env.SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE,
     },
     profile,
     /** Developer-only routes (reanalyze) exist everywhere but prod. */
