@@ -7,7 +7,19 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
 import { DEFAULT_WEB_DIST, webPlugin } from "../src/plugins/web";
-import { fixture, fixtureJson, getJson, REPO_ROOT, sendJson, startFakeTranscriptionServer, startTestServer, TEST_MODE, type TestServer } from "./harness";
+import {
+  fixture,
+  fixtureJson,
+  getJson,
+  REPO_ROOT,
+  sendJson,
+  startFakeTranscriptionServer,
+  startTestServer,
+  TEST_MODE,
+  uploadFile,
+  waitForTerminal,
+  type TestServer,
+} from "./harness";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "dashboard");
@@ -196,6 +208,33 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(await sameItem.getByRole("checkbox").isChecked()).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, "call-after-reload.png"), fullPage: true });
 
+    // A manual item: add, edit, delete.
+    await page.getByLabel("New action item", { exact: true }).fill("Book the onboarding kickoff");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const manual = page.locator(".action-item", { hasText: "Book the onboarding kickoff" });
+    await expect.poll(() => manual.textContent()).toContain("Added by you");
+    await manual.getByRole("button", { name: /^Edit/ }).click();
+    const editor = page.locator(".action-item.editing");
+    await editor.getByLabel("Title", { exact: true }).fill("Book the onboarding kickoff with Acme");
+    await editor.getByLabel("Priority", { exact: true }).selectOption("HIGH");
+    await editor.getByRole("button", { name: "Save" }).click();
+    const edited = page.locator(".action-item", { hasText: "Book the onboarding kickoff with Acme" });
+    await expect.poll(() => edited.textContent()).toContain("High");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await edited.getByRole("button", { name: /^Delete/ }).click();
+    await expect.poll(() => page.locator(".action-item", { hasText: "onboarding kickoff" }).count()).toBe(0);
+
+    // The global view: open items across calls, and the done one under "Done".
+    await page.getByRole("link", { name: "Action items" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Open items" }).isVisible()).toBe(true);
+    await expect.poll(() => page.locator(".action-item").count()).toBe(2);
+    expect(await page.locator(`.action-item[data-action-id="${itemId}"]`).count()).toBe(0);
+    await page.getByRole("button", { name: "Done", exact: true }).click();
+    await expect.poll(() => page.locator(`.action-item[data-action-id="${itemId}"]`).count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "actions.png") });
+    await page.goBack();
+    await expect.poll(() => page.getByRole("heading", { name: "Transcript" }).isVisible()).toBe(true);
+
     // Phone width: the same page still lays out in one column without horizontal scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
@@ -204,6 +243,35 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
 
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it("pages through the call list by scrolling (cursor pagination)", async () => {
+    // No transcription provider: every call fails fast, which is all a list needs.
+    const busy = await startTestServer();
+    const tab = await context.newPage();
+    try {
+      const callIds: string[] = [];
+      for (let index = 0; index < 25; index++) {
+        const { status, body } = await uploadFile(busy.url, fixture("audio", "tone.wav"), { metadata: { title: `Call ${index + 1}` } });
+        expect(status).toBe(202);
+        callIds.push(body.callId as string);
+      }
+      for (const callId of callIds) await waitForTerminal(busy.url, callId);
+
+      await tab.goto(busy.url);
+      const rows = tab.locator(".call-row");
+      await expect.poll(() => rows.count()).toBe(20);
+      expect(await rows.first().textContent()).toContain("Call 25");
+      expect(await rows.first().locator("[data-status]").getAttribute("data-status")).toBe("FAILED");
+      await rows.last().scrollIntoViewIfNeeded();
+      await tab.mouse.wheel(0, 4000);
+      await expect.poll(() => rows.count()).toBe(25);
+      expect(await rows.last().textContent()).toContain("Call 1");
+      expect(await tab.getByRole("button", { name: "Load more calls" }).count()).toBe(0);
+    } finally {
+      await tab.close();
+      await busy.close();
+    }
+  }, 45_000);
 
   it("asks for the API key when the server wants one, and streams live status with it", async () => {
     const apiKey = "dashboard-e2e-key";
