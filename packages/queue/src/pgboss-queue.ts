@@ -90,8 +90,19 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       };
       ready = (async () => {
         await boot();
-        await boss.createQueue(deadLetterQueueName(name), { name: deadLetterQueueName(name), policy: "standard" });
-        await boss.createQueue(name, settings);
+        // Replicas starting together race to create the same queue (pg-boss 10 creates a
+        // partition table per queue): the loser sees a deadlock or a duplicate; try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await boss.createQueue(deadLetterQueueName(name), { name: deadLetterQueueName(name), policy: "standard" });
+            await boss.createQueue(name, settings);
+            break;
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            if (attempt >= 5 || (code !== "40P01" && code !== "23505" && code !== "42P07")) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+          }
+        }
         // A queue created by an earlier deployment picks up the current settings.
         await boss.updateQueue(name, settings);
       })();
