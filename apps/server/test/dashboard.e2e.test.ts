@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -6,7 +7,7 @@ import Fastify from "fastify";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
-import { DEFAULT_WEB_DIST, webPlugin } from "../src/plugins/web";
+import { webPlugin } from "../src/plugins/web";
 import {
   fixture,
   fixtureJson,
@@ -27,17 +28,15 @@ const haveChromium = existsSync(CHROMIUM);
 // The browser run is about the dashboard, not the deployment: once (embedded) is enough.
 const runHere = haveChromium && TEST_MODE === "embedded";
 
-/** `npm test` on a fresh checkout: build the dashboard the server is about to serve. */
-async function ensureDashboardBuilt() {
-  if (existsSync(path.join(DEFAULT_WEB_DIST, "index.html"))) return;
-  const { build } = await import("vite");
-  await build({ root: path.join(REPO_ROOT, "apps", "web"), logLevel: "warn" });
+/** `npm test` on a fresh checkout (or after editing the dashboard): build what the server is about to serve. */
+function ensureDashboardBuilt() {
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "apps", "web", "scripts", "build-if-stale.mjs")], { stdio: "pipe" });
 }
 
 describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () => {
   let server: TestServer;
   beforeAll(async () => {
-    await ensureDashboardBuilt();
+    ensureDashboardBuilt();
     server = await startTestServer();
   }, 90_000);
   afterAll(async () => {
@@ -101,7 +100,7 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
+    ensureDashboardBuilt();
     transcription = await startFakeTranscriptionServer();
     const answer = await fixtureJson("calls", "sales-follow-up", "transcription.verbose.json");
     transcription.answerWith(async () => ({ status: 200, body: answer }));
