@@ -268,6 +268,8 @@ describe("hostile input", () => {
     });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as any).error.code).toBe("payload_too_large");
+    const nul = await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: "a\u0000b" });
+    expect(nul).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
     const notJson = await fetch(`${server.url}/api/users/me`, { method: "PATCH", headers: { "content-type": "application/json" }, body: "{oops" });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe("validation_failed");

@@ -36,6 +36,11 @@ export const jsonBodyPlugin = fp(async (app: FastifyInstance) => {
       done(errors.validation(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
+    // No field of ours takes a NUL character, and PostgreSQL text cannot store one.
+    if (/\\u0000/i.test(text)) {
+      done(errors.validation("Strings must not contain NUL characters"), undefined);
+      return;
+    }
     parse(request, text, done);
   });
 });
