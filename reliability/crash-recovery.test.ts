@@ -30,6 +30,12 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
     SCRYON_WORKER_CONCURRENCY: "2",
     SCRYON_SWEEP_INTERVAL_SECONDS: "1",
     SCRYON_ORPHAN_GRACE_SECONDS: String(ORPHAN_GRACE_SECONDS),
+    // A job whose worker dies mid-run counts that as a failed attempt (a poison job
+    // that crashes the process must not loop forever). Expired jobs go back to the
+    // head of the queue, so the same calls are in flight at every kill; after the
+    // retry limit their jobs are dead and the stale-call sweeper re-queues the call.
+    // Its default wait is 15 min; 30 s lets the test see that recovery.
+    SCRYON_STALE_JOB_TIMEOUT_MINUTES: "0.5",
   };
   server = await startServerProcess(env);
 
