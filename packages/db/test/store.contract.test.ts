@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { IDEMPOTENCY_TTL_MS, openPostgresStore, openSqliteStore, type NewActionItem, type NewCall, type Store } from "../src/index";
+import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, openPostgresStore, openSqliteStore, type NewActionItem, type NewCall, type Store } from "../src/index";
 import { createTestDatabase } from "./postgres-harness";
 
 /** One way to get a fresh, empty store and to throw it away afterwards. */
@@ -546,6 +546,16 @@ describe.each(factories)("Store contract: $name", (factory) => {
       });
       expect(await store.idempotency.claim(user.id, key, "new")).toEqual({ claimed: true });
       expect(await store.idempotency.get(user.id, key)).toMatchObject({ requestHash: "new", state: "PENDING", responseBody: null });
+    });
+
+    it("an abandoned claim (its process died before answering) frees the key; a recent one does not", async () => {
+      const user = await newUser();
+      const abandoned = randomUUID();
+      const recent = randomUUID();
+      await at(new Date(Date.now() - IDEMPOTENCY_ABANDONED_MS - 60_000), () => store.idempotency.claim(user.id, abandoned, "h"));
+      await at(new Date(Date.now() - 60_000), () => store.idempotency.claim(user.id, recent, "h"));
+      expect(await store.idempotency.claim(user.id, abandoned, "h")).toEqual({ claimed: true });
+      expect(await store.idempotency.claim(user.id, recent, "h")).toMatchObject({ claimed: false, record: { state: "PENDING" } });
     });
 
     it("20 concurrent claims of one key: exactly one is claimed, the rest see its record", async () => {

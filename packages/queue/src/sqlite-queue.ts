@@ -87,6 +87,10 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
     `UPDATE queue_jobs SET
        state = CASE WHEN retry_count < retry_limit THEN 'created' ELSE 'failed' END,
        retry_count = retry_count + CASE WHEN retry_count < retry_limit THEN 1 ELSE 0 END,
+       -- Behind the waiting jobs, with backoff: a job that keeps killing its worker
+       -- must not be the first thing every restarted worker picks up.
+       start_after = @now + retry_delay_ms * (1 << MIN(retry_count, 10)),
+       completed_at = CASE WHEN retry_count < retry_limit THEN NULL ELSE @now END,
        lease_until = NULL, last_error = 'expired'
      WHERE state = 'active' AND lease_until < @now`,
   );

@@ -40,6 +40,17 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
     }
   }
 
+  // A process killed mid-write leaves its `.part` file behind; clear old ones
+  // (an hour is far beyond any write still in progress, even from another process).
+  void (async () => {
+    const cutoff = Date.now() - 3_600_000;
+    for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
+      const file = path.join(tmpDir, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat && stat.mtimeMs < cutoff) await fs.rm(file, { force: true }).catch(() => undefined);
+    }
+  })();
+
   const storage: ObjectStorage = {
     kind: "local",
     async put(key, body, _options) {

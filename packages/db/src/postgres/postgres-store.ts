@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord, type ListPosition } from "../model";
-import { IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
+import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
 import * as schema from "./schema";
 
@@ -307,7 +307,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             .onConflictDoUpdate({
               target: [idempotencyKeys.userId, idempotencyKeys.key],
               set: { requestHash, state: "PENDING", responseStatus: null, responseBody: null, createdAt: now },
-              setWhere: lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+              // Expired, or an abandoned claim (its process died before answering).
+              setWhere: or(
+                lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+                and(eq(idempotencyKeys.state, "PENDING"), lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS))),
+              ),
             })
             .returning({ key: idempotencyKeys.key });
           if (claimed.length > 0) return { claimed: true as const };

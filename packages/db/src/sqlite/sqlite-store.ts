@@ -13,6 +13,11 @@ import * as schema from "./schema";
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
 /** Idempotency records answer retries for this long (SPEC §2). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+/**
+ * A claim still PENDING after this long belongs to a request whose process died
+ * between claiming and answering; it stops binding the key so retries can run.
+ */
+export const IDEMPOTENCY_ABANDONED_MS = 5 * 60_000;
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:". */
@@ -273,9 +278,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         const now = new Date();
         return db.transaction((tx) => {
           const where = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-          // An expired record no longer binds the key.
+          // An expired record, or an abandoned claim, no longer binds the key.
           tx.delete(idempotencyKeys)
-            .where(and(where, lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))))
+            .where(
+              and(
+                where,
+                or(
+                  lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+                  and(eq(idempotencyKeys.state, "PENDING"), lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS))),
+                ),
+              ),
+            )
             .run();
           const inserted = tx
             .insert(idempotencyKeys)
