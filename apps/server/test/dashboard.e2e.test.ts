@@ -56,6 +56,8 @@ describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () =
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
     expect(asset.headers.get("cache-control")).toContain("immutable");
+    // Read to the end: an unread body keeps the connection busy and the server's close waiting.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it("answers unknown app paths with index.html, and leaves API, docs and file paths to their own 404s", async () => {

@@ -20,7 +20,12 @@ function useActionItemMutations(item: ActionItem) {
     toggle: useMutation({
       mutationFn: (status: ActionItemStatus) => trpc.actionItems.setStatus.mutate({ id: item.id, status }),
       // Optimistic: the checkbox follows the click at once; a failure puts the server's state back.
-      onMutate: (status) => putActionItem(queryClient, { ...item, status }),
+      onMutate: async (status) => {
+        // A refetch already in flight would otherwise land after this and undo it.
+        await queryClient.cancelQueries({ queryKey: keys.callActions(item.callRecordId) });
+        await queryClient.cancelQueries({ queryKey: keys.allActions });
+        putActionItem(queryClient, { ...item, status });
+      },
       onError: () => putActionItem(queryClient, item),
       onSuccess: settle,
     }),

@@ -30,8 +30,11 @@ export const trpc = createTRPCClient<AppRouter>({
         url,
         EventSource,
         eventSourceOptions: () => ({
-          fetch: (input, init) =>
-            fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authHeaders() } }),
+          fetch: (input, init) => {
+            const headers = new Headers(init?.headers);
+            for (const [name, value] of Object.entries(authHeaders())) headers.set(name, value);
+            return fetch(input, { ...init, headers });
+          },
         }),
       }),
       false: httpBatchLink({ url, headers: () => authHeaders() }),
