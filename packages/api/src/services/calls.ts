@@ -36,12 +36,13 @@ export async function listCalls(
 
 /** Unknown and foreign ids are left out silently: a poll never reveals what exists. */
 export async function pollStatuses(deps: ApiDeps, user: User, ids: string[]) {
-  const rows = await deps.store.calls.statuses(user.id, [...new Set(ids.filter(isUuid))]);
-  const byId = new Map(rows.map((r) => [r.id, r.status]));
+  const unique = [...new Set(ids)].filter(isUuid);
+  const statusById = new Map((await deps.store.calls.statuses(user.id, unique)).map((r) => [r.id, r.status]));
   return {
-    items: ids
-      .filter((id, i) => ids.indexOf(id) === i && byId.has(id))
-      .map((id) => ({ callId: id, status: byId.get(id)! })),
+    items: unique.flatMap((callId) => {
+      const status = statusById.get(callId);
+      return status ? [{ callId, status }] : [];
+    }),
   };
 }
 

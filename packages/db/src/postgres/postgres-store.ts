@@ -81,6 +81,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     users: {
       async findOrCreate(input) {
         const now = new Date();
+        // Every authenticated request lands here: read first, write only for a new user.
+        const [existing] = await db.select().from(users).where(eq(users.authUid, input.authUid));
+        if (existing && (input.email === null || input.email === existing.email)) return existing;
         await db
           .insert(users)
           .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })

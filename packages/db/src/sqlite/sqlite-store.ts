@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord, type ListPosition } from "../model";
+import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord } from "../model";
 import type { Store } from "../store";
 import * as schema from "./schema";
 
@@ -41,12 +41,46 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
 
   const { users, calls, callArtifacts, processingEvents, actionItems, idempotencyKeys } = schema;
 
-  const newerThan = (position: ListPosition | null | undefined, createdAt: typeof calls.createdAt, id: typeof calls.id) =>
-    position
-      ? or(lt(createdAt, position.createdAt), and(eq(createdAt, position.createdAt), lt(id, position.id)))
-      : undefined;
-
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
+  // The call list, prepared once per filter shape (the hot read paths skip query building).
+  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
+  const prepareList = (withStatus: boolean) =>
+    db
+      .select({
+        call: calls,
+        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
+        firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+      })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.userId, sql.placeholder("userId")),
+          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
+          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
+        ),
+      )
+      .orderBy(desc(calls.createdAt), desc(calls.id))
+      .limit(sql.placeholder("limit"))
+      .prepare();
+  const listCalls = prepareList(false);
+  const listCallsWithStatus = prepareList(true);
+
+  // The status poll is the hottest query: one prepared statement, ids as a JSON array.
+  const statusesOf = db
+    .select({ id: calls.id, status: calls.status })
+    .from(calls)
+    .where(
+      and(
+        eq(calls.userId, sql.placeholder("userId")),
+        sql`${calls.id} in (select value from json_each(${sql.placeholder("ids")}))`,
+      ),
+    )
+    .prepare();
+  const findUserByAuthUid = db
+    .select()
+    .from(users)
+    .where(eq(users.authUid, sql.placeholder("authUid")))
+    .prepare();
   const toArtifact = (row: typeof callArtifacts.$inferSelect): Artifact => ({ ...row, type: row.type as ArtifactType });
   const toActionItem = (row: typeof actionItems.$inferSelect): ActionItem => ({
     ...row,
@@ -60,6 +94,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     users: {
       async findOrCreate(input) {
         const now = new Date();
+        // Every authenticated request lands here: read first, write only for a new user.
+        const existing = findUserByAuthUid.get({ authUid: input.authUid });
+        if (existing && (input.email === null || input.email === existing.email)) return existing;
         db.insert(users)
           .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })
           .onConflictDoNothing({ target: users.authUid })
@@ -102,27 +139,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return row ? toCall(row) : null;
       },
       async list(userId, { limit, after, status }) {
-        const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-        const rows = db
-          .select({
-            call: calls,
-            actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
-            firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-          })
-          .from(calls)
-          .where(and(eq(calls.userId, userId), status ? eq(calls.status, status) : undefined, newerThan(after, calls.createdAt, calls.id)))
-          .orderBy(desc(calls.createdAt), desc(calls.id))
-          .limit(limit)
-          .all();
+        const params = {
+          userId,
+          limit,
+          // Keyset position as a row-value comparison; "no cursor" is a position after everything.
+          afterTime: after ? after.createdAt.getTime() : Number.MAX_SAFE_INTEGER,
+          afterId: after ? after.id : "",
+        };
+        const rows = status ? listCallsWithStatus.all({ ...params, status }) : listCalls.all(params);
         return rows.map((r) => ({ ...toCall(r.call), actionItemCount: Number(r.actionItemCount), firstActionTitle: r.firstActionTitle }));
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
-        return db
-          .select({ id: calls.id, status: calls.status })
-          .from(calls)
-          .where(and(eq(calls.userId, userId), inArray(calls.id, ids)))
-          .all();
+        return statusesOf.all({ userId, ids: JSON.stringify(ids) });
       },
       async update(userId, id, patch) {
         const row = db
