@@ -242,6 +242,11 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, "call-phone.png") });
 
+    // Keyboard: Space on the focused checkbox reopens the item.
+    await sameItem.getByRole("checkbox").focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => sameItem.getAttribute("data-status")).toBe("OPEN");
+
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
