@@ -34,3 +34,22 @@ export function decodeCursor(cursor: string | undefined, filter: string | null):
   if (!result.success || result.data.f !== filter) throw invalid();
   return { createdAt: new Date(result.data.t), id: result.data.i };
 }
+
+/**
+ * One keyset page: asks the store for one row more than the page holds (so no
+ * count query is needed), and makes the next cursor from the page's last row.
+ */
+export async function keysetPage<Row extends ListPosition & { id: string }, Item>(
+  input: { limit: number; cursor?: string | undefined; filter: string | null },
+  fetchRows: (query: { limit: number; after: ListPosition | null }) => Promise<Row[]>,
+  toItem: (row: Row) => Item,
+): Promise<{ items: Item[]; nextCursor?: string }> {
+  const after = decodeCursor(input.cursor, input.filter);
+  const rows = await fetchRows({ limit: input.limit + 1, after });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }, input.filter) : undefined,
+  };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionItemStatus, Priority, User } from "@scryon/db";
 import type { ApiDeps } from "../context";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { keysetPage } from "../cursor";
 import { errors } from "../errors";
 import { toActionItemDto } from "../serialize";
 import { isUuid, requireCall } from "./calls";
@@ -12,14 +12,11 @@ export async function listUserActionItems(
   input: { limit: number; cursor?: string | undefined; status?: ActionItemStatus | undefined },
 ) {
   const filter = input.status ?? null;
-  const after = decodeCursor(input.cursor, filter);
-  const rows = await deps.store.actionItems.listForUser(user.id, { limit: input.limit + 1, after, status: filter });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toActionItemDto),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }, filter) : undefined,
-  };
+  return keysetPage(
+    { limit: input.limit, cursor: input.cursor, filter },
+    ({ limit, after }) => deps.store.actionItems.listForUser(user.id, { limit, after, status: filter }),
+    toActionItemDto,
+  );
 }
 
 export async function listCallActionItems(deps: ApiDeps, user: User, callId: string) {

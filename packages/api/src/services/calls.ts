@@ -2,7 +2,7 @@ import { withLegacyAliases } from "@scryon/analysis";
 import type { CallRecord, CallStatus, User } from "@scryon/db";
 import { callPrefix, ObjectNotFoundError } from "@scryon/storage";
 import type { ApiDeps } from "../context";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { keysetPage } from "../cursor";
 import { ApiError, errors } from "../errors";
 import { toCallDetail, toCallListItem } from "../serialize";
 
@@ -23,15 +23,11 @@ export async function listCalls(
   input: { limit: number; cursor?: string | undefined; status?: CallStatus | undefined },
 ) {
   const filter = input.status ?? null;
-  const after = decodeCursor(input.cursor, filter);
-  // One extra row tells whether another page exists without a count query.
-  const rows = await deps.store.calls.list(user.id, { limit: input.limit + 1, after, status: filter });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toCallListItem),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }, filter) : undefined,
-  };
+  return keysetPage(
+    { limit: input.limit, cursor: input.cursor, filter },
+    ({ limit, after }) => deps.store.calls.list(user.id, { limit, after, status: filter }),
+    toCallListItem,
+  );
 }
 
 /** Unknown and foreign ids are left out silently: a poll never reveals what exists. */
