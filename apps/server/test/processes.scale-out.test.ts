@@ -5,7 +5,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "@scryon/api";
 import { createScaleOutBackend, fixture, REPO_ROOT, startFakeTranscriptionServer, uploadFile } from "./harness";
 
 /**
@@ -181,6 +184,31 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
     expect(results.jobRuns.filter((r) => r.n !== 1)).toEqual([]);
     expect(results.jobRuns).toHaveLength(ids.length);
   }, 60_000 + UPLOADS * 1500);
+
+  it("pushes live status from the worker processes to a subscriber on another API process", async () => {
+    const url = `${apis[1]!.url}/trpc`;
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url, EventSource }),
+          false: httpBatchLink({ url }),
+        }),
+      ],
+    });
+    const changes: Array<{ callId: string; status: string }> = [];
+    const subscription = client.calls.statusChanges.subscribe(undefined, { onData: (change) => void changes.push(change) });
+    try {
+      await sleep(500); // the stream is open
+      const upload = await uploadFile(apis[0]!.url, fixture("audio", "tone.wav")); // through the other API
+      expect(upload.status).toBe(202);
+      const mine = () => changes.filter((c) => c.callId === upload.body.callId).map((c) => c.status);
+      for (let i = 0; i < 300 && !mine().includes("COMPLETED"); i++) await sleep(100);
+      expect(mine()).toEqual(["TRANSCRIBING", "ANALYZING", "COMPLETED"]);
+    } finally {
+      subscription.unsubscribe();
+    }
+  }, 60_000);
 
   it("finishes the calls of a worker SIGKILLed mid-batch on the other workers", async () => {
     const verbose = JSON.parse(await fs.readFile(fixture("audio", "sample.verbose.json"), "utf8"));

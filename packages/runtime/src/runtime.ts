@@ -16,7 +16,7 @@ import {
   type DiarizationSource,
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
-import { createCallEventBus } from "./call-events";
+import { createCallEventBus, createPostgresCallEventBus } from "./call-events";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
 
 const require = createRequire(import.meta.url);
@@ -88,7 +88,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     createSingleSpeakerSource(),
   ];
 
-  const events = createCallEventBus();
+  const events =
+    config.database.kind === "postgres"
+      ? createPostgresCallEventBus({ url: config.database.url, onError: (error) => log.warn({ err: error instanceof Error ? error.name : "error" }, "call event bus") })
+      : createCallEventBus();
   const pipeline = createPipeline({
     store,
     storage,
@@ -151,6 +154,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       await sweepers.stop();
       await queue.stop({ timeoutMs });
       await authenticator.close();
+      await events.close();
       await store.close();
     },
   };
