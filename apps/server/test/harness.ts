@@ -1,3 +1,6 @@
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
+import type { AppRouter } from "@scryon/api";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -256,4 +259,18 @@ export async function waitForTerminal(url: string, callId: string, headers: Reco
     if (Date.now() > deadline) throw new Error(`call ${callId} still ${status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A typed tRPC client whose subscriptions travel over server-sent events, as the dashboard's do. */
+export function createLiveClient(serverUrl: string) {
+  const url = `${serverUrl}/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({ url, EventSource }),
+        false: httpBatchLink({ url }),
+      }),
+    ],
+  });
 }

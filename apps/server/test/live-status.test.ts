@@ -1,8 +1,5 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppRouter } from "@scryon/api";
-import { fixture, startFakeTranscriptionServer, startTestServer, uploadFile, type TestServer } from "./harness";
+import { createLiveClient, fixture, startFakeTranscriptionServer, startTestServer, uploadFile, type TestServer } from "./harness";
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
 let server: TestServer;
@@ -18,16 +15,7 @@ afterAll(async () => {
 
 describe("live status over server-sent events", () => {
   it("pushes every status change of the user's calls without polling", async () => {
-    const url = `${server.url}/trpc`;
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        splitLink({
-          condition: (op) => op.type === "subscription",
-          true: httpSubscriptionLink({ url, EventSource }),
-          false: httpBatchLink({ url }),
-        }),
-      ],
-    });
+    const client = createLiveClient(server.url);
     const seen: Array<{ callId: string; status: string }> = [];
     let done!: () => void;
     const completed = new Promise<void>((resolve) => (done = resolve));

@@ -5,11 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppRouter } from "@scryon/api";
-import { createScaleOutBackend, fixture, REPO_ROOT, startFakeTranscriptionServer, uploadFile } from "./harness";
+import { createLiveClient, createScaleOutBackend, fixture, REPO_ROOT, startFakeTranscriptionServer, uploadFile } from "./harness";
 
 /**
  * Scale-out with real processes: API and worker binaries (`npm start`'s entry
@@ -186,16 +183,7 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
   }, 60_000 + UPLOADS * 1500);
 
   it("pushes live status from the worker processes to a subscriber on another API process", async () => {
-    const url = `${apis[1]!.url}/trpc`;
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        splitLink({
-          condition: (op) => op.type === "subscription",
-          true: httpSubscriptionLink({ url, EventSource }),
-          false: httpBatchLink({ url }),
-        }),
-      ],
-    });
+    const client = createLiveClient(apis[1]!.url);
     const changes: Array<{ callId: string; status: string }> = [];
     const subscription = client.calls.statusChanges.subscribe(undefined, { onData: (change) => void changes.push(change) });
     try {
