@@ -88,7 +88,18 @@ export async function benchPipeline(argv = process.argv.slice(2)) {
     printTable(
       `Pipeline overhead, instant transcription provider, preprocessing off (best of ${RUNS_PER_SIZE}; scale ${scale}); ` +
         `per-word ratio = this size / 5-minute call (1.00× = linear)`,
-      ["transcript", "words", "upload→COMPLETED ms", "provider ms", "overhead ms", "µs/word", "ratio", "align+normalise ms", "µs/word", "ratio"],
+      [
+        "transcript",
+        "words",
+        "upload→COMPLETED ms",
+        "provider ms",
+        "overhead ms",
+        "µs/word",
+        "ratio",
+        "align+normalise ms",
+        "µs/word",
+        "ratio",
+      ],
       rows,
     );
   } finally {

@@ -44,7 +44,12 @@ async function completedPerSecond(transcriberUrl: string, calls: number, concurr
     const callIds: string[] = [];
     for (let i = 0; i < calls; i++) {
       const audio = await storeAudio(runtime.apiDeps, user, fs.createReadStream(fixture("audio", "tone.wav")));
-      const { body } = await submitCall(runtime.apiDeps, user, { audio, metadata: { title: `Queue bench ${i}` }, title: undefined, idempotencyKey: null });
+      const { body } = await submitCall(runtime.apiDeps, user, {
+        audio,
+        metadata: { title: `Queue bench ${i}` },
+        title: undefined,
+        idempotencyKey: null,
+      });
       callIds.push(body.callId);
     }
     const started = Date.now();

@@ -9,11 +9,11 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import Fastify from "fastify";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
 import { openSqliteStore } from "@scryon/db";
+import Fastify from "fastify";
 import { startTestServer } from "../apps/server/test/harness";
-import { measureLoad, type LoadResult } from "./lib/load";
+import { type LoadResult, measureLoad } from "./lib/load";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";
 
 const FULL_USER_CALLS = 100_000;
@@ -68,7 +68,8 @@ async function seed(databaseFile: string, userCalls: number, totalCalls: number)
         );
       }
     });
-    for (let from = 0; from < totalCalls; from += INSERT_BATCH) insertBatch(from, Math.min(from + INSERT_BATCH, totalCalls));
+    for (let from = 0; from < totalCalls; from += INSERT_BATCH)
+      insertBatch(from, Math.min(from + INSERT_BATCH, totalCalls));
     store.sqlite.pragma("wal_checkpoint(TRUNCATE)");
     store.sqlite.exec("analyze");
     return myIds;
@@ -100,7 +101,11 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
       // Fifty ids spread over the user's whole history, not just the newest page.
       const pollIds = Array.from({ length: 50 }, (_, i) => myIds[Math.floor((i * myIds.length) / 50)]!);
       const routes = [
-        { name: "GET /api/calls/status?ids=<50>", url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`, expectItems: 50 },
+        {
+          name: "GET /api/calls/status?ids=<50>",
+          url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`,
+          expectItems: 50,
+        },
         { name: "GET /api/calls?limit=50", url: `${server.url}/api/calls?limit=50`, expectItems: 50 },
         // No database and no auth: separates the host's per-request cost from the queries'.
         { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
@@ -111,7 +116,9 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         const body = await response.text();
         const items = (JSON.parse(body) as { items?: unknown[] }).items?.length ?? null;
         if (response.status !== 200 || items !== route.expectItems)
-          throw new Error(`${route.name} answered ${response.status} with ${items} items; expected 200 with ${route.expectItems}`);
+          throw new Error(
+            `${route.name} answered ${response.status} with ${items} items; expected 200 with ${route.expectItems}`,
+          );
 
         const bare = await startBareServer(body);
         try {
@@ -120,7 +127,8 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
           await measureLoad(route.url, { connections: 10, durationSeconds: 2 });
           const measured = await measureLoad(route.url, { connections: 10, durationSeconds: seconds });
           const baseline = await measureLoad(bare.url, { connections: 10, durationSeconds: seconds });
-          if (measured.non2xx + measured.errors > 0) throw new Error(`${route.name}: ${measured.non2xx} non-2xx, ${measured.errors} errors`);
+          if (measured.non2xx + measured.errors > 0)
+            throw new Error(`${route.name}: ${measured.non2xx} non-2xx, ${measured.errors} errors`);
           rows.push(...tableRows(route.name, body.length, measured, baseline));
         } finally {
           await bare.app.close();
@@ -129,7 +137,18 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
       printTable(
         `Read paths — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
           `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); autocannon 10 connections × ${seconds} s; ratio = server / bare Fastify route with the same bytes`,
-        ["route (response bytes)", "req/s", "bare req/s", "ratio", "p50 ms", "bare p50", "ratio", "p99 ms", "bare p99", "ratio"],
+        [
+          "route (response bytes)",
+          "req/s",
+          "bare req/s",
+          "ratio",
+          "p50 ms",
+          "bare p50",
+          "ratio",
+          "p99 ms",
+          "bare p99",
+          "ratio",
+        ],
         rows,
       );
     } finally {
@@ -141,7 +160,8 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
 }
 
 /** autocannon reports whole milliseconds; a 0 ms baseline is floored to 1 ms and the ratio shown as a lower bound. */
-const latencyRatio = (value: number, baseline: number) => (baseline >= 1 ? ratio(value, baseline) : `≥${ratio(value, 1)}`);
+const latencyRatio = (value: number, baseline: number) =>
+  baseline >= 1 ? ratio(value, baseline) : `≥${ratio(value, 1)}`;
 
 function tableRows(name: string, bytes: number, measured: LoadResult, baseline: LoadResult) {
   return [

@@ -10,7 +10,7 @@
  * Each run gets a fresh database; the calls are uploaded first, then the workers
  * start, and the clock runs from the first call leaving QUEUED to the last COMPLETED.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
@@ -46,7 +46,14 @@ async function startInstantTranscription(): Promise<{ baseURL: string; close(): 
 function startScryon(role: "api" | "worker", env: Record<string, string>, port: number): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, SCRYON_ROLE: role, PORT: String(port), SCRYON_LOG_LEVEL: "warn", NODE_NO_WARNINGS: "1" },
+    env: {
+      ...process.env,
+      ...env,
+      SCRYON_ROLE: role,
+      PORT: String(port),
+      SCRYON_LOG_LEVEL: "warn",
+      NODE_NO_WARNINGS: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }
@@ -62,7 +69,10 @@ async function stop(children: ChildProcess[]): Promise<void> {
   );
 }
 
-async function run(workerCount: number, transcriptionURL: string): Promise<{ seconds: number; callsPerSecond: number }> {
+async function run(
+  workerCount: number,
+  transcriptionURL: string,
+): Promise<{ seconds: number; callsPerSecond: number }> {
   const database = await createTestDatabase("scryon_bench");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-"));
   const env = {
@@ -80,7 +90,13 @@ async function run(workerCount: number, transcriptionURL: string): Promise<{ sec
     const port = await freePort();
     children.push(startScryon("api", env, port));
     const url = `http://127.0.0.1:${port}`;
-    while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) await sleep(100);
+    while (
+      !(await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await sleep(100);
 
     const audio = await fs.readFile(path.join(ROOT, "fixtures/audio/tone.wav"));
     for (let i = 0; i < CALLS; i++) {
@@ -94,7 +110,8 @@ async function run(workerCount: number, transcriptionURL: string): Promise<{ sec
     const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
     while ((await count("SELECT count(*)::int AS n FROM calls WHERE status <> 'QUEUED'")) === 0) await sleep(20);
     const started = performance.now();
-    while ((await count("SELECT count(*)::int AS n FROM calls WHERE status IN ('COMPLETED', 'FAILED')")) < CALLS) await sleep(50);
+    while ((await count("SELECT count(*)::int AS n FROM calls WHERE status IN ('COMPLETED', 'FAILED')")) < CALLS)
+      await sleep(50);
     const seconds = (performance.now() - started) / 1000;
     const failed = await count("SELECT count(*)::int AS n FROM calls WHERE status = 'FAILED'");
     if (failed > 0) throw new Error(`${failed} calls FAILED`);
@@ -118,5 +135,7 @@ try {
 } finally {
   transcription.close();
 }
-console.log(`\nScale-out: calls processed per second by worker processes (concurrency 2 each, PostgreSQL + pg-boss, local storage, ${os.cpus().length} CPUs)\n`);
-console.log("| workers | calls | seconds | calls/s |\n|---|---|---|---|\n" + rows.join("\n"));
+console.log(
+  `\nScale-out: calls processed per second by worker processes (concurrency 2 each, PostgreSQL + pg-boss, local storage, ${os.cpus().length} CPUs)\n`,
+);
+console.log(`| workers | calls | seconds | calls/s |\n|---|---|---|---|\n${rows.join("\n")}`);

@@ -42,7 +42,8 @@ async function writeWav(file: string, totalBytes: number) {
   const noise = randomBytes(MB);
   async function* chunks() {
     yield header;
-    for (let left = dataBytes; left > 0; left -= noise.length) yield left >= noise.length ? noise : noise.subarray(0, left);
+    for (let left = dataBytes; left > 0; left -= noise.length)
+      yield left >= noise.length ? noise : noise.subarray(0, left);
   }
   await pipeline(Readable.from(chunks()), fs.createWriteStream(file));
 }
@@ -76,7 +77,10 @@ async function startServerProcess(dataDir: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) break;
     if (Date.now() > deadline) throw new Error("server did not become healthy in 30 s");
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -115,7 +119,10 @@ async function uploadStreamed(url: string, file: string) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = http.request(`${url}/api/calls/analyze`, {
       method: "POST",
-      headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": head.length + size + tail.length },
+      headers: {
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": head.length + size + tail.length,
+      },
     });
     request.on("response", (response) => {
       let text = "";
@@ -176,7 +183,13 @@ export async function benchUpload(argv = process.argv.slice(2)) {
       `Upload of a ${sizeMb} MB WAV, streamed multipart to the server in its own process (best of ${RUNS}; scale ${scale}); ratio = upload / fs stream copy`,
       ["path", "MB/s", "ratio", "peak server RSS growth MB", "growth / file size"],
       [
-        ["POST /api/calls/analyze", fixed(uploadMbps), ratio(uploadMbps, copyMbps), fixed(peakGrowthMb), `${((peakGrowthMb / sizeMb) * 100).toFixed(1)}%`],
+        [
+          "POST /api/calls/analyze",
+          fixed(uploadMbps),
+          ratio(uploadMbps, copyMbps),
+          fixed(peakGrowthMb),
+          `${((peakGrowthMb / sizeMb) * 100).toFixed(1)}%`,
+        ],
         ["fs.createReadStream → createWriteStream", fixed(copyMbps), "1.00×", "—", "—"],
       ],
     );

@@ -3,9 +3,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { filesUnder, getJson, listAllCalls, upload, waitAllTerminal } from "./support/client";
-import { FIXTURE_CALLS, fixtureRecording, startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai";
+import { type FakeOpenAi, FIXTURE_CALLS, fixtureRecording, startFakeOpenAi } from "./support/fake-openai";
 import { profile, randomInt, sleep } from "./support/profile";
-import { makeDataDir, startServerProcess, type ServerProcess } from "./support/server";
+import { makeDataDir, type ServerProcess, startServerProcess } from "./support/server";
 
 const ORPHAN_GRACE_SECONDS = 4;
 
@@ -60,7 +60,10 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
         }).catch(() => null);
         if (answer?.status === 202) {
           const previous = accepted.get(next.index);
-          expect(previous === undefined || previous === answer.body.callId, "a replayed key returns the same call").toBe(true);
+          expect(
+            previous === undefined || previous === answer.body.callId,
+            "a replayed key returns the same call",
+          ).toBe(true);
           accepted.set(next.index, answer.body.callId);
         } else {
           // Connection refused or reset: the server is down; try again after the restart.
@@ -79,7 +82,8 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
   for (let kill = 0; kill < profile.crashKills; kill++) {
     await sleep(randomInt(400, 2500));
     const states = await listAllCalls(server.url).then(
-      (calls) => calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }), {}),
+      (calls) =>
+        calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }), {}),
       () => ({}),
     );
     killedAt.push(JSON.stringify(states));
@@ -111,7 +115,10 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
   // No duplicate action items: the AI items are exactly the analysis' items, once each.
   let totalItems = 0;
   for (const id of ids) {
-    const items = (await getJson(`${server.url}/api/calls/${id}/action-items`)).body.items as Array<{ title: string; source: string }>;
+    const items = (await getJson(`${server.url}/api/calls/${id}/action-items`)).body.items as Array<{
+      title: string;
+      source: string;
+    }>;
     const analysis = (await getJson(`${server.url}/api/calls/${id}/analysis`)).body;
     const aiItems = items.filter((item) => item.source === "AI");
     expect(aiItems.length, `call ${id} has action items`).toBeGreaterThan(0);

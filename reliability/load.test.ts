@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import { afterAll, expect, it } from "vitest";
 import { listAllCalls, statuses, upload, waitAllTerminal } from "./support/client";
-import { FIXTURE_CALLS, fixtureRecording, startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai";
+import { type FakeOpenAi, FIXTURE_CALLS, fixtureRecording, startFakeOpenAi } from "./support/fake-openai";
 import { profile, sleep } from "./support/profile";
-import { makeDataDir, startServerProcess, type ServerProcess } from "./support/server";
+import { makeDataDir, type ServerProcess, startServerProcess } from "./support/server";
 
 /** The upload route allows 60 a minute per client address; each simulated client stays under it. */
 const UPLOADS_PER_ADDRESS = 50;
@@ -29,7 +29,14 @@ it(`${profile.loadUploads} concurrent uploads plus ${profile.loadPollSeconds} s 
     TRANSCRIPTION_API_KEY: "sk-reliability",
   });
   const rss: number[] = [await server.rssBytes()];
-  const sampler = setInterval(() => void server!.rssBytes().then((bytes) => rss.push(bytes), () => undefined), 250);
+  const sampler = setInterval(
+    () =>
+      void server!.rssBytes().then(
+        (bytes) => rss.push(bytes),
+        () => undefined,
+      ),
+    250,
+  );
 
   const answers = new Map<number, number>();
   const count = (status: number) => answers.set(status, (answers.get(status) ?? 0) + 1);
@@ -96,7 +103,8 @@ it(`${profile.loadUploads} concurrent uploads plus ${profile.loadPollSeconds} s 
   expect(await server.stop()).toBe(0);
 
   pollLatencies.sort((a, b) => a - b);
-  const pct = (q: number) => pollLatencies[Math.min(pollLatencies.length - 1, Math.floor(q * pollLatencies.length))]!.toFixed(1);
+  const pct = (q: number) =>
+    pollLatencies[Math.min(pollLatencies.length - 1, Math.floor(q * pollLatencies.length))]!.toFixed(1);
   console.log(
     [
       `load (${profile.name}): ${profile.loadUploads} concurrent uploads in ${uploadSeconds.toFixed(1)} s, all 202; ${polls} polls over ${profile.loadPollSeconds} s (p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms)`,

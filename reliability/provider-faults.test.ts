@@ -2,10 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getJson, upload, waitAllTerminal } from "./support/client";
+import { type FakeOpenAi, fixtureRecording, startFakeOpenAi } from "./support/fake-openai";
 import type { Fault } from "./support/faults";
-import { fixtureRecording, startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai";
-import { PYANNOTE_API_KEY, startFaultyPyannote, type FaultyPyannote } from "./support/pyannote-proxy";
-import { makeDataDir, startServerProcess, type ServerProcess } from "./support/server";
+import { type FaultyPyannote, PYANNOTE_API_KEY, startFaultyPyannote } from "./support/pyannote-proxy";
+import { makeDataDir, type ServerProcess, startServerProcess } from "./support/server";
 
 /** No fault may leave a call non-terminal; this is far above every provider deadline set below. */
 const TERMINAL_WITHIN_MS = 45_000;
@@ -15,7 +15,9 @@ const LLM_ANALYSIS = {
   schemaVersion: 3,
   callType: "sales",
   oneLineSummary: "Proposal follow-up.",
-  actionItems: [{ title: "Send the revised proposal", priority: "medium", intent: "email", sourceSegmentIds: ["seg_0001"] }],
+  actionItems: [
+    { title: "Send the revised proposal", priority: "medium", intent: "email", sourceSegmentIds: ["seg_0001"] },
+  ],
 };
 
 interface Scenario {
@@ -25,7 +27,11 @@ interface Scenario {
   pyannote?: FaultyPyannote;
 }
 
-async function startScenario(label: string, env: (openai: FakeOpenAi, pyannote?: FaultyPyannote) => Record<string, string>, withPyannote = false): Promise<Scenario> {
+async function startScenario(
+  label: string,
+  env: (openai: FakeOpenAi, pyannote?: FaultyPyannote) => Record<string, string>,
+  withPyannote = false,
+): Promise<Scenario> {
   const dataDir = await makeDataDir(label);
   const openai = await startFakeOpenAi({ delayMs: [10, 50], chatAnswer: () => LLM_ANALYSIS });
   const pyannote = withPyannote ? await startFaultyPyannote() : undefined;
@@ -49,14 +55,17 @@ async function stopScenario(scenario: Scenario | undefined) {
 /** Uploads one recording and waits for the call to be terminal; returns its detail and, when completed, its transcript. */
 async function processOne(scenario: Scenario) {
   const { server } = scenario;
-  const answer = await upload(server.url, fixtureRecording("sales-follow-up"), { metadata: { direction: "OUTGOING", contactName: "Ravi Kumar" } });
+  const answer = await upload(server.url, fixtureRecording("sales-follow-up"), {
+    metadata: { direction: "OUTGOING", contactName: "Ravi Kumar" },
+  });
   expect(answer.status).toBe(202);
   const callId = answer.body.callId as string;
   const started = performance.now();
   await waitAllTerminal(server.url, [callId], TERMINAL_WITHIN_MS);
   const seconds = (performance.now() - started) / 1000;
   const detail = (await getJson(`${server.url}/api/calls/${callId}`)).body;
-  const transcript = detail.status === "COMPLETED" ? (await getJson(`${server.url}/api/calls/${callId}/transcript`)).body : null;
+  const transcript =
+    detail.status === "COMPLETED" ? (await getJson(`${server.url}/api/calls/${callId}/transcript`)).body : null;
   return { detail, transcript, seconds };
 }
 
@@ -71,7 +80,11 @@ let scenario: Scenario | undefined;
 beforeAll(async () => {
   // An "ffmpeg" that answers -version (so it is chosen) and fails every real job.
   const brokenFfmpeg = path.join(await makeDataDir("ffmpeg"), "ffmpeg");
-  await fs.writeFile(brokenFfmpeg, "#!/bin/sh\ncase \"$*\" in *-version*) echo 'ffmpeg version 6.1'; exit 0;; esac\necho broken >&2; exit 1\n", { mode: 0o755 });
+  await fs.writeFile(
+    brokenFfmpeg,
+    "#!/bin/sh\ncase \"$*\" in *-version*) echo 'ffmpeg version 6.1'; exit 0;; esac\necho broken >&2; exit 1\n",
+    { mode: 0o755 },
+  );
   scenario = await startScenario(
     "providers",
     (openai, pyannote) => ({
@@ -113,8 +126,11 @@ describe("transcription provider faults: FAILED with a clear errorReason", () =>
     expect(errorReasons).toContain(detail.errorReason);
     // Raw audio does not outlive a failed call either (it is deleted right after the FAILED transition).
     const rawAudio = async () =>
-      (await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true })).filter((f) => String(f).includes(`${detail.id ?? detail.callId}/temp/`));
-    for (let i = 0; i < 50 && (await rawAudio()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      (await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true })).filter((f) =>
+        String(f).includes(`${detail.id ?? detail.callId}/temp/`),
+      );
+    for (let i = 0; i < 50 && (await rawAudio()).length > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await rawAudio()).toEqual([]);
   });
 });
@@ -140,7 +156,9 @@ describe("diarization (pyannoteAI) faults fall back to the next source; a broken
     scenario!.pyannote!.fault = fault;
     const { detail, transcript, seconds } = await processOne(scenario!);
     const pipeline = transcript?.pipeline as { preprocessing?: string; diarization?: { source?: string } } | undefined;
-    figures.push(`pyannote ${fault ?? "working"}: ${detail.status}, diarization ${pipeline?.diarization?.source}, audio ${pipeline?.preprocessing} in ${seconds.toFixed(1)} s`);
+    figures.push(
+      `pyannote ${fault ?? "working"}: ${detail.status}, diarization ${pipeline?.diarization?.source}, audio ${pipeline?.preprocessing} in ${seconds.toFixed(1)} s`,
+    );
     // The LLM works in these rows: the summary is its answer.
     expect(detail).toMatchObject({ status: "COMPLETED", errorReason: null, summary: LLM_ANALYSIS.oneLineSummary });
     expect(pipeline?.preprocessing).toBe("ORIGINAL_AUDIO");

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { filesUnder, listAllCalls, upload, type HttpAnswer } from "./support/client";
+import { filesUnder, type HttpAnswer, listAllCalls, upload } from "./support/client";
 import { fixtureRecording } from "./support/fake-openai";
-import { makeDataDir, startServerProcess, type ServerProcess } from "./support/server";
+import { makeDataDir, type ServerProcess, startServerProcess } from "./support/server";
 
 /**
  * An upload the storage cannot take must fail loudly and leave nothing behind:
@@ -14,7 +14,13 @@ import { makeDataDir, startServerProcess, type ServerProcess } from "./support/s
 const expectStorageUnavailable = (answer: HttpAnswer) => {
   expect(answer).toEqual({
     status: 503,
-    body: { error: { code: "storage_unavailable", message: expect.any(String), ...(answer.body?.error?.details && { details: expect.anything() }) } },
+    body: {
+      error: {
+        code: "storage_unavailable",
+        message: expect.any(String),
+        ...(answer.body?.error?.details && { details: expect.anything() }),
+      },
+    },
   });
 };
 
@@ -62,7 +68,8 @@ it("a working storage accepts the upload (the control row)", async () => {
   const answer = await upload(server.url, recording, { metadata: { title: "fits" } });
   expect(answer.status).toBe(202);
   // No transcription is configured: the call fails fast and its audio is discarded.
-  for (let i = 0; i < 100 && (await filesUnder(path.join(storageRoot, "users"))).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && (await filesUnder(path.join(storageRoot, "users"))).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
   expect(await filesUnder(path.join(storageRoot, "users"))).toEqual([]);
 });
 
@@ -80,26 +87,32 @@ it("a regular file where the storage tree should be (ENOTDIR): 503 storage_unava
   }
 });
 
-it.skipIf(!tryMountTmpfsProbe())("disk full (ENOSPC mid-upload): 503 storage_unavailable, no row, no file", async () => {
-  // Leave less room than the recording needs, so the write fails part-way.
-  const filler = path.join(storageRoot, "filler");
-  const { size } = await fs.stat(recording);
-  await fs.writeFile(filler, Buffer.alloc(512 * 1024 - size / 2)).catch(() => undefined);
-  try {
-    await uploadExpectingNothingKept("disk full");
-  } finally {
-    await fs.rm(filler, { force: true });
-  }
-});
+it.skipIf(!tryMountTmpfsProbe())(
+  "disk full (ENOSPC mid-upload): 503 storage_unavailable, no row, no file",
+  async () => {
+    // Leave less room than the recording needs, so the write fails part-way.
+    const filler = path.join(storageRoot, "filler");
+    const { size } = await fs.stat(recording);
+    await fs.writeFile(filler, Buffer.alloc(512 * 1024 - size / 2)).catch(() => undefined);
+    try {
+      await uploadExpectingNothingKept("disk full");
+    } finally {
+      await fs.rm(filler, { force: true });
+    }
+  },
+);
 
-it.skipIf(!tryMountTmpfsProbe())("read-only file system (EROFS): 503 storage_unavailable, no row, no file", async () => {
-  execFileSync("mount", ["-o", "remount,ro", storageRoot]);
-  try {
-    await uploadExpectingNothingKept("read-only");
-  } finally {
-    execFileSync("mount", ["-o", "remount,rw", storageRoot]);
-  }
-});
+it.skipIf(!tryMountTmpfsProbe())(
+  "read-only file system (EROFS): 503 storage_unavailable, no row, no file",
+  async () => {
+    execFileSync("mount", ["-o", "remount,ro", storageRoot]);
+    try {
+      await uploadExpectingNothingKept("read-only");
+    } finally {
+      execFileSync("mount", ["-o", "remount,rw", storageRoot]);
+    }
+  },
+);
 
 function tryMountTmpfsProbe(): boolean {
   return (probe ??= (() => {

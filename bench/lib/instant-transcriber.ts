@@ -59,7 +59,9 @@ export async function startInstantTranscriber(wordCount: number) {
   const server = http.createServer((req, res) => {
     const started = performance.now();
     if (req.method !== "POST" || !req.url?.endsWith("/audio/transcriptions")) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "not found" } }));
       return;
     }
     req.resume();

@@ -18,7 +18,10 @@ export interface LoadResult {
  * Drives `url` with autocannon in its own process, so the load generator does
  * not share an event loop with the server it measures.
  */
-export async function measureLoad(url: string, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
+export async function measureLoad(
+  url: string,
+  options: { connections: number; durationSeconds: number },
+): Promise<LoadResult> {
   const { stdout } = await run(
     process.execPath,
     [autocannonCli, "--json", "-c", String(options.connections), "-d", String(options.durationSeconds), url],

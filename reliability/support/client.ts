@@ -22,9 +22,15 @@ export async function upload(
   const boundary = `----scryon-${randomUUID()}`;
   const parts: Buffer[] = [];
   if (options.metadata !== undefined)
-    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(options.metadata)}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(options.metadata)}\r\n`,
+      ),
+    );
   parts.push(
-    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${path.basename(filePath)}"\r\ncontent-type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${path.basename(filePath)}"\r\ncontent-type: application/octet-stream\r\n\r\n`,
+    ),
     await fs.readFile(filePath),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   );
@@ -97,17 +103,26 @@ export async function waitAllTerminal(baseUrl: string, ids: string[], timeoutMs:
     const pending = ids.filter((id) => !TERMINAL.has(now.get(id) ?? ""));
     if (pending.length === 0) return now;
     if (Date.now() > deadline)
-      throw new Error(`${pending.length} calls not terminal after ${timeoutMs} ms: ${pending.slice(0, 5).map((id) => `${id}=${now.get(id) ?? "missing"}`).join(", ")}`);
+      throw new Error(
+        `${pending.length} calls not terminal after ${timeoutMs} ms: ${pending
+          .slice(0, 5)
+          .map((id) => `${id}=${now.get(id) ?? "missing"}`)
+          .join(", ")}`,
+      );
     await sleep(250);
   }
 }
 
 /** Every call of the (local-dev) user, following the list cursor. */
-export async function listAllCalls(baseUrl: string): Promise<Array<{ callId: string; status: string; actionItemCount: number }>> {
+export async function listAllCalls(
+  baseUrl: string,
+): Promise<Array<{ callId: string; status: string; actionItemCount: number }>> {
   const calls: Array<{ callId: string; status: string; actionItemCount: number }> = [];
   let cursor: string | undefined;
   do {
-    const { status, body } = await getJson(`${baseUrl}/api/calls?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const { status, body } = await getJson(
+      `${baseUrl}/api/calls?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     if (status !== 200) throw new Error(`list answered ${status}`);
     calls.push(...body.items);
     cursor = body.nextCursor ?? undefined;

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { answerWithFault, HeldRequests, readBody, type Fault } from "./faults";
+import { answerWithFault, type Fault, HeldRequests, readBody } from "./faults";
 import { randomInt, sleep } from "./profile";
 import { fixture } from "./server";
 
@@ -26,7 +26,9 @@ export interface FakeOpenAi {
  * (recognised by its size, as the original audio is sent when preprocessing is
  * off), so the offline analyser finds real action items.
  */
-export async function startFakeOpenAi(options: { delayMs?: [number, number]; chatAnswer?: () => unknown } = {}): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(
+  options: { delayMs?: [number, number]; chatAnswer?: () => unknown } = {},
+): Promise<FakeOpenAi> {
   const [minDelay, maxDelay] = options.delayMs ?? [20, 300];
   const answers = new Map<number, unknown>();
   const fallbackAnswers: unknown[] = [];
@@ -51,7 +53,7 @@ export async function startFakeOpenAi(options: { delayMs?: [number, number]; cha
       const url = req.url ?? "";
       if (req.method === "POST" && url.endsWith("/audio/transcriptions")) {
         fake.counts.transcription++;
-        const request = new Request("http://local" + url, {
+        const request = new Request(`http://local${url}`, {
           method: "POST",
           headers: req.headers as Record<string, string>,
           body: await readBody(req),
@@ -59,7 +61,14 @@ export async function startFakeOpenAi(options: { delayMs?: [number, number]; cha
         const form = await request.formData();
         const file = form.get("file");
         if (!(file instanceof File) || form.get("response_format") !== "verbose_json")
-          return json(res, 400, { error: { message: "file and response_format=verbose_json required", type: "invalid_request_error", param: null, code: null } });
+          return json(res, 400, {
+            error: {
+              message: "file and response_format=verbose_json required",
+              type: "invalid_request_error",
+              param: null,
+              code: null,
+            },
+          });
         const fault = fake.faults.transcription;
         if (fault) return answerWithFault(fault, req, res, held);
         await sleep(randomInt(minDelay, maxDelay));
@@ -71,13 +80,23 @@ export async function startFakeOpenAi(options: { delayMs?: [number, number]; cha
         JSON.parse((await readBody(req)).toString("utf8"));
         const fault = fake.faults.chat;
         if (fault) return answerWithFault(fault, req, res, held);
-        if (!options.chatAnswer) return json(res, 500, { error: { message: "no chat answer configured", type: "server_error", param: null, code: null } });
+        if (!options.chatAnswer)
+          return json(res, 500, {
+            error: { message: "no chat answer configured", type: "server_error", param: null, code: null },
+          });
         return json(res, 200, {
           id: "chatcmpl-reliability",
           object: "chat.completion",
           created: Math.floor(Date.now() / 1000),
           model: "gpt-4o-mini-2024-07-18",
-          choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify(options.chatAnswer()), refusal: null }, logprobs: null, finish_reason: "stop" }],
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: JSON.stringify(options.chatAnswer()), refusal: null },
+              logprobs: null,
+              finish_reason: "stop",
+            },
+          ],
           usage: { prompt_tokens: 800, completion_tokens: 200, total_tokens: 1000 },
         });
       }

@@ -10,7 +10,8 @@ export const HUGE_BODY_BYTES = 50 * 1024 * 1024;
  * read it all (memory) and then reject its shape.
  */
 let hugeBody: Buffer | undefined;
-const huge = () => (hugeBody ??= Buffer.concat([Buffer.from('{"padding":"'), Buffer.alloc(HUGE_BODY_BYTES, "x"), Buffer.from('"}')]));
+const huge = () =>
+  (hugeBody ??= Buffer.concat([Buffer.from('{"padding":"'), Buffer.alloc(HUGE_BODY_BYTES, "x"), Buffer.from('"}')]));
 
 /** Requests parked by the `timeout` fault; released (destroyed) when the fake closes. */
 export class HeldRequests {
@@ -33,7 +34,16 @@ export function answerWithFault(fault: Fault, req: IncomingMessage, res: ServerR
   switch (fault) {
     case "http_500":
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "The server had an error while processing your request.", type: "server_error", param: null, code: null } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: "The server had an error while processing your request.",
+            type: "server_error",
+            param: null,
+            code: null,
+          },
+        }),
+      );
       return;
     case "timeout":
       held.hold(res);

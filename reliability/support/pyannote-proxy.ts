@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { startFakePyannote, type FakePyannote } from "../../packages/providers/src/diarization/testing/fakePyannote";
-import { answerWithFault, HeldRequests, readBody, type Fault } from "./faults";
+import { type FakePyannote, startFakePyannote } from "../../packages/providers/src/diarization/testing/fakePyannote";
+import { answerWithFault, type Fault, HeldRequests, readBody } from "./faults";
 import { fixture } from "./server";
 
 export const PYANNOTE_API_KEY = "pyannote-reliability-key";
@@ -21,8 +21,14 @@ export interface FaultyPyannote {
  * can break every API answer the way a failing provider would.
  */
 export async function startFaultyPyannote(): Promise<FaultyPyannote> {
-  const scripted = JSON.parse(await fs.readFile(fixture("calls", "sales-follow-up", "diarization.pyannote.json"), "utf8"));
-  const upstream = await startFakePyannote({ apiKey: PYANNOTE_API_KEY, jobStatuses: ["running", "succeeded"], output: scripted.output ?? scripted });
+  const scripted = JSON.parse(
+    await fs.readFile(fixture("calls", "sales-follow-up", "diarization.pyannote.json"), "utf8"),
+  );
+  const upstream = await startFakePyannote({
+    apiKey: PYANNOTE_API_KEY,
+    jobStatuses: ["running", "succeeded"],
+    output: scripted.output ?? scripted,
+  });
   const held = new HeldRequests();
   const proxy = { baseURL: "", fault: null as Fault | null, upstream };
   const server = http.createServer(async (req, res) => {
@@ -31,7 +37,9 @@ export async function startFaultyPyannote(): Promise<FaultyPyannote> {
       if (proxy.fault) return answerWithFault(proxy.fault, req, res, held);
       const answer = await fetch(upstream.baseURL + req.url, {
         method: req.method!,
-        headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name === "authorization" || name === "content-type")) as Record<string, string>,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([name]) => name === "authorization" || name === "content-type"),
+        ) as Record<string, string>,
         ...(body.length > 0 && { body }),
       });
       res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });

@@ -1,5 +1,13 @@
 import fs from "node:fs";
-import { createCaller, createInProcessContext, LOCAL_DEV_PRINCIPAL, storeAudio, submitCall, toApiError, type ApiDeps } from "@scryon/api";
+import {
+  type ApiDeps,
+  createCaller,
+  createInProcessContext,
+  LOCAL_DEV_PRINCIPAL,
+  storeAudio,
+  submitCall,
+  toApiError,
+} from "@scryon/api";
 import { createRuntime } from "@scryon/runtime";
 import { configError, ExitCode } from "./exit-codes";
 import { expandAudioInputs } from "./inputs";
@@ -36,7 +44,9 @@ export async function analyze(inputs: string[], options: AnalyzeOptions): Promis
   const files = await expandAudioInputs(inputs);
   const config = loadCliConfig(options);
   if (!config.transcription)
-    throw configError("No transcription provider: set TRANSCRIPTION_BASE_URL (and TRANSCRIPTION_API_KEY) to an OpenAI-compatible endpoint");
+    throw configError(
+      "No transcription provider: set TRANSCRIPTION_BASE_URL (and TRANSCRIPTION_API_KEY) to an OpenAI-compatible endpoint",
+    );
 
   const runtime = await createRuntime(config);
   const progress = options.json ? null : createProgress(files);
@@ -80,7 +90,12 @@ export async function analyze(inputs: string[], options: AnalyzeOptions): Promis
   }
 }
 
-async function submitFile(deps: ApiDeps, user: Awaited<ReturnType<ApiDeps["store"]["users"]["findOrCreate"]>>, file: string, options: AnalyzeOptions): Promise<AnalyzeResult> {
+async function submitFile(
+  deps: ApiDeps,
+  user: Awaited<ReturnType<ApiDeps["store"]["users"]["findOrCreate"]>>,
+  file: string,
+  options: AnalyzeOptions,
+): Promise<AnalyzeResult> {
   try {
     const audio = await storeAudio(deps, user, fs.createReadStream(file));
     const metadata = {
@@ -98,7 +113,13 @@ async function submitFile(deps: ApiDeps, user: Awaited<ReturnType<ApiDeps["store
 function printResults(results: AnalyzeResult[], options: AnalyzeOptions) {
   if (options.json) {
     const count = (status: string) => results.filter((result) => result.status === status).length;
-    const summary = { total: results.length, completed: count("COMPLETED"), failed: count("FAILED"), rejected: count("REJECTED"), queued: count("QUEUED") };
+    const summary = {
+      total: results.length,
+      completed: count("COMPLETED"),
+      failed: count("FAILED"),
+      rejected: count("REJECTED"),
+      queued: count("QUEUED"),
+    };
     process.stdout.write(`${JSON.stringify({ results, summary }, null, 2)}\n`);
     return;
   }

@@ -1,6 +1,6 @@
+import type { AppRouter } from "@scryon/api";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@scryon/api";
 import { CliError, configError, ExitCode } from "./exit-codes";
 import { loadCliConfig } from "./local";
 
@@ -32,7 +32,7 @@ export interface RemoteOptions {
 export function remoteCallsApi(options: RemoteOptions): CallsApi {
   const headers: Record<string, string> = {};
   if (options.apiKey) headers["x-scryon-api-key"] = options.apiKey;
-  if (options.token) headers["authorization"] = `Bearer ${options.token}`;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
   const client = createTRPCClient<AppRouter>({
     links: [httpLink({ url: new URL("/trpc", options.url).toString(), headers })],
   });
@@ -52,7 +52,10 @@ export function remoteCallsApi(options: RemoteOptions): CallsApi {
 
 /** The router called directly against the local data dir (no server), as the local-dev user. */
 export async function localCallsApi(options: { dataDir?: string | undefined }): Promise<CallsApi> {
-  const [{ createCaller, createInProcessContext, toApiError }, { createRuntime }] = await Promise.all([import("@scryon/api"), import("@scryon/runtime")]);
+  const [{ createCaller, createInProcessContext, toApiError }, { createRuntime }] = await Promise.all([
+    import("@scryon/api"),
+    import("@scryon/runtime"),
+  ]);
   const runtime = await createRuntime(loadCliConfig(options));
   const calls = createCaller(createInProcessContext(runtime.apiDeps)).calls;
   const local = <T>(promise: Promise<T>) =>

@@ -1,4 +1,4 @@
-import { localCallsApi, remoteCallsApi, type CallsApi } from "./calls-api";
+import { type CallsApi, localCallsApi, remoteCallsApi } from "./calls-api";
 import { usageError } from "./exit-codes";
 
 export interface TargetOptions {
@@ -44,7 +44,9 @@ export async function listCalls(options: TargetOptions & { limit?: number; statu
     if (options.json) return printJson({ items });
     if (items.length === 0) return print("No calls.");
     for (const call of items)
-      print(`${call.callId}  ${call.status.padEnd(12)} ${call.createdAt}  ${call.title ?? call.contactName ?? ""}`.trimEnd());
+      print(
+        `${call.callId}  ${call.status.padEnd(12)} ${call.createdAt}  ${call.title ?? call.contactName ?? ""}`.trimEnd(),
+      );
   });
 }
 
@@ -52,7 +54,8 @@ export async function showCall(id: string, options: TargetOptions) {
   await withApi(options, async (api) => {
     const call = await api.get(id);
     if (options.json) return printJson(call);
-    for (const [key, value] of Object.entries(call)) if (value !== undefined && value !== null) print(`${key.padEnd(16)} ${value}`);
+    for (const [key, value] of Object.entries(call))
+      if (value !== undefined && value !== null) print(`${key.padEnd(16)} ${value}`);
   });
 }
 
@@ -68,7 +71,8 @@ export async function showTranscript(id: string, options: TargetOptions & { form
 export async function showAnalysis(id: string, options: TargetOptions & { format: string }) {
   await withApi(options, async (api) => {
     if (options.format === "json") return printJson(await api.analysis(id));
-    if (options.format !== "markdown" && options.format !== "text") throw usageError(`--format must be one of json, markdown, text`);
+    if (options.format !== "markdown" && options.format !== "text")
+      throw usageError(`--format must be one of json, markdown, text`);
     print((await api.digest(id, options.format)).content);
   });
 }

@@ -1,3 +1,3 @@
+export { CliError, ExitCode } from "./exit-codes";
+export { AUDIO_EXTENSIONS, expandAudioInputs } from "./inputs";
 export { run } from "./main";
-export { ExitCode, CliError } from "./exit-codes";
-export { expandAudioInputs, AUDIO_EXTENSIONS } from "./inputs";

@@ -5,7 +5,8 @@ import { usageError } from "./exit-codes";
 /** Extensions picked up when a folder is given; the server still checks the bytes. */
 export const AUDIO_EXTENSIONS = [".m4a", ".mp3", ".wav", ".aac", ".ogg"] as const;
 
-const isAudioName = (name: string) => (AUDIO_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+const isAudioName = (name: string) =>
+  (AUDIO_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 
 /**
  * Files are taken as given (whatever their name); folders are walked

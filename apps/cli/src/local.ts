@@ -2,7 +2,10 @@ import { ConfigError, loadConfig, type ScryonConfig } from "@scryon/config";
 import { configError } from "./exit-codes";
 
 /** Reads the environment like the server does; `--data-dir` wins over SCRYON_DATA_DIR. */
-export function loadCliConfig(options: { dataDir?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ScryonConfig {
+export function loadCliConfig(
+  options: { dataDir?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ScryonConfig {
   try {
     return loadConfig({ ...env, ...(options.dataDir && { SCRYON_DATA_DIR: options.dataDir }) });
   } catch (error) {
@@ -10,4 +13,3 @@ export function loadCliConfig(options: { dataDir?: string | undefined }, env: No
     throw error;
   }
 }
-

@@ -30,13 +30,16 @@ const direction = (value: string) => {
 
 const positiveInt = (value: string) => {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 100) throw new InvalidArgumentError("expected an integer from 1 to 100");
+  if (!Number.isInteger(number) || number < 1 || number > 100)
+    throw new InvalidArgumentError("expected an integer from 1 to 100");
   return number;
 };
 
 function buildProgram(): Command {
   const program = new Command("scryon")
-    .description("Scryon call intelligence from the command line: analyse recordings in-process, read calls locally or from a server.")
+    .description(
+      "Scryon call intelligence from the command line: analyse recordings in-process, read calls locally or from a server.",
+    )
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride()
@@ -45,10 +48,15 @@ function buildProgram(): Command {
 
   program
     .command("analyze")
-    .description(`Run the whole pipeline in this process on recordings (folders are searched for ${AUDIO_EXTENSIONS.join(" ")})`)
+    .description(
+      `Run the whole pipeline in this process on recordings (folders are searched for ${AUDIO_EXTENSIONS.join(" ")})`,
+    )
     .argument("<paths...>", "audio files or folders")
     .option("--json", "print machine-readable results on stdout")
-    .option("--wait", "process the calls now and wait until each is COMPLETED or FAILED (otherwise they are only queued)")
+    .option(
+      "--wait",
+      "process the calls now and wait until each is COMPLETED or FAILED (otherwise they are only queued)",
+    )
     .option("--data-dir <dir>", "data directory (default: $SCRYON_DATA_DIR or ./var)")
     .option("--title <title>", "title for every call")
     .option("--contact <name>", "contact name for every call (helps speaker naming)")
@@ -65,13 +73,17 @@ function buildProgram(): Command {
       .addOption(new Option("--api-key <key>", "the server's API key (X-Scryon-Api-Key)").env("SCRYON_CLIENT_API_KEY"))
       .addOption(new Option("--token <token>", "a Firebase ID token").env("SCRYON_TOKEN"));
 
-  const calls = program.command("calls").description("Read and delete calls, locally (in-process) or on a server (--url)");
+  const calls = program
+    .command("calls")
+    .description("Read and delete calls, locally (in-process) or on a server (--url)");
   target(calls.command("list").description("List calls, newest first"))
     .option("--limit <n>", "page size (1–100)", positiveInt)
     .option("--all", "follow every page")
     .addOption(new Option("--status <status>").choices(["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]))
     .action(async (options) => (await callsCommand()).listCalls(options));
-  target(calls.command("show").description("Show a call").argument("<id>")).action(async (id: string, options: TargetOptions) => (await callsCommand()).showCall(id, options));
+  target(calls.command("show").description("Show a call").argument("<id>")).action(
+    async (id: string, options: TargetOptions) => (await callsCommand()).showCall(id, options),
+  );
   target(calls.command("transcript").description("Print a call's transcript").argument("<id>"))
     .addOption(new Option("--format <format>", "output format").choices(["text", "srt", "vtt", "json"]).default("text"))
     .action(async (id: string, options) => (await callsCommand()).showTranscript(id, options));
@@ -110,7 +122,9 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`scryon: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`scryon: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    process.stderr.write(
+      `scryon: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+    );
     return ExitCode.failed;
   }
 }

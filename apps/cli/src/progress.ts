@@ -2,7 +2,15 @@ import path from "node:path";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 
 /** Where a call is on its way; the bar's value. */
-const STEP: Record<string, number> = { STORING: 0, QUEUED: 1, TRANSCRIBING: 2, ANALYZING: 3, COMPLETED: 4, FAILED: 4, REJECTED: 4 };
+const STEP: Record<string, number> = {
+  STORING: 0,
+  QUEUED: 1,
+  TRANSCRIBING: 2,
+  ANALYZING: 3,
+  COMPLETED: 4,
+  FAILED: 4,
+  REJECTED: 4,
+};
 const STEPS = 4;
 
 export interface Progress {
@@ -32,12 +40,22 @@ export function createProgress(files: readonly string[], stream: NodeJS.WriteStr
   }
 
   const multibar = new MultiBar(
-    { stream, format: "{name} {bar} {status}", barsize: 24, hideCursor: true, clearOnComplete: false, autopadding: true },
+    {
+      stream,
+      format: "{name} {bar} {status}",
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      autopadding: true,
+    },
     Presets.shades_classic,
   );
   const overall = multibar.create(files.length, 0, { name: "overall".padEnd(width), status: `0/${files.length} done` });
   const bars = new Map<string, SingleBar>(
-    files.map((file) => [file, multibar.create(STEPS, 0, { name: (names.get(file) ?? file).slice(0, width).padEnd(width), status: "waiting" })]),
+    files.map((file) => [
+      file,
+      multibar.create(STEPS, 0, { name: (names.get(file) ?? file).slice(0, width).padEnd(width), status: "waiting" }),
+    ]),
   );
   return {
     update(file, status) {

@@ -6,9 +6,9 @@ import { loadCliConfig } from "./local";
  * Options become the environment variables it reads.
  */
 export async function serve(options: { port?: string; host?: string; dataDir?: string }) {
-  if (options.port !== undefined) process.env["PORT"] = options.port;
-  if (options.host !== undefined) process.env["HOST"] = options.host;
-  if (options.dataDir !== undefined) process.env["SCRYON_DATA_DIR"] = options.dataDir;
+  if (options.port !== undefined) process.env.PORT = options.port;
+  if (options.host !== undefined) process.env.HOST = options.host;
+  if (options.dataDir !== undefined) process.env.SCRYON_DATA_DIR = options.dataDir;
   loadCliConfig({}); // A bad setting is exit 3 here, before the server prints its own message.
   // It listens and keeps the process alive; its SIGINT/SIGTERM handlers end it.
   await import(new URL("../../server/src/main.ts", import.meta.url).href);

@@ -1,10 +1,10 @@
-import Fastify, { type FastifyInstance } from "fastify";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
+import { buildOpenApiDocument } from "@scryon/api";
 import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
-import { buildOpenApiDocument } from "@scryon/api";
+import Fastify, { type FastifyInstance } from "fastify";
 import { createRequestAuthenticator } from "./auth";
 import { loggerOptions } from "./logging";
 import { apiPlugin } from "./plugins/api";
@@ -57,7 +57,11 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     global: false,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
-      error: { code: "rate_limited", message: "Too many requests; slow down", details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } },
+      error: {
+        code: "rate_limited",
+        message: "Too many requests; slow down",
+        details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+      },
     }),
   });
 

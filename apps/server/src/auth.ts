@@ -1,6 +1,6 @@
-import type { FastifyRequest } from "fastify";
 import { ApiError, type Principal } from "@scryon/api";
-import { AuthError, verifyApiKey, type Authenticator } from "@scryon/auth";
+import { AuthError, type Authenticator, verifyApiKey } from "@scryon/auth";
+import type { FastifyRequest } from "fastify";
 
 /**
  * Counts authentication failures per client address in a fixed window; past the

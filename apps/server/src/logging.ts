@@ -1,5 +1,5 @@
-import type { FastifyServerOptions } from "fastify";
 import type { ScryonConfig } from "@scryon/config";
+import type { FastifyServerOptions } from "fastify";
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Digit runs inside identifiers (UUIDs, hex) are not phone numbers: they must stand alone.
@@ -7,9 +7,7 @@ const PHONE = /(?<![\w-])\+?\d[\d ()./-]{6,}\d(?![\w-])/g;
 
 /** Masks e-mail addresses and phone numbers in any string that reaches a log line (SPEC §8). */
 export function maskPii(value: string): string {
-  return value
-    .replace(EMAIL, "[email]")
-    .replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
+  return value.replace(EMAIL, "[email]").replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
 }
 
 export function loggerOptions(config: ScryonConfig): FastifyServerOptions["logger"] {

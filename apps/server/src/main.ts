@@ -31,7 +31,9 @@ async function main() {
         : "AUTHENTICATION IS OFF: every request acts as the local-dev user. Set FIREBASE_PROJECT_ID (and/or SCRYON_API_KEY) before exposing this server.",
     );
   if (!config.transcription)
-    log.warn("No transcription provider is configured (TRANSCRIPTION_BASE_URL): uploaded calls will fail with transcription_not_configured");
+    log.warn(
+      "No transcription provider is configured (TRANSCRIPTION_BASE_URL): uploaded calls will fail with transcription_not_configured",
+    );
 
   if (config.server.role !== "api") await runtime.startBackground();
   if (config.server.role !== "worker") {

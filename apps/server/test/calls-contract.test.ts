@@ -7,9 +7,9 @@ import {
   sendJson,
   startFakeTranscriptionServer,
   startTestServer,
+  type TestServer,
   uploadFile,
   waitForTerminal,
-  type TestServer,
 } from "./harness";
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
@@ -41,7 +41,10 @@ describe("PATCH /api/calls/{id}", () => {
     const before = (await getJson(`${server.url}/api/calls/${callId}`)).body!;
     expect(before.summary).toEqual(expect.any(String)); // the analysis one-liner
 
-    const edited = await sendJson("PATCH", `${server.url}/api/calls/${callId}`, { summary: "My summary", notes: "Call back" });
+    const edited = await sendJson("PATCH", `${server.url}/api/calls/${callId}`, {
+      summary: "My summary",
+      notes: "Call back",
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ title: "Original", summary: "My summary", notes: "Call back" });
 
@@ -65,7 +68,11 @@ describe("DELETE /api/calls/{id} and DELETE /api/calls", () => {
     expect(await deleted.text()).toBe("");
     expect(await storedFiles(callId)).toEqual([]);
     expect((await getJson(`${server.url}/api/calls/${callId}`)).status).toBe(404);
-    expect((await getJson(`${server.url}/api/actions`)).body!.items.some((i: { callRecordId: string }) => i.callRecordId === callId)).toBe(false);
+    expect(
+      (await getJson(`${server.url}/api/actions`)).body!.items.some(
+        (i: { callRecordId: string }) => i.callRecordId === callId,
+      ),
+    ).toBe(false);
     expect((await sendJson("DELETE", `${server.url}/api/calls/${callId}`)).status).toBe(404);
   });
 
@@ -93,7 +100,9 @@ describe("POST /api/calls/{id}/reanalyze", () => {
     const again = await fetch(`${server.url}/api/calls/${callId}/reanalyze`, { method: "POST" });
     expect(again.status).toBe(200);
     expect((await getJson(`${server.url}/api/calls/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
-    expect((await sendJson("POST", `${server.url}/api/calls/00000000-0000-4000-8000-000000000000/reanalyze`)).status).toBe(404);
+    expect(
+      (await sendJson("POST", `${server.url}/api/calls/00000000-0000-4000-8000-000000000000/reanalyze`)).status,
+    ).toBe(404);
   });
 
   it("is a 409 with the offending status when the call is not COMPLETED", async () => {
@@ -103,12 +112,18 @@ describe("POST /api/calls/{id}/reanalyze", () => {
     const detail = await getJson(`${server.url}/api/calls/${upload.body.callId}`);
     expect(detail.body!.errorReason).toBe("transcription_http_4xx");
     const response = await sendJson("POST", `${server.url}/api/calls/${upload.body.callId}/reanalyze`);
-    expect(response).toMatchObject({ status: 409, body: { error: { code: "call_state_conflict", details: { status: "FAILED" } } } });
+    expect(response).toMatchObject({
+      status: 409,
+      body: { error: { code: "call_state_conflict", details: { status: "FAILED" } } },
+    });
     for (const sub of ["transcript", "analysis"]) {
       const r = await getJson(`${server.url}/api/calls/${upload.body.callId}/${sub}`);
       expect(r).toMatchObject({ status: 422, body: { error: { code: "call_not_completed" } } });
     }
-    transcription.answerWith(async () => ({ status: 200, body: JSON.parse(await fs.readFile(fixture("audio", "sample.verbose.json"), "utf8")) }));
+    transcription.answerWith(async () => ({
+      status: 200,
+      body: JSON.parse(await fs.readFile(fixture("audio", "sample.verbose.json"), "utf8")),
+    }));
   });
 
   it("does not exist in production", async () => {
@@ -134,13 +149,22 @@ describe("action items", () => {
       priority: "HIGH",
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ callRecordId: callId, title: "Send the deck", source: "MANUAL", status: "OPEN", priority: "HIGH", dueDate: "2026-06-01" });
+    expect(created.body).toMatchObject({
+      callRecordId: callId,
+      title: "Send the deck",
+      source: "MANUAL",
+      status: "OPEN",
+      priority: "HIGH",
+      dueDate: "2026-06-01",
+    });
     const id = created.body!.id as string;
 
     const perCall = await getJson(`${server.url}/api/calls/${callId}/action-items`);
     expect(perCall.body!.items.map((i: { id: string }) => i.id)).toContain(id);
     const list = await getJson(`${server.url}/api/calls?limit=100`);
-    expect(list.body!.items.find((c: { callId: string }) => c.callId === callId)).toMatchObject({ actionItemCount: expect.any(Number) });
+    expect(list.body!.items.find((c: { callId: string }) => c.callId === callId)).toMatchObject({
+      actionItemCount: expect.any(Number),
+    });
 
     const patched = await sendJson("PATCH", `${server.url}/api/actions/${id}`, { status: "DONE" });
     expect(patched.body).toMatchObject({ id, status: "DONE" });
@@ -153,16 +177,29 @@ describe("action items", () => {
       priority: "LOW",
       status: "IN_PROGRESS",
     });
-    expect(replaced.body).toMatchObject({ title: "Send the final deck", description: null, dueDate: null, priority: "LOW", status: "IN_PROGRESS" });
+    expect(replaced.body).toMatchObject({
+      title: "Send the final deck",
+      description: null,
+      dueDate: null,
+      priority: "LOW",
+      status: "IN_PROGRESS",
+    });
     expect((await sendJson("PUT", `${server.url}/api/action-items/${id}`, { title: "only title" })).status).toBe(400);
 
     const all = await getJson(`${server.url}/api/actions?limit=100`);
     expect(all.body!.items[0].id).toBe(id); // newest first
 
     expect((await fetch(`${server.url}/api/action-items/${id}`, { method: "DELETE" })).status).toBe(204);
-    expect((await sendJson("DELETE", `${server.url}/api/action-items/${id}`)).body).toMatchObject({ error: { code: "action_item_not_found" } });
-    expect((await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, { title: "   " })).status).toBe(400);
-    expect((await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, { title: "x", dueDate: "next week" })).status).toBe(400);
+    expect((await sendJson("DELETE", `${server.url}/api/action-items/${id}`)).body).toMatchObject({
+      error: { code: "action_item_not_found" },
+    });
+    expect((await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, { title: "   " })).status).toBe(
+      400,
+    );
+    expect(
+      (await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, { title: "x", dueDate: "next week" }))
+        .status,
+    ).toBe(400);
   });
 });
 
@@ -191,7 +228,9 @@ describe("Idempotency-Key", () => {
     const before = (await getJson(`${server.url}/api/calls?limit=100`)).body!.items.length;
     const headers = { "idempotency-key": "concurrent-key" };
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => uploadFile(server.url, fixture("audio", "tone.wav"), { headers, metadata: { title: "burst" } })),
+      Array.from({ length: 20 }, () =>
+        uploadFile(server.url, fixture("audio", "tone.wav"), { headers, metadata: { title: "burst" } }),
+      ),
     );
     const ids = new Set(results.map((r) => r.body.callId));
     expect(results.every((r) => r.status === 202)).toBe(true);
@@ -227,29 +266,44 @@ describe("hostile input", () => {
     "x".repeat(10_000),
   ];
 
-  it.each(hostileStrings.map((s) => [s.slice(0, 20), s]))("path ids and query values %s → documented 4xx, nothing stored", async (_label, value) => {
-    const encoded = encodeURIComponent(value);
-    for (const url of [`/api/calls/${encoded}`, `/api/calls/${encoded}/transcript`, `/api/calls?cursor=${encoded}`, `/api/calls?status=${encoded}`, `/api/calls?limit=${encoded}`]) {
-      const response = await getJson(`${server.url}${url}`);
-      expect(response.status, url).toBeGreaterThanOrEqual(400);
-      expect(response.status, url).toBeLessThan(500);
-      expect(response.body!.error.code, url).toMatch(/^(validation_failed|call_not_found|not_found)$/);
-    }
-  });
+  it.each(hostileStrings.map((s) => [s.slice(0, 20), s]))(
+    "path ids and query values %s → documented 4xx, nothing stored",
+    async (_label, value) => {
+      const encoded = encodeURIComponent(value);
+      for (const url of [
+        `/api/calls/${encoded}`,
+        `/api/calls/${encoded}/transcript`,
+        `/api/calls?cursor=${encoded}`,
+        `/api/calls?status=${encoded}`,
+        `/api/calls?limit=${encoded}`,
+      ]) {
+        const response = await getJson(`${server.url}${url}`);
+        expect(response.status, url).toBeGreaterThanOrEqual(400);
+        expect(response.status, url).toBeLessThan(500);
+        expect(response.body!.error.code, url).toMatch(/^(validation_failed|call_not_found|not_found)$/);
+      }
+    },
+  );
 
-  it.each(hostileStrings.map((s) => [s.slice(0, 20), s]))("metadata and file name %s are stored safely or refused", async (_label, value) => {
-    const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), { metadata: { title: value.slice(0, 200), contactName: value }, fileName: value.slice(0, 200) });
-    if (value.length > 200 || value.includes("\u0000")) {
-      expect(upload).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
-      return;
-    }
-    expect(upload.status).toBe(202);
-    // Keys never carry user text.
-    const files = await storedFiles(upload.body.callId);
-    for (const file of files) expect(file).toMatch(/users\/[0-9a-f-]{36}\/calls\/[0-9a-f-]{36}\//);
-    const detail = await getJson(`${server.url}/api/calls/${upload.body.callId}`);
-    expect(detail.body!.contactName).toBe(value.trim() || undefined);
-  });
+  it.each(hostileStrings.map((s) => [s.slice(0, 20), s]))(
+    "metadata and file name %s are stored safely or refused",
+    async (_label, value) => {
+      const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), {
+        metadata: { title: value.slice(0, 200), contactName: value },
+        fileName: value.slice(0, 200),
+      });
+      if (value.length > 200 || value.includes("\u0000")) {
+        expect(upload).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
+        return;
+      }
+      expect(upload.status).toBe(202);
+      // Keys never carry user text.
+      const files = await storedFiles(upload.body.callId);
+      for (const file of files) expect(file).toMatch(/users\/[0-9a-f-]{36}\/calls\/[0-9a-f-]{36}\//);
+      const detail = await getJson(`${server.url}/api/calls/${upload.body.callId}`);
+      expect(detail.body!.contactName).toBe(value.trim() || undefined);
+    },
+  );
 
   it("deeply nested, oversized and wrongly typed JSON bodies are 4xx", async () => {
     const callId = "00000000-0000-4000-8000-000000000000";
@@ -270,10 +324,18 @@ describe("hostile input", () => {
     expect(((await huge.json()) as any).error.code).toBe("payload_too_large");
     const nul = await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: "a\u0000b" });
     expect(nul).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
-    const notJson = await fetch(`${server.url}/api/users/me`, { method: "PATCH", headers: { "content-type": "application/json" }, body: "{oops" });
+    const notJson = await fetch(`${server.url}/api/users/me`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: "{oops",
+    });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe("validation_failed");
-    const wrongType = await fetch(`${server.url}/api/users/me`, { method: "PATCH", headers: { "content-type": "text/plain" }, body: "displayName=x" });
+    const wrongType = await fetch(`${server.url}/api/users/me`, {
+      method: "PATCH",
+      headers: { "content-type": "text/plain" },
+      body: "displayName=x",
+    });
     expect(wrongType.status).toBe(415);
     const invalidUtf8 = await fetch(`${server.url}/api/users/me`, {
       method: "PATCH",
@@ -286,10 +348,13 @@ describe("hostile input", () => {
   it("a truncated multipart body is a 400 and stores nothing", async () => {
     const boundary = "----scryonboundary";
     const wav = await fs.readFile(fixture("audio", "tone.wav"));
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    );
     const body = Buffer.concat([head, wav.subarray(0, 5000)]); // no closing boundary
     // Let the calls of earlier tests finish writing their artifacts first.
-    for (const call of (await getJson(`${server.url}/api/calls?limit=100`)).body!.items) await waitForTerminal(server.url, call.callId);
+    for (const call of (await getJson(`${server.url}/api/calls?limit=100`)).body!.items)
+      await waitForTerminal(server.url, call.callId);
     const before = (await storedFiles()).length;
     const response = await fetch(`${server.url}/api/calls/analyze`, {
       method: "POST",

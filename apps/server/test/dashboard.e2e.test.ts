@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
 import { webPlugin } from "../src/plugins/web";
@@ -17,9 +17,9 @@ import {
   startFakeTranscriptionServer,
   startTestServer,
   TEST_MODE,
+  type TestServer,
   uploadFile,
   waitForTerminal,
-  type TestServer,
 } from "./harness";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -30,7 +30,9 @@ const runHere = haveChromium && TEST_MODE === "embedded";
 
 /** `npm test` on a fresh checkout (or after editing the dashboard): build what the server is about to serve. */
 function ensureDashboardBuilt() {
-  execFileSync(process.execPath, [path.join(REPO_ROOT, "apps", "web", "scripts", "build-if-stale.mjs")], { stdio: "pipe" });
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "apps", "web", "scripts", "build-if-stale.mjs")], {
+    stdio: "pipe",
+  });
 }
 
 describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () => {
@@ -64,10 +66,16 @@ describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () =
     const deepLink = await fetch(`${server.url}/calls/some-call?tab=transcript`);
     expect(deepLink.status).toBe(200);
     expect(await deepLink.text()).toContain('<div id="root">');
-    for (const pathname of ["/api/no-such-route", "/trpc/no.such.procedure", "/docs/no-such-page.json", "/assets/missing.js", "/favicon.ico"]) {
+    for (const pathname of [
+      "/api/no-such-route",
+      "/trpc/no.such.procedure",
+      "/docs/no-such-page.json",
+      "/assets/missing.js",
+      "/favicon.ico",
+    ]) {
       const { status, body } = await getJson(`${server.url}${pathname}`);
       expect({ pathname, status }).toEqual({ pathname, status: 404 });
-      expect(JSON.stringify(body)).not.toContain("<div id=\"root\">");
+      expect(JSON.stringify(body)).not.toContain('<div id="root">');
     }
     expect((await getJson(`${server.url}/api/no-such-route`)).body).toMatchObject({ error: { code: "not_found" } });
     expect((await getJson(`${server.url}/api/health`)).body).toMatchObject({ status: "ok" });
@@ -90,7 +98,8 @@ describe.skipIf(TEST_MODE !== "embedded")("dashboard served by the server", () =
   });
 });
 
-if (!haveChromium) console.warn(`dashboard e2e skipped: no Chromium at ${CHROMIUM} (Debian package \`chromium\`; .ci/run installs it)`);
+if (!haveChromium)
+  console.warn(`dashboard e2e skipped: no Chromium at ${CHROMIUM} (Debian package \`chromium\`; .ci/run installs it)`);
 
 describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
   let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
@@ -107,7 +116,11 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     const answer = await fixtureJson("calls", "sales-follow-up", "transcription.verbose.json");
     transcription.answerWith(async () => ({ status: 200, body: answer }));
     // Two voices on one channel: speakers come from a pyannoteAI-protocol server, as in production.
-    const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>("calls", "sales-follow-up", "diarization.pyannote.json");
+    const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>(
+      "calls",
+      "sales-follow-up",
+      "diarization.pyannote.json",
+    );
     pyannote = await startFakePyannote({ apiKey: "pyannote-key", output: diarization.output });
     server = await startTestServer({
       TRANSCRIPTION_BASE_URL: transcription.baseURL,
@@ -162,7 +175,8 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     const statusPolls: string[] = [];
     page.on("request", (request) => {
       if (request.url().includes("/trpc/calls.statusChanges")) subscriptionRequests.push(request.url());
-      if (request.url().includes("/api/calls/status") || request.url().includes("/trpc/calls.status?")) statusPolls.push(request.url());
+      if (request.url().includes("/api/calls/status") || request.url().includes("/trpc/calls.status?"))
+        statusPolls.push(request.url());
     });
 
     await page.goto(server.url);
@@ -175,24 +189,34 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await page.getByLabel("Contact", { exact: true }).fill("Ravi Kumar");
     await page.getByLabel("Direction", { exact: true }).selectOption("OUTGOING");
     await page.getByRole("button", { name: "Upload and analyse" }).click();
-    await expect.poll(() => page.getByText("Uploaded. Processing has started").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByText("Uploaded. Processing has started").isVisible(), { timeout: 10_000 })
+      .toBe(true);
 
     // The row appears and turns COMPLETED with no reload and no polling.
     const row = page.locator(".call-row", { hasText: "Proposal follow-up" });
-    await expect.poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 }).toBe("COMPLETED");
+    await expect
+      .poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
+      .toBe("COMPLETED");
     expect(navigations).toHaveLength(1);
     expect(subscriptionRequests.length).toBeGreaterThan(0);
     expect(statusPolls).toEqual([]);
-    await expect.poll(() => page.locator("[role=status][aria-live=polite]").first().textContent()).toContain("is now completed");
+    await expect
+      .poll(() => page.locator("[role=status][aria-live=polite]").first().textContent())
+      .toContain("is now completed");
     await page.screenshot({ path: path.join(SCREENSHOTS, "calls.png") });
 
     // The call page: speakers by name, and the action items.
     await row.getByRole("link").click();
-    await expect.poll(() => page.getByRole("heading", { name: "Transcript" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Transcript" }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     const speakers = page.getByRole("list", { name: "Speakers" });
     await expect.poll(() => speakers.textContent()).toContain("Priya Sharma");
     expect(await speakers.textContent()).toContain("Ravi Kumar");
-    expect(await page.locator(".segment-speaker").allTextContents()).toEqual(expect.arrayContaining(["Priya Sharma", "Ravi Kumar"]));
+    expect(await page.locator(".segment-speaker").allTextContents()).toEqual(
+      expect.arrayContaining(["Priya Sharma", "Ravi Kumar"]),
+    );
     const proposalItem = page.locator(".action-item", { hasText: /proposal/i }).first();
     await expect.poll(() => proposalItem.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await proposalItem.getAttribute("data-status")).toBe("OPEN");
@@ -238,7 +262,9 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
 
     // Phone width: the same page still lays out in one column without horizontal scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    const overflow = await page.evaluate<number>(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, "call-phone.png") });
 
@@ -257,7 +283,9 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     try {
       const callIds: string[] = [];
       for (let index = 0; index < 25; index++) {
-        const { status, body } = await uploadFile(busy.url, fixture("audio", "tone.wav"), { metadata: { title: `Call ${index + 1}` } });
+        const { status, body } = await uploadFile(busy.url, fixture("audio", "tone.wav"), {
+          metadata: { title: `Call ${index + 1}` },
+        });
         expect(status).toBe(202);
         callIds.push(body.callId as string);
       }
@@ -281,7 +309,11 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
 
   it("asks for the API key when the server wants one, and streams live status with it", async () => {
     const apiKey = "dashboard-e2e-key";
-    const guarded = await startTestServer({ SCRYON_API_KEY: apiKey, TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+    const guarded = await startTestServer({
+      SCRYON_API_KEY: apiKey,
+      TRANSCRIPTION_BASE_URL: transcription.baseURL,
+      TRANSCRIPTION_API_KEY: "k",
+    });
     // A new tab: sessionStorage, where credentials live, starts empty.
     const tab = await context.newPage();
     try {
@@ -301,7 +333,9 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
       await tab.getByLabel("Title", { exact: true }).fill("Guarded upload");
       await tab.getByRole("button", { name: "Upload and analyse" }).click();
       const row = tab.locator(".call-row", { hasText: "Guarded upload" });
-      await expect.poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 20_000 }).toBe("COMPLETED");
+      await expect
+        .poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 20_000 })
+        .toBe("COMPLETED");
 
       await tab.getByRole("button", { name: "Sign out" }).click();
       await expect.poll(() => tab.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);

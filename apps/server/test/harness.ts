@@ -1,6 +1,3 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
-import type { AppRouter } from "@scryon/api";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -8,15 +5,18 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import type { AppRouter } from "@scryon/api";
 import { loadConfig } from "@scryon/config";
 import { createRuntime, type Runtime } from "@scryon/runtime";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
 import type { FastifyInstance } from "fastify";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { inject } from "vitest";
-import { buildServer } from "../src/app";
 // Shared with the db and storage packages' own tests: one way to get a throwaway database and a real S3 server.
 import { createTestDatabase } from "../../../packages/db/test/postgres-harness";
 import { startS3Server, type TestS3Server } from "../../../packages/storage/test/s3-server";
+import { buildServer } from "../src/app";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const fixture = (...parts: string[]) => path.join(REPO_ROOT, "fixtures", ...parts);
@@ -45,10 +45,12 @@ export async function startFakeTranscriptionServer() {
   const server = http.createServer(async (req, res) => {
     try {
       if (req.method !== "POST" || !req.url?.endsWith("/audio/transcriptions")) {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: "not found" } }));
         return;
       }
-      const request = new Request("http://local" + req.url, {
+      const request = new Request(`http://local${req.url}`, {
         method: "POST",
         headers: req.headers as Record<string, string>,
         body: req as unknown as ReadableStream,
@@ -83,7 +85,9 @@ export async function startFirebaseKeys(projectId = "demo-scryon") {
   const { publicKey, privateKey } = await generateKeyPair("RS256");
   const jwk = { ...(await exportJWK(publicKey)), kid: "test-key-1", alg: "RS256", use: "sig" };
   const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "public, max-age=3600" }).end(JSON.stringify({ keys: [jwk] }));
+    res
+      .writeHead(200, { "content-type": "application/json", "cache-control": "public, max-age=3600" })
+      .end(JSON.stringify({ keys: [jwk] }));
   });
   const url = await listen(server);
   return {
@@ -120,7 +124,8 @@ export interface TestServer {
  * SCRYON_TEST_MODE): "embedded" is SQLite, the SQLite queue and local files;
  * "scale-out" is a fresh PostgreSQL database (pg-boss queue) and an s3rver bucket per server.
  */
-export const TEST_MODE: "embedded" | "scale-out" = process.env.SCRYON_TEST_MODE === "scale-out" ? "scale-out" : "embedded";
+export const TEST_MODE: "embedded" | "scale-out" =
+  process.env.SCRYON_TEST_MODE === "scale-out" ? "scale-out" : "embedded";
 
 /** The deployment behind one data dir in scale-out mode, so a restart on the same data dir finds its state again. */
 interface ScaleOutBackend {
@@ -221,7 +226,13 @@ export async function startTestServer(env: Record<string, string> = {}, existing
 export async function uploadFile(
   url: string,
   filePath: string,
-  options: { metadata?: unknown; title?: string; headers?: Record<string, string>; fileName?: string; rawMetadata?: string } = {},
+  options: {
+    metadata?: unknown;
+    title?: string;
+    headers?: Record<string, string>;
+    fileName?: string;
+    rawMetadata?: string;
+  } = {},
 ) {
   const form = new FormData();
   if (options.rawMetadata !== undefined) form.append("metadata", options.rawMetadata);
@@ -229,14 +240,22 @@ export async function uploadFile(
   if (options.title !== undefined) form.append("title", options.title);
   const bytes = await fs.readFile(filePath);
   form.append("file", new Blob([bytes]), options.fileName ?? path.basename(filePath));
-  const response = await fetch(`${url}/api/calls/analyze`, { method: "POST", body: form, headers: options.headers ?? {} });
+  const response = await fetch(`${url}/api/calls/analyze`, {
+    method: "POST",
+    body: form,
+    headers: options.headers ?? {},
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 export async function getJson(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : null, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, any>) : null,
+    headers: response.headers,
+  };
 }
 
 export async function sendJson(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -250,7 +269,12 @@ export async function sendJson(method: string, url: string, body?: unknown, head
 }
 
 /** Polls the bulk status endpoint until the call is terminal (or the wait runs out). */
-export async function waitForTerminal(url: string, callId: string, headers: Record<string, string> = {}, timeoutMs = 20_000) {
+export async function waitForTerminal(
+  url: string,
+  callId: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 20_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await getJson(`${url}/api/calls/status?ids=${callId}`, headers);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLiveClient, fixture, startFakeTranscriptionServer, startTestServer, uploadFile, type TestServer } from "./harness";
+import {
+  createLiveClient,
+  fixture,
+  startFakeTranscriptionServer,
+  startTestServer,
+  type TestServer,
+  uploadFile,
+} from "./harness";
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
 let server: TestServer;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
@@ -6,7 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLiveClient, createScaleOutBackend, fixture, REPO_ROOT, startFakeTranscriptionServer, uploadFile } from "./harness";
+import {
+  createLiveClient,
+  createScaleOutBackend,
+  fixture,
+  REPO_ROOT,
+  startFakeTranscriptionServer,
+  uploadFile,
+} from "./harness";
 
 /**
  * Scale-out with real processes: API and worker binaries (`npm start`'s entry
@@ -44,7 +51,15 @@ async function startProcess(role: "api" | "worker" | "all", env: Record<string, 
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `scryon-${role}-`));
   const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, SCRYON_ROLE: role, SCRYON_DATA_DIR: dataDir, PORT: String(port), SCRYON_LOG_LEVEL: "warn", NODE_NO_WARNINGS: "1" },
+    env: {
+      ...process.env,
+      ...env,
+      SCRYON_ROLE: role,
+      SCRYON_DATA_DIR: dataDir,
+      PORT: String(port),
+      SCRYON_LOG_LEVEL: "warn",
+      NODE_NO_WARNINGS: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -53,7 +68,13 @@ async function startProcess(role: "api" | "worker" | "all", env: Record<string, 
   if (role !== "worker") {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`${role} process exited with ${child.exitCode}`);
-      if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${url}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 600) throw new Error(`${role} process did not start`);
       await sleep(100);
     }
@@ -81,7 +102,9 @@ async function uploadMany(apis: ScryonProcess[], count: number, concurrency = 8)
       while (next < count) {
         const index = next++;
         const api = apis[index % apis.length]!;
-        const upload = await uploadFile(api.url, fixture("audio", "tone.wav"), { metadata: { title: `call ${index}` } });
+        const upload = await uploadFile(api.url, fixture("audio", "tone.wav"), {
+          metadata: { title: `call ${index}` },
+        });
         expect(upload.status).toBe(202);
         ids.push(upload.body.callId as string);
       }
@@ -164,28 +187,36 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
     await backend?.drop();
   });
 
-  it(`completes ${UPLOADS} uploads spread over both APIs exactly once each`, async () => {
-    const started = Date.now();
-    const ids = await uploadMany(apis, UPLOADS);
-    await waitForAll(db, ids, "COMPLETED", Math.max(60_000, UPLOADS * 1000));
-    console.log(`scale-out: ${ids.length} calls through 2 APIs and 3 workers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  it(
+    `completes ${UPLOADS} uploads spread over both APIs exactly once each`,
+    async () => {
+      const started = Date.now();
+      const ids = await uploadMany(apis, UPLOADS);
+      await waitForAll(db, ids, "COMPLETED", Math.max(60_000, UPLOADS * 1000));
+      console.log(
+        `scale-out: ${ids.length} calls through 2 APIs and 3 workers in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
 
-    const results = await resultsOf(db, ids);
-    expect(results.analysisArtifacts.filter((r) => r.n !== 1)).toEqual([]);
-    expect(results.duplicateActionItems).toEqual([]);
-    // The same recording and transcript each time, so every call has the same AI items.
-    expect(new Set(results.aiActionItems.map((r) => r.n)).size).toBe(1);
-    expect(results.completedEventsPerStage.filter((r) => r.n !== 1)).toEqual([]);
-    expect(new Set(results.completedEventsPerStage.map((r) => r.id.split(" ")[0])).size).toBe(ids.length);
-    // One job per call, run to completion once.
-    expect(results.jobRuns.filter((r) => r.n !== 1)).toEqual([]);
-    expect(results.jobRuns).toHaveLength(ids.length);
-  }, 60_000 + UPLOADS * 1500);
+      const results = await resultsOf(db, ids);
+      expect(results.analysisArtifacts.filter((r) => r.n !== 1)).toEqual([]);
+      expect(results.duplicateActionItems).toEqual([]);
+      // The same recording and transcript each time, so every call has the same AI items.
+      expect(new Set(results.aiActionItems.map((r) => r.n)).size).toBe(1);
+      expect(results.completedEventsPerStage.filter((r) => r.n !== 1)).toEqual([]);
+      expect(new Set(results.completedEventsPerStage.map((r) => r.id.split(" ")[0])).size).toBe(ids.length);
+      // One job per call, run to completion once.
+      expect(results.jobRuns.filter((r) => r.n !== 1)).toEqual([]);
+      expect(results.jobRuns).toHaveLength(ids.length);
+    },
+    60_000 + UPLOADS * 1500,
+  );
 
   it("pushes live status from the worker processes to a subscriber on another API process", async () => {
     const client = createLiveClient(apis[1]!.url);
     const changes: Array<{ callId: string; status: string }> = [];
-    const subscription = client.calls.statusChanges.subscribe(undefined, { onData: (change) => void changes.push(change) });
+    const subscription = client.calls.statusChanges.subscribe(undefined, {
+      onData: (change) => void changes.push(change),
+    });
     try {
       await sleep(500); // the stream is open
       const upload = await uploadFile(apis[0]!.url, fixture("audio", "tone.wav")); // through the other API
@@ -226,7 +257,9 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
       "SELECT singleton_key AS id FROM pgboss.job WHERE name = 'call.process' AND singleton_key = ANY($1) AND state = 'completed' AND retry_count >= 1",
       [ids],
     );
-    console.log(`scale-out: the SIGKILLed worker's ${rerun.length} calls completed by the other workers ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+    console.log(
+      `scale-out: the SIGKILLed worker's ${rerun.length} calls completed by the other workers ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
+    );
     expect(rerun).toHaveLength(2);
 
     const results = await resultsOf(db, ids);
@@ -244,7 +277,15 @@ async function startHoldingLlmServer() {
     schemaVersion: 3,
     callType: "sales",
     oneLineSummary: "Short test recording.",
-    actionItems: [{ title: "Send the revised proposal", ownerSpeakerId: "spk_1", priority: "medium", intent: "email", sourceSegmentIds: [] }],
+    actionItems: [
+      {
+        title: "Send the revised proposal",
+        ownerSpeakerId: "spk_1",
+        priority: "medium",
+        intent: "email",
+        sourceSegmentIds: [],
+      },
+    ],
   };
   const server = http.createServer((req, res) => {
     req.resume();
@@ -256,7 +297,14 @@ async function startHoldingLlmServer() {
             object: "chat.completion",
             created: 1780000000,
             model: "gpt-4o-mini",
-            choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify(answer), refusal: null }, logprobs: null, finish_reason: "stop" }],
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: JSON.stringify(answer), refusal: null },
+                logprobs: null,
+                finish_reason: "stop",
+              },
+            ],
             usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
           }),
         );
@@ -302,7 +350,9 @@ describe("pg-boss mode: the whole system stopped with calls in every non-termina
     let transcriptions = 0;
     let holdingTranscription = true;
     transcription.answerWith(() =>
-      transcriptions++ === 0 && holdingTranscription ? new Promise(() => undefined) : Promise.resolve({ status: 200, body: verbose }),
+      transcriptions++ === 0 && holdingTranscription
+        ? new Promise(() => undefined)
+        : Promise.resolve({ status: 200, body: verbose }),
     );
     const env = {
       ...backend.env,

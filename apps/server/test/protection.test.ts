@@ -1,18 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthFailureLimiter } from "../src/auth";
 import { maskPii } from "../src/logging";
-import { fixture, getJson, startTestServer, uploadFile, type TestServer } from "./harness";
+import { fixture, getJson, startTestServer, type TestServer, uploadFile } from "./harness";
 
 describe("API key guard, security headers and CORS", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ SCRYON_API_KEY: "s3cret-key", SCRYON_CORS_ALLOWED_ORIGINS: "https://app.example" });
+    server = await startTestServer({
+      SCRYON_API_KEY: "s3cret-key",
+      SCRYON_CORS_ALLOWED_ORIGINS: "https://app.example",
+    });
   });
   afterAll(async () => server?.close());
 
   it("requires X-Scryon-Api-Key on every route but health", async () => {
-    expect(await getJson(`${server.url}/api/calls`)).toMatchObject({ status: 401, body: { error: { code: "auth_missing" } } });
-    expect(await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": "wrong" })).toMatchObject({ status: 401, body: { error: { code: "auth_invalid" } } });
+    expect(await getJson(`${server.url}/api/calls`)).toMatchObject({
+      status: 401,
+      body: { error: { code: "auth_missing" } },
+    });
+    expect(await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": "wrong" })).toMatchObject({
+      status: 401,
+      body: { error: { code: "auth_invalid" } },
+    });
     expect((await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": "s3cret-key" })).status).toBe(200);
     expect((await getJson(`${server.url}/trpc/calls.list?input=${encodeURIComponent("{}")}`)).status).toBe(401);
     expect((await uploadFile(server.url, fixture("audio", "tone.wav"))).status).toBe(401);
@@ -28,7 +37,11 @@ describe("API key guard, security headers and CORS", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     const preflight = await fetch(`${server.url}/api/calls`, {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "DELETE", "access-control-request-headers": "idempotency-key" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "DELETE",
+        "access-control-request-headers": "idempotency-key",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("idempotency-key");
@@ -37,7 +50,10 @@ describe("API key guard, security headers and CORS", () => {
   it("answers repeated authentication failures with 429 in the error shape", async () => {
     let last: Awaited<ReturnType<typeof getJson>> | undefined;
     for (let i = 0; i < 25; i++) last = await getJson(`${server.url}/api/calls`, { "x-scryon-api-key": `guess-${i}` });
-    expect(last).toMatchObject({ status: 429, body: { error: { code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } } } });
+    expect(last).toMatchObject({
+      status: 429,
+      body: { error: { code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } } },
+    });
     // The limit is on failures: health stays reachable.
     expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
   });

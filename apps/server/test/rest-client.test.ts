@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -117,21 +116,49 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
   await fs.writeFile(path.join(workDir, "client.ts"), CLIENT);
   await fs.writeFile(
     path.join(workDir, "tsconfig.json"),
-    JSON.stringify({ extends: "../../../../tsconfig.base.json", compilerOptions: { noEmit: true }, include: ["api.d.ts", "client.ts"] }),
+    JSON.stringify({
+      extends: "../../../../tsconfig.base.json",
+      compilerOptions: { noEmit: true },
+      include: ["api.d.ts", "client.ts"],
+    }),
   );
 
-  const tsc = await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", workDir], workDir);
+  const tsc = await run(
+    process.execPath,
+    [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", workDir],
+    workDir,
+  );
   expect(tsc.output).toBe("");
   expect(tsc.code).toBe(0);
 
-  const { exercise } = (await import(path.join(workDir, "client.ts"))) as { exercise: (baseUrl: string, audio: Blob) => Promise<any> };
+  const { exercise } = (await import(path.join(workDir, "client.ts"))) as {
+    exercise: (baseUrl: string, audio: Blob) => Promise<any>;
+  };
   const result = await exercise(server.url, new Blob([await fs.readFile(fixture("audio", "tone.wav"))]));
 
   expect(result.status).toBe("COMPLETED");
   expect(result.statuses).toEqual({
-    health: 200, accepted: 202, list: 200, detail: 200, patched: 200, transcript: 200, srt: 200, analysis: 200, digest: 200,
-    reanalyzed: 200, items: 200, created: 201, allActions: 200, statusPatch: 200, replaced: 200, removedItem: 204, me: 200,
-    renamed: 200, missing: 404, bulk: 200, removed: 204,
+    health: 200,
+    accepted: 202,
+    list: 200,
+    detail: 200,
+    patched: 200,
+    transcript: 200,
+    srt: 200,
+    analysis: 200,
+    digest: 200,
+    reanalyzed: 200,
+    items: 200,
+    created: 201,
+    allActions: 200,
+    statusPatch: 200,
+    replaced: 200,
+    removedItem: 204,
+    me: 200,
+    renamed: 200,
+    missing: 404,
+    bulk: 200,
+    removed: 204,
   });
   expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(result.listed).toContain(result.callId);
@@ -147,8 +174,14 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
 }, 120_000);
 
 it("documents every served REST operation the client above exercises", async () => {
-  const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  const operations = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
-  const exercised = [...CLIENT.matchAll(/api\.(GET|POST|PATCH|PUT|DELETE)\("([^"]+)"/g)].map((match) => `${match[1]} ${match[2]}`);
+  const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const operations = Object.entries(document.paths).flatMap(([route, methods]) =>
+    Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+  );
+  const exercised = [...CLIENT.matchAll(/api\.(GET|POST|PATCH|PUT|DELETE)\("([^"]+)"/g)].map(
+    (match) => `${match[1]} ${match[2]}`,
+  );
   expect(new Set(exercised)).toEqual(new Set(operations));
 });

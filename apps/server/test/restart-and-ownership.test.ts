@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -35,7 +35,13 @@ async function startServerProcess(env: Record<string, string>): Promise<{ url: s
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return { url, child };
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("server did not start");
@@ -87,7 +93,11 @@ describe("restart with calls in flight (kill -9)", () => {
     for (let i = 0; i < 100 && hold.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hold.length).toBe(2);
     const before = await getJson(`${first.url}/api/calls/status?ids=${ids.join(",")}`);
-    expect(before.body!.items.map((i: { status: string }) => i.status).sort()).toEqual(["QUEUED", "TRANSCRIBING", "TRANSCRIBING"]);
+    expect(before.body!.items.map((i: { status: string }) => i.status).sort()).toEqual([
+      "QUEUED",
+      "TRANSCRIBING",
+      "TRANSCRIBING",
+    ]);
 
     first.child.kill("SIGKILL");
     await new Promise((resolve) => first.child.once("exit", resolve));
@@ -122,7 +132,10 @@ describe("ownership: another user's calls do not exist for you", () => {
     });
     alice = { authorization: `Bearer ${await keys.token("alice-uid", { email: "alice@example.com", name: "Alice" })}` };
     bob = { authorization: `Bearer ${await keys.token("bob-uid")}` };
-    const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), { headers: alice, metadata: { title: "Alice's call" } });
+    const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), {
+      headers: alice,
+      metadata: { title: "Alice's call" },
+    });
     expect(upload.status).toBe(202);
     aliceCall = upload.body.callId;
     expect(await waitForTerminal(server.url, aliceCall, alice)).toBe("COMPLETED");
@@ -135,7 +148,9 @@ describe("ownership: another user's calls do not exist for you", () => {
 
   it("requires a valid token (401 auth_missing / auth_invalid) but not for health", async () => {
     expect((await getJson(`${server.url}/api/calls`)).body!.error.code).toBe("auth_missing");
-    expect((await getJson(`${server.url}/api/calls`, { authorization: "Bearer garbage" })).body!.error.code).toBe("auth_invalid");
+    expect((await getJson(`${server.url}/api/calls`, { authorization: "Bearer garbage" })).body!.error.code).toBe(
+      "auth_invalid",
+    );
     const noAuthUpload = await uploadFile(server.url, fixture("audio", "tone.wav"));
     expect(noAuthUpload).toMatchObject({ status: 401, body: { error: { code: "auth_missing" } } });
     expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
@@ -151,13 +166,24 @@ describe("ownership: another user's calls do not exist for you", () => {
     }
     expect((await getJson(`${server.url}/api/calls`, bob)).body!.items).toEqual([]);
     expect((await getJson(`${server.url}/api/calls/status?ids=${aliceCall}`, bob)).body!.items).toEqual([]);
-    expect((await sendJson("PATCH", `${server.url}/api/calls/${aliceCall}`, { title: "mine now" }, bob)).status).toBe(404);
+    expect((await sendJson("PATCH", `${server.url}/api/calls/${aliceCall}`, { title: "mine now" }, bob)).status).toBe(
+      404,
+    );
     expect((await sendJson("DELETE", `${server.url}/api/calls/${aliceCall}`, undefined, bob)).status).toBe(404);
-    expect((await sendJson("DELETE", `${server.url}/api/calls`, { callIds: [aliceCall] }, bob)).body).toEqual({ deleted: 0, missing: 1, failed: [] });
-    expect((await sendJson("POST", `${server.url}/api/calls/${aliceCall}/action-items`, { title: "x" }, bob)).status).toBe(404);
+    expect((await sendJson("DELETE", `${server.url}/api/calls`, { callIds: [aliceCall] }, bob)).body).toEqual({
+      deleted: 0,
+      missing: 1,
+      failed: [],
+    });
+    expect(
+      (await sendJson("POST", `${server.url}/api/calls/${aliceCall}/action-items`, { title: "x" }, bob)).status,
+    ).toBe(404);
     // Still Alice's, untouched.
     const detail = await getJson(`${server.url}/api/calls/${aliceCall}`, alice);
     expect(detail.body).toMatchObject({ title: "Alice's call", status: "COMPLETED" });
-    expect((await getJson(`${server.url}/api/users/me`, alice)).body).toMatchObject({ email: "alice@example.com", displayName: "Alice" });
+    expect((await getJson(`${server.url}/api/users/me`, alice)).body).toMatchObject({
+      email: "alice@example.com",
+      displayName: "Alice",
+    });
   });
 });

@@ -8,9 +8,9 @@ import {
   sendJson,
   startFakeTranscriptionServer,
   startTestServer,
+  type TestServer,
   uploadFile,
   waitForTerminal,
-  type TestServer,
 } from "./harness";
 
 /**
@@ -76,11 +76,17 @@ describe.each(CALLS)("scripted call %s", (name) => {
   beforeAll(async () => {
     script = await fixtureJson<Script>("calls", name, "script.json");
     const verbose = await fixtureJson("calls", name, "transcription.verbose.json");
-    const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>("calls", name, "diarization.pyannote.json");
+    const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>(
+      "calls",
+      name,
+      "diarization.pyannote.json",
+    );
     transcription.answerWith(async () => ({ status: 200, body: verbose }));
     diarizationOutput.diarization = diarization.output.diarization;
 
-    expect((await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: script.userDisplayName })).status).toBe(200);
+    expect(
+      (await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: script.userDisplayName })).status,
+    ).toBe(200);
     const upload = await uploadFile(server.url, fixture("calls", name, "call.m4a"), {
       metadata: {
         title: script.title,
@@ -110,7 +116,9 @@ describe.each(CALLS)("scripted call %s", (name) => {
       const speaker = transcript.speakers.find((s: { role: string }) => s.role === expected.role);
       expect(speaker, `${expected.role} speaker`).toBeDefined();
       expect(speaker.displayName).toBe(expected.displayName);
-      expect(CONFIDENCE_RANK[speaker.confidence as keyof typeof CONFIDENCE_RANK]).toBeGreaterThanOrEqual(CONFIDENCE_RANK[expected.minConfidence]);
+      expect(CONFIDENCE_RANK[speaker.confidence as keyof typeof CONFIDENCE_RANK]).toBeGreaterThanOrEqual(
+        CONFIDENCE_RANK[expected.minConfidence],
+      );
       tally.rolesRight++;
     }
     // Each line carries the resolved name.
@@ -123,8 +131,10 @@ describe.each(CALLS)("scripted call %s", (name) => {
     const matched = new Set<string>();
     for (const expected of script.expected.actionItems) {
       tally.expectedItems++;
-      const item = items.find(
-        (i) => expected.titleIncludes.every((word) => `${i.title} ${i.description ?? ""}`.toLowerCase().includes(word.toLowerCase())),
+      const item = items.find((i) =>
+        expected.titleIncludes.every((word) =>
+          `${i.title} ${i.description ?? ""}`.toLowerCase().includes(word.toLowerCase()),
+        ),
       );
       expect(item, `action item about ${expected.titleIncludes.join(" ")}`).toBeDefined();
       expect(item!.ownerRole).toBe(expected.ownerRole);

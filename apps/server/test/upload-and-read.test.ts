@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { AppRouter } from "@scryon/api";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppRouter } from "@scryon/api";
 import {
   fixture,
   getJson,
@@ -10,9 +10,9 @@ import {
   sendJson,
   startFakeTranscriptionServer,
   startTestServer,
+  type TestServer,
   uploadFile,
   waitForTerminal,
-  type TestServer,
 } from "./harness";
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
@@ -20,7 +20,11 @@ let server: TestServer;
 
 beforeAll(async () => {
   transcription = await startFakeTranscriptionServer();
-  server = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "test-key", MAX_FILE_SIZE: "256KB" });
+  server = await startTestServer({
+    TRANSCRIPTION_BASE_URL: transcription.baseURL,
+    TRANSCRIPTION_API_KEY: "test-key",
+    MAX_FILE_SIZE: "256KB",
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -30,7 +34,12 @@ afterAll(async () => {
 describe("upload → poll → transcript and analysis (REST)", () => {
   it.each(["tone.wav", "tone.mp3", "tone.m4a", "tone.aac", "tone.ogg"])("accepts %s and completes it", async (name) => {
     const upload = await uploadFile(server.url, fixture("audio", name), {
-      metadata: { title: "Quarterly review", contactName: "Ravi", direction: "OUTGOING", recordedAt: "2026-05-29T13:00:00Z" },
+      metadata: {
+        title: "Quarterly review",
+        contactName: "Ravi",
+        direction: "OUTGOING",
+        recordedAt: "2026-05-29T13:00:00Z",
+      },
     });
     expect(upload.status).toBe(202);
     expect(upload.body).toEqual({ callId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "QUEUED" });
@@ -68,7 +77,12 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     // The raw audio is gone once processed (SPEC §8).
     const files = await listStoredObjects(server);
     expect(files.filter((f) => f.includes(callId) && f.includes("/temp/"))).toEqual([]);
-    expect(files.filter((f) => f.includes(callId)).map((f) => f.split(`${callId}/`)[1]).sort()).toEqual([
+    expect(
+      files
+        .filter((f) => f.includes(callId))
+        .map((f) => f.split(`${callId}/`)[1])
+        .sort(),
+    ).toEqual([
       "analysis/analysis.json",
       "diarization/diarization.json",
       "transcripts/normalized.json",
@@ -91,10 +105,16 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     expect(page1.body!.nextCursor).toEqual(expect.any(String));
     const page2 = await getJson(`${server.url}/api/calls?limit=2&cursor=${page1.body!.nextCursor}`);
     const page3 = await getJson(`${server.url}/api/calls?limit=2&cursor=${page2.body!.nextCursor}`);
-    const ids = [...page1.body!.items, ...page2.body!.items, ...page3.body!.items].map((c: { callId: string }) => c.callId);
+    const ids = [...page1.body!.items, ...page2.body!.items, ...page3.body!.items].map(
+      (c: { callId: string }) => c.callId,
+    );
     expect(new Set(ids).size).toBe(5);
     expect(page3.body!.nextCursor).toBeUndefined();
-    expect(page1.body!.items[0]).toMatchObject({ status: "COMPLETED", actionItemCount: expect.any(Number), firstActionTitle: null });
+    expect(page1.body!.items[0]).toMatchObject({
+      status: "COMPLETED",
+      actionItemCount: expect.any(Number),
+      firstActionTitle: null,
+    });
     const created = [...page1.body!.items, ...page2.body!.items].map((c: { createdAt: string }) => c.createdAt);
     expect([...created].sort().reverse()).toEqual(created);
 
@@ -103,7 +123,12 @@ describe("upload → poll → transcript and analysis (REST)", () => {
   });
 
   it("answers a garbled or forged cursor with 400 validation_failed", async () => {
-    for (const cursor of ["garbage!!", "eyJ2IjoxfQ", Buffer.from('{"v":1,"t":1,"i":"x","f":null}').toString("base64url"), "A".repeat(600)]) {
+    for (const cursor of [
+      "garbage!!",
+      "eyJ2IjoxfQ",
+      Buffer.from('{"v":1,"t":1,"i":"x","f":null}').toString("base64url"),
+      "A".repeat(600),
+    ]) {
       const response = await getJson(`${server.url}/api/calls?cursor=${encodeURIComponent(cursor)}`);
       expect(response.status).toBe(400);
       expect(response.body!.error.code).toBe("validation_failed");
@@ -206,13 +231,26 @@ describe("errors in the documented shape", () => {
   });
 
   it("serves health publicly and the OpenAPI document with every endpoint", async () => {
-    expect(await getJson(`${server.url}/api/health`)).toMatchObject({ status: 200, body: { status: "ok", version: "0.1.0" } });
+    expect(await getJson(`${server.url}/api/health`)).toMatchObject({
+      status: 200,
+      body: { status: "ok", version: "0.1.0" },
+    });
     const doc = await getJson(`${server.url}/api/openapi.json`);
     const paths = doc.body!.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(["/calls/analyze", "/calls", "/calls/status", "/calls/{id}", "/calls/{id}/transcript", "/calls/{id}/analysis", "/health"]),
+      expect.arrayContaining([
+        "/calls/analyze",
+        "/calls",
+        "/calls/status",
+        "/calls/{id}",
+        "/calls/{id}/transcript",
+        "/calls/{id}/analysis",
+        "/health",
+      ]),
     );
-    expect(Object.keys(paths["/calls/analyze"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "401", "413", "415"]));
+    expect(Object.keys(paths["/calls/analyze"]!.post!.responses)).toEqual(
+      expect.arrayContaining(["202", "400", "401", "413", "415"]),
+    );
     expect(Object.keys(paths["/calls/{id}"]!.delete!.responses)).toContain("204");
     const docs = await fetch(`${server.url}/docs/`);
     expect(docs.status).toBe(200);
@@ -231,7 +269,10 @@ describe("typed tRPC client and in-process caller", () => {
     expect(transcript.schemaVersion).toBe(2);
     const error = await client.calls.get.query({ id: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ httpStatus: 404, error: { code: "call_not_found" } });
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      httpStatus: 404,
+      error: { code: "call_not_found" },
+    });
   });
 
   it("is importable and callable in-process with no HTTP server", async () => {

@@ -20,7 +20,9 @@ const changedAt = Math.max(...SOURCES.map((source) => newestModification(path.jo
 if (builtAt >= changedAt) {
   console.log("dashboard: apps/web/dist is up to date");
 } else {
-  console.log(builtAt < 0 ? "dashboard: building apps/web (no build yet)…" : "dashboard: rebuilding apps/web (sources changed)…");
+  console.log(
+    builtAt < 0 ? "dashboard: building apps/web (no build yet)…" : "dashboard: rebuilding apps/web (sources changed)…",
+  );
   const { build } = await import("vite");
   await build({ root: appRoot, logLevel: "warn" });
 }

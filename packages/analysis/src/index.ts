@@ -1,15 +1,21 @@
+export { groundDocument } from "./grounding";
+export { type LegacyAliases, withLegacyAliases } from "./legacy";
+export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
+export { createOfflineAnalyzer, OFFLINE_ANALYZER_VERSION } from "./offline/analyzer";
+export { type OwnerSpeaker, type ReconciledOwner, reconcileActionItemOwners } from "./owners";
+export { maskContactDetails } from "./privacy";
 export {
-  ANALYSIS_SCHEMA_VERSION,
-  analysisDocumentSchema,
-  actionItemSchema,
-  actionIntentSchema,
-  callTypeSchema,
-  intentMetadataSchema,
-  type AnalysisDocument,
-  type ActionItem,
   type ActionIntent,
+  type ActionItem,
+  ANALYSIS_SCHEMA_VERSION,
+  type AnalysisDocument,
+  actionIntentSchema,
+  actionItemSchema,
+  analysisDocumentSchema,
   type CallType,
+  callTypeSchema,
   type IntentMetadata,
+  intentMetadataSchema,
 } from "./schema";
 export {
   AnalysisError,
@@ -17,14 +23,8 @@ export {
   type AnalysisOutcome,
   type AnalysisSegment,
   type AnalysisSpeaker,
-  type Analyzer,
   type AnalyzeOptions,
+  type Analyzer,
   type SpeakerRole,
   type TokenUsage,
 } from "./types";
-export { createOfflineAnalyzer, OFFLINE_ANALYZER_VERSION } from "./offline/analyzer";
-export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
-export { withLegacyAliases, type LegacyAliases } from "./legacy";
-export { reconcileActionItemOwners, type OwnerSpeaker, type ReconciledOwner } from "./owners";
-export { groundDocument } from "./grounding";
-export { maskContactDetails } from "./privacy";

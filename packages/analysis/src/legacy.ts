@@ -12,7 +12,7 @@ export interface LegacyAliases {
  * version are returned unchanged.
  */
 export function withLegacyAliases<T extends Record<string, unknown>>(doc: T): T & LegacyAliases {
-  if (doc["schemaVersion"] !== ANALYSIS_SCHEMA_VERSION) return doc;
+  if (doc.schemaVersion !== ANALYSIS_SCHEMA_VERSION) return doc;
   const v3 = doc as AnalysisDocument;
   const aliases: LegacyAliases = {};
   if (typeof v3.oneLineSummary === "string") aliases.shortSummary = v3.oneLineSummary;

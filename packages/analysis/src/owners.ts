@@ -8,7 +8,10 @@ export interface OwnerSpeaker {
   role: SpeakerRole;
 }
 
-type OwnerFields = Pick<ActionItem, "ownerSpeaker" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole">;
+type OwnerFields = Pick<
+  ActionItem,
+  "ownerSpeaker" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole"
+>;
 
 /** The owner fields after reconciliation: always present, null when unresolved. */
 export interface ReconciledOwner {
@@ -32,7 +35,14 @@ export function reconcileActionItemOwners<T extends OwnerFields>(
   return items.map((item) => {
     const speaker = resolveOwner(item, speakers);
     if (!speaker) {
-      return { ...item, ownerSpeaker: null, ownerSpeakerId: null, ownerSpeakerLabel: null, ownerDisplayName: null, ownerRole: null };
+      return {
+        ...item,
+        ownerSpeaker: null,
+        ownerSpeakerId: null,
+        ownerSpeakerLabel: null,
+        ownerDisplayName: null,
+        ownerRole: null,
+      };
     }
     return {
       ...item,
@@ -54,7 +64,9 @@ function resolveOwner(item: OwnerFields, speakers: readonly OwnerSpeaker[]): Own
     .filter((name): name is string => typeof name === "string" && name.trim() !== "")
     .map((name) => name.trim().toLowerCase());
   for (const name of wanted) {
-    const matches = speakers.filter((s) => s.label.toLowerCase() === name || s.displayName?.trim().toLowerCase() === name);
+    const matches = speakers.filter(
+      (s) => s.label.toLowerCase() === name || s.displayName?.trim().toLowerCase() === name,
+    );
     // Two speakers sharing a name is ambiguous: refuse rather than guess.
     if (matches.length === 1) return matches[0];
   }

@@ -86,7 +86,13 @@ export const analysisDocumentSchema = z.looseObject({
   oneLineSummary: text.optional(),
   executiveSummary: text.optional(),
   executiveSummaryBullets: z
-    .array(z.looseObject({ header: text.optional(), startTimestamp: timestamp.optional(), paragraphs: z.array(text).optional() }))
+    .array(
+      z.looseObject({
+        header: text.optional(),
+        startTimestamp: timestamp.optional(),
+        paragraphs: z.array(text).optional(),
+      }),
+    )
     .optional(),
   conversationOutcome: nullableText.optional(),
   sections: z

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AnalysisInput, AnalysisSpeaker } from "../src/index";
 
@@ -15,7 +15,13 @@ export interface ScriptedCall {
     turns: Array<{ speaker: "USER" | "CONTACT"; text: string }>;
     expected: {
       callType?: string;
-      actionItems: Array<{ titleIncludes: string[]; ownerRole: string; dueDate: string; intent?: string; intentMetadata?: Record<string, unknown> }>;
+      actionItems: Array<{
+        titleIncludes: string[];
+        ownerRole: string;
+        dueDate: string;
+        intent?: string;
+        intentMetadata?: Record<string, unknown>;
+      }>;
       actionItemsMustNotInclude?: string[];
       nextSteps: Array<{ textIncludes: string[]; ownerRole: string; when: string }>;
       openQuestions?: Array<{ textIncludes: string[] }>;
@@ -28,10 +34,14 @@ export interface ScriptedCall {
 export function scriptedCalls(): ScriptedCall[] {
   if (!existsSync(CALLS_DIR)) return [];
   return readdirSync(CALLS_DIR)
-    .filter((name) => existsSync(join(CALLS_DIR, name, "script.json")) && existsSync(join(CALLS_DIR, name, "timings.json")))
+    .filter(
+      (name) => existsSync(join(CALLS_DIR, name, "script.json")) && existsSync(join(CALLS_DIR, name, "timings.json")),
+    )
     .sort()
     .map((name) => {
-      const script = JSON.parse(readFileSync(join(CALLS_DIR, name, "script.json"), "utf8")) as ScriptedCall["script"] & {
+      const script = JSON.parse(
+        readFileSync(join(CALLS_DIR, name, "script.json"), "utf8"),
+      ) as ScriptedCall["script"] & {
         userDisplayName?: string;
         contactName?: string;
         direction?: "INCOMING" | "OUTGOING";
@@ -45,7 +55,12 @@ export function scriptedCalls(): ScriptedCall[] {
         let speaker = speakers.find((s) => s.role === role);
         if (!speaker) {
           const displayName = (role === "USER" ? script.userDisplayName : script.contactName) ?? null;
-          speaker = { speakerId: `spk_${speakers.length + 1}`, label: displayName ?? `Speaker ${speakers.length + 1}`, displayName, role };
+          speaker = {
+            speakerId: `spk_${speakers.length + 1}`,
+            label: displayName ?? `Speaker ${speakers.length + 1}`,
+            displayName,
+            role,
+          };
           speakers.push(speaker);
         }
         return speaker;

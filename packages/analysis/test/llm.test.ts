@@ -46,20 +46,35 @@ function openAiError(message: string, type: string, code: string | null = null) 
   return { error: { message, type, param: null, code } };
 }
 
-function completion(content: string | null, usage = { prompt_tokens: 812, completion_tokens: 240, total_tokens: 1052 }) {
+function completion(
+  content: string | null,
+  usage = { prompt_tokens: 812, completion_tokens: 240, total_tokens: 1052 },
+) {
   return {
     id: "chatcmpl-AbC123",
     object: "chat.completion",
     created: 1780000000,
     model: "gpt-4o-mini-2024-07-18",
     system_fingerprint: "fp_0123456789",
-    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" }],
-    usage: { ...usage, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    choices: [
+      { index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" },
+    ],
+    usage: {
+      ...usage,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
   };
 }
 
-const ok = (content: string): Reply => (_req, res) => sendJson(res, 200, completion(content));
-const status = (code: number, type = "server_error"): Reply => (_req, res) => sendJson(res, code, openAiError(`status ${code}`, type));
+const ok =
+  (content: string): Reply =>
+  (_req, res) =>
+    sendJson(res, 200, completion(content));
+const status =
+  (code: number, type = "server_error"): Reply =>
+  (_req, res) =>
+    sendJson(res, code, openAiError(`status ${code}`, type));
 
 const INPUT = transcript(PRIYA_AND_RAVI, [
   ["spk_2", "Hi Priya. Email me at ravi.kumar@acme.com or ring +91 98765 43210 after six."],
@@ -81,7 +96,9 @@ const VALID_ANSWER = {
       intentMetadata: { toEmail: "ravi@invented.example", toName: "Ravi" },
     },
   ],
-  keyDiscussionPoints: [{ text: "Total is $12,000.", phase: "middle", importance: "high", sourceSegmentIds: ["seg_0002", "made-up"] }],
+  keyDiscussionPoints: [
+    { text: "Total is $12,000.", phase: "middle", importance: "high", sourceSegmentIds: ["seg_0002", "made-up"] },
+  ],
   modelExtra: "kept",
 };
 
@@ -107,9 +124,17 @@ describe("LLM analyser against an OpenAI-compatible server", () => {
     const request = received[0]!;
     expect(request.path).toBe("/v1/chat/completions");
     expect(request.headers.authorization).toBe("Bearer sk-test-key");
-    expect(request.body).toMatchObject({ model: "gpt-4o-mini", temperature: 0.2, response_format: { type: "json_schema", json_schema: { name: "call_analysis_v3" } } });
-    const schema = (request.body.response_format as { json_schema: { schema: { properties: Record<string, unknown> } } }).json_schema.schema;
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["actionItems", "executiveSummaryBullets", "sentiment", "tone"]));
+    expect(request.body).toMatchObject({
+      model: "gpt-4o-mini",
+      temperature: 0.2,
+      response_format: { type: "json_schema", json_schema: { name: "call_analysis_v3" } },
+    });
+    const schema = (
+      request.body.response_format as { json_schema: { schema: { properties: Record<string, unknown> } } }
+    ).json_schema.schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["actionItems", "executiveSummaryBullets", "sentiment", "tone"]),
+    );
     const sent = JSON.stringify(request.body.messages);
     expect(sent).not.toContain("ravi.kumar@acme.com");
     expect(sent).not.toMatch(/98765|43210/);
@@ -126,7 +151,7 @@ describe("LLM analyser against an OpenAI-compatible server", () => {
     expect(item.sourceSegmentIds).toEqual(["seg_0002"]);
     expect(item.intentMetadata).toMatchObject({ toEmail: null, toName: "Ravi" });
     expect(outcome.document.keyDiscussionPoints![0]!.sourceSegmentIds).toEqual(["seg_0002"]);
-    expect(outcome.document["modelExtra"]).toBe("kept");
+    expect(outcome.document.modelExtra).toBe("kept");
     expect(outcome.document.schemaVersion).toBe(3);
   });
 
@@ -175,7 +200,10 @@ describe("LLM analyser against an OpenAI-compatible server", () => {
   });
 
   it("reports llm_unavailable when the connection is closed twice", async () => {
-    replies.push((req) => req.socket.destroy(), (req) => req.socket.destroy());
+    replies.push(
+      (req) => req.socket.destroy(),
+      (req) => req.socket.destroy(),
+    );
     const error = await failure(analyzer().analyze(INPUT));
     expect(error).toMatchObject({ code: "llm_unavailable", retryable: true });
     expect(received).toHaveLength(2);

@@ -12,8 +12,12 @@ describe("analysisDocumentSchema", () => {
     expect(analysisDocumentSchema.safeParse({ callType: "Sales" }).success).toBe(false);
     expect(analysisDocumentSchema.safeParse({ actionItems: [{ dueDate: "Friday" }] }).success).toBe(false);
     expect(analysisDocumentSchema.safeParse({ sentiment: { score: 3 } }).success).toBe(false);
-    expect(analysisDocumentSchema.safeParse({ executiveSummaryBullets: [{ startTimestamp: "1:5" }] }).success).toBe(false);
-    expect(analysisDocumentSchema.safeParse({ executiveSummaryBullets: [{ startTimestamp: "01:02:03" }] }).success).toBe(true);
+    expect(analysisDocumentSchema.safeParse({ executiveSummaryBullets: [{ startTimestamp: "1:5" }] }).success).toBe(
+      false,
+    );
+    expect(
+      analysisDocumentSchema.safeParse({ executiveSummaryBullets: [{ startTimestamp: "01:02:03" }] }).success,
+    ).toBe(true);
   });
 });
 
@@ -24,7 +28,13 @@ describe("withLegacyAliases", () => {
       oneLineSummary: "Sales call about pricing.",
       executiveSummary: "A sales call. Pricing was agreed.",
       sections: [
-        { id: "a", items: [{ text: "First", importance: "high" }, { text: "Skip", importance: "medium" }] },
+        {
+          id: "a",
+          items: [
+            { text: "First", importance: "high" },
+            { text: "Skip", importance: "medium" },
+          ],
+        },
         { id: "b", items: [{ text: "Second", importance: "high" }] },
       ],
     };
@@ -55,8 +65,18 @@ describe("reconcileActionItemOwners", () => {
   ];
 
   it("keeps an existing speaker id and fills the rest from that speaker", () => {
-    const [item] = reconcileActionItemOwners([{ title: "t", ownerSpeakerId: "spk_3", ownerSpeaker: "wrong", ownerRole: "USER" as const }], speakers);
-    expect(item).toEqual({ title: "t", ownerSpeaker: "Ravi", ownerSpeakerId: "spk_3", ownerSpeakerLabel: "Contact ending 0142", ownerDisplayName: "Ravi", ownerRole: "CONTACT" });
+    const [item] = reconcileActionItemOwners(
+      [{ title: "t", ownerSpeakerId: "spk_3", ownerSpeaker: "wrong", ownerRole: "USER" as const }],
+      speakers,
+    );
+    expect(item).toEqual({
+      title: "t",
+      ownerSpeaker: "Ravi",
+      ownerSpeakerId: "spk_3",
+      ownerSpeakerLabel: "Contact ending 0142",
+      ownerDisplayName: "Ravi",
+      ownerRole: "CONTACT",
+    });
   });
 
   it("falls back to a case-insensitive label or display-name match", () => {
@@ -76,14 +96,28 @@ describe("reconcileActionItemOwners", () => {
   });
 
   it("nulls every owner field when nothing matches, inventing nobody", () => {
-    const [item] = reconcileActionItemOwners([{ title: "x", ownerSpeakerId: "spk_7", ownerSpeaker: "Bob", ownerRole: "USER" as const }], speakers);
-    expect(item).toEqual({ title: "x", ownerSpeaker: null, ownerSpeakerId: null, ownerSpeakerLabel: null, ownerDisplayName: null, ownerRole: null });
+    const [item] = reconcileActionItemOwners(
+      [{ title: "x", ownerSpeakerId: "spk_7", ownerSpeaker: "Bob", ownerRole: "USER" as const }],
+      speakers,
+    );
+    expect(item).toEqual({
+      title: "x",
+      ownerSpeaker: null,
+      ownerSpeakerId: null,
+      ownerSpeakerLabel: null,
+      ownerDisplayName: null,
+      ownerRole: null,
+    });
   });
 });
 
 describe("maskContactDetails", () => {
   it("masks emails and phone numbers but keeps amounts, times and short numbers", () => {
-    expect(maskContactDetails("Mail priya.s@acme.co.uk or call +91 98765 43210 / (415) 555-0142.")).toBe("Mail [email] or call [phone] / [phone].");
-    expect(maskContactDetails("It is $1,250,000 for 25 seats at 3:30 pm, ending 0142.")).toBe("It is $1,250,000 for 25 seats at 3:30 pm, ending 0142.");
+    expect(maskContactDetails("Mail priya.s@acme.co.uk or call +91 98765 43210 / (415) 555-0142.")).toBe(
+      "Mail [email] or call [phone] / [phone].",
+    );
+    expect(maskContactDetails("It is $1,250,000 for 25 seats at 3:30 pm, ending 0142.")).toBe(
+      "It is $1,250,000 for 25 seats at 3:30 pm, ending 0142.",
+    );
   });
 });

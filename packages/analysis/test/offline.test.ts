@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { analysisDocumentSchema, createOfflineAnalyzer, type ActionItem, type AnalysisDocument, type AnalysisInput } from "../src/index";
+import {
+  type ActionItem,
+  type AnalysisDocument,
+  type AnalysisInput,
+  analysisDocumentSchema,
+  createOfflineAnalyzer,
+} from "../src/index";
 import { scriptedCalls } from "./fixture-calls";
 import { citedSegmentIds, PRIYA_AND_RAVI, transcript } from "./transcripts";
 
@@ -21,7 +27,9 @@ function itemTitled(doc: AnalysisDocument, ...words: string[]): ActionItem | und
 describe("offline analyser on the scripted fixture calls", () => {
   const calls = scriptedCalls();
   it("finds the fixture calls", () => {
-    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(["personal-call", "sales-follow-up", "support-call"]));
+    expect(calls.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["personal-call", "sales-follow-up", "support-call"]),
+    );
   });
 
   for (const call of calls) {
@@ -43,15 +51,20 @@ describe("offline analyser on the scripted fixture calls", () => {
 
       it("puts personal plans in next steps, keeps open questions and amounts", async () => {
         const doc = await analyse(call.input);
-        const ownerRoleOf = (name: string | null | undefined) => call.input.speakers.find((s) => (s.displayName ?? s.label) === name)?.role;
+        const ownerRoleOf = (name: string | null | undefined) =>
+          call.input.speakers.find((s) => (s.displayName ?? s.label) === name)?.role;
         for (const expected of call.script.expected.nextSteps) {
-          const step = doc.nextSteps?.find((s) => expected.textIncludes.every((w) => s.text?.toLowerCase().includes(w.toLowerCase())));
+          const step = doc.nextSteps?.find((s) =>
+            expected.textIncludes.every((w) => s.text?.toLowerCase().includes(w.toLowerCase())),
+          );
           expect(step, `next step with ${expected.textIncludes.join(", ")}`).toBeDefined();
           expect(ownerRoleOf(step!.ownerSpeaker)).toBe(expected.ownerRole);
           expect(step!.when).toBe(expected.when);
         }
         for (const expected of call.script.expected.openQuestions ?? []) {
-          expect(doc.openQuestions?.some((q) => expected.textIncludes.every((w) => q.text?.toLowerCase().includes(w)))).toBe(true);
+          expect(
+            doc.openQuestions?.some((q) => expected.textIncludes.every((w) => q.text?.toLowerCase().includes(w))),
+          ).toBe(true);
         }
         for (const amount of call.script.expected.amounts ?? []) {
           expect(doc.numbersAndAmounts?.map((n) => n.text)).toContain(amount);
@@ -62,7 +75,10 @@ describe("offline analyser on the scripted fixture calls", () => {
       it("invents and leaks nothing", async () => {
         const json = JSON.stringify(await analyse(call.input));
         for (const forbidden of call.script.expected.mustNotAppear) expect(json).not.toContain(forbidden);
-        const spoken = call.input.segments.map((s) => s.text).join(" ").toLowerCase();
+        const spoken = call.input.segments
+          .map((s) => s.text)
+          .join(" ")
+          .toLowerCase();
         for (const email of json.match(/[\w.+-]+@[\w-]+\.[\w.]+/g) ?? []) expect(spoken).toContain(email.toLowerCase());
       });
     });
@@ -80,13 +96,22 @@ describe("offline analyser on hand-written calls", () => {
         ["spk_2", "Please book the training room for next Tuesday, it's urgent."],
       ]),
     );
-    expect(itemTitled(doc, "quote")).toMatchObject({ ownerSpeakerId: "spk_1", ownerRole: "USER", dueDate: "2026-05-29", intent: "email" });
+    expect(itemTitled(doc, "quote")).toMatchObject({
+      ownerSpeakerId: "spk_1",
+      ownerRole: "USER",
+      dueDate: "2026-05-29",
+      intent: "email",
+    });
     // The request goes to the one asked, and the acceptance does not become a second item.
     expect(itemTitled(doc, "security questionnaire")).toMatchObject({ ownerSpeakerId: "spk_1", dueDate: "2026-06-05" });
     expect(itemTitled(doc, "security questionnaire")!.sourceSegmentIds).toEqual(["seg_0003", "seg_0004"]);
     expect(doc.actionItems?.filter((a) => /questionnaire|share it/i.test(a.title ?? ""))).toHaveLength(1);
     expect(itemTitled(doc, "vendor")).toMatchObject({ ownerSpeakerId: "spk_1", dueDate: "2026-05-28", intent: "call" });
-    expect(itemTitled(doc, "training room")).toMatchObject({ ownerSpeakerId: "spk_1", dueDate: "2026-06-02", priority: "high" });
+    expect(itemTitled(doc, "training room")).toMatchObject({
+      ownerSpeakerId: "spk_1",
+      dueDate: "2026-06-02",
+      priority: "high",
+    });
   });
 
   it("drops declined requests and ignores talk that is not a task", async () => {
@@ -111,10 +136,21 @@ describe("offline analyser on hand-written calls", () => {
     );
     const demo = itemTitled(doc, "demo")!;
     expect(demo).toMatchObject({ intent: "meeting", ownerSpeakerId: "spk_2", dueDate: "2026-06-04" });
-    expect(demo.intentMetadata).toMatchObject({ providerHint: "teams", durationMinutes: 30, proposedAt: "2026-06-04T14:00:00.000Z" });
-    expect(itemTitled(doc, "agenda")).toMatchObject({ intent: "email", priority: "high", intentMetadata: { toEmail: "ravi.k@example.org" } });
+    expect(demo.intentMetadata).toMatchObject({
+      providerHint: "teams",
+      durationMinutes: 30,
+      proposedAt: "2026-06-04T14:00:00.000Z",
+    });
+    expect(itemTitled(doc, "agenda")).toMatchObject({
+      intent: "email",
+      priority: "high",
+      intentMetadata: { toEmail: "ravi.k@example.org" },
+    });
     const text = itemTitled(doc, "dial-in")!;
-    expect(text).toMatchObject({ intent: "message", intentMetadata: { providerHint: "whatsapp", channel: "whatsapp", contactName: "Priya" } });
+    expect(text).toMatchObject({
+      intent: "message",
+      intentMetadata: { providerHint: "whatsapp", channel: "whatsapp", contactName: "Priya" },
+    });
     const again = itemTitled(doc, "meet again")!;
     expect(again.intent).toBe("meeting");
     expect(again.intentMetadata?.providerHint).toBeUndefined();
@@ -162,7 +198,9 @@ describe("offline analyser on hand-written calls", () => {
       ...(doc.sections ?? []).flatMap((s) => (s.items ?? []).map((i) => i.text ?? "")),
     ];
     for (const line of narrative) expect(line).not.toMatch(/\b(?:I|I'm|I'll|my|me)\b|Speaker \d said/);
-    const sentences = narrative.flatMap((t) => t.split(/(?<=[.!?])\s+/)).filter((s) => s.split(" ").length > 3 && !s.startsWith("Topics:"));
+    const sentences = narrative
+      .flatMap((t) => t.split(/(?<=[.!?])\s+/))
+      .filter((s) => s.split(" ").length > 3 && !s.startsWith("Topics:"));
     expect(new Set(sentences).size).toBe(sentences.length);
     expect(doc.executiveSummary!.split(/(?<=[.!?])\s+/).length).toBeGreaterThanOrEqual(2);
     expect(doc.executiveSummary!.split(/(?<=[.!?])\s+/).length).toBeLessThanOrEqual(4);
@@ -180,7 +218,14 @@ describe("offline analyser on hand-written calls", () => {
   });
 
   it("is deterministic and does not depend on the process time zone or clock", async () => {
-    const input = transcript(PRIYA_AND_RAVI, [["spk_1", "I'll send you the contract tomorrow."], ["spk_2", "Thanks."]], "2026-05-27T23:30:00Z");
+    const input = transcript(
+      PRIYA_AND_RAVI,
+      [
+        ["spk_1", "I'll send you the contract tomorrow."],
+        ["spk_2", "Thanks."],
+      ],
+      "2026-05-27T23:30:00Z",
+    );
     const first = await analyse(input);
     const second = await analyse(structuredClone(input));
     expect(second).toEqual(first);
@@ -188,7 +233,12 @@ describe("offline analyser on hand-written calls", () => {
   });
 
   it("flags very short and empty transcripts", async () => {
-    const short = await analyse(transcript(PRIYA_AND_RAVI, [["spk_1", "Hello?"], ["spk_2", "Wrong number, sorry."]]));
+    const short = await analyse(
+      transcript(PRIYA_AND_RAVI, [
+        ["spk_1", "Hello?"],
+        ["spk_2", "Wrong number, sorry."],
+      ]),
+    );
     expect(short.qualityWarnings).toContain("very_short_transcript");
     const empty = await analyse(transcript(PRIYA_AND_RAVI, []));
     expect(empty.qualityWarnings).toContain("empty_transcript");

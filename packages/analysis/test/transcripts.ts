@@ -6,7 +6,12 @@ export function transcript(
   lines: Array<[string, string]>,
   recordedAt = "2026-05-27T10:00:00Z", // a Wednesday
 ): AnalysisInput {
-  const list: AnalysisSpeaker[] = speakers.map((s, i) => ({ speakerId: s.id, label: s.name ?? `Speaker ${i + 1}`, displayName: s.name, role: s.role }));
+  const list: AnalysisSpeaker[] = speakers.map((s, i) => ({
+    speakerId: s.id,
+    label: s.name ?? `Speaker ${i + 1}`,
+    displayName: s.name,
+    role: s.role,
+  }));
   return {
     callId: "5b0f1a5e-6a43-4c1e-9d55-0a8f6f1f2a10",
     language: "en",

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { ListPosition } from "@scryon/db";
+import { z } from "zod";
 import { errors } from "./errors";
 
 /**
@@ -16,12 +16,15 @@ const cursorSchema = z.object({
 });
 
 export function encodeCursor(position: ListPosition, filter: string | null): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: position.createdAt.getTime(), i: position.id, f: filter })).toString("base64url");
+  return Buffer.from(JSON.stringify({ v: 1, t: position.createdAt.getTime(), i: position.id, f: filter })).toString(
+    "base64url",
+  );
 }
 
 export function decodeCursor(cursor: string | undefined, filter: string | null): ListPosition | null {
   if (cursor === undefined || cursor === "") return null;
-  const invalid = () => errors.validation("Invalid cursor", { fields: [{ path: "cursor", message: "invalid cursor" }] });
+  const invalid = () =>
+    errors.validation("Invalid cursor", { fields: [{ path: "cursor", message: "invalid cursor" }] });
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
@@ -50,6 +53,9 @@ export async function keysetPage<Row extends ListPosition & { id: string }, Item
   const last = page.at(-1);
   return {
     items: page.map(toItem),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }, input.filter) : undefined,
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor({ createdAt: last.createdAt, id: last.id }, input.filter)
+        : undefined,
   };
 }

@@ -1,30 +1,30 @@
-export { buildAppRouter, createCaller, type AppRouter } from "./router";
-export { buildOpenApiDocument, successStatuses } from "./openapi";
 export {
-  createInProcessContext,
-  LOCAL_DEV_PRINCIPAL,
   type ApiDeps,
   type ApiSettings,
   type CallEvents,
   type CallStatusChange,
+  createInProcessContext,
+  LOCAL_DEV_PRINCIPAL,
   type Logger,
   type PipelinePort,
   type Principal,
   type RequestContext,
 } from "./context";
-export { ApiError, errors, toApiError, type ApiErrorBody } from "./errors";
-export { storeAudio, submitCall, type StoredAudio, type SubmitInput, type SubmitResult } from "./services/intake";
-export { callMetadataSchema, type CallMetadata } from "./schemas";
+export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
+export { buildOpenApiDocument, successStatuses } from "./openapi";
+export { type AppRouter, buildAppRouter, createCaller } from "./router";
+export { type CallMetadata, callMetadataSchema } from "./schemas";
 export {
-  formatSubRipTime,
-  formatWebVttTime,
-  renderDigest,
-  toPlainTranscript,
-  toSubRip,
-  toWebVtt,
   type CueSegment,
   type DigestFormat,
   type DigestInput,
   type ExportedDocument,
+  formatSubRipTime,
+  formatWebVttTime,
+  renderDigest,
   type TranscriptExportFormat,
+  toPlainTranscript,
+  toSubRip,
+  toWebVtt,
 } from "./services/export";
+export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -47,7 +47,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
   const document = generateOpenApiDocument(router, {
     title: "Scryon API",
     description:
-      "Upload a call recording, get a callId at once, poll for completion, then read the speaker-attributed transcript, the analysis and the action items. Errors always have the shape {\"error\": {code, message, details?}}.",
+      'Upload a call recording, get a callId at once, poll for completion, then read the speaker-attributed transcript, the analysis and the action items. Errors always have the shape {"error": {code, message, details?}}.',
     version: options.version,
     baseUrl: options.baseUrl,
     securitySchemes: {
@@ -104,8 +104,15 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
               type: "object",
               required: ["file"],
               properties: {
-                file: { type: "string", format: "binary", description: ".m4a, .mp3, .wav, .aac or .ogg (checked from the bytes)" },
-                metadata: { ...(z.toJSONSchema(callMetadataSchema) as object), description: "JSON envelope; all fields optional" },
+                file: {
+                  type: "string",
+                  format: "binary",
+                  description: ".m4a, .mp3, .wav, .aac or .ogg (checked from the bytes)",
+                },
+                metadata: {
+                  ...(z.toJSONSchema(callMetadataSchema) as object),
+                  description: "JSON envelope; all fields optional",
+                },
                 title: { type: "string", maxLength: 200 },
               },
             },
@@ -113,7 +120,10 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
         },
       },
       responses: {
-        "202": { description: "Accepted", content: { "application/json": { schema: z.toJSONSchema(acceptedCallSchema) } } },
+        "202": {
+          description: "Accepted",
+          content: { "application/json": { schema: z.toJSONSchema(acceptedCallSchema) } },
+        },
         "400": errorResponse("validation_failed: missing file, bad metadata JSON"),
         "401": errorResponse("auth_missing / auth_invalid"),
         "409": errorResponse("idempotency_key_reused"),
@@ -132,7 +142,10 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
     parameters: [idempotencyHeader],
     requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(bulkDeleteInputSchema) } } },
     responses: {
-      "200": { description: "Deleted", content: { "application/json": { schema: z.toJSONSchema(bulkDeleteResultSchema) } } },
+      "200": {
+        description: "Deleted",
+        content: { "application/json": { schema: z.toJSONSchema(bulkDeleteResultSchema) } },
+      },
       "400": errorResponse("validation_failed"),
       "401": errorResponse("auth_missing / auth_invalid"),
       "500": errorResponse("Server fault"),

@@ -8,7 +8,12 @@ export const uuidSchema = z.uuid({ message: "must be a UUID" });
 export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
 /** NUL is never meaningful in a name or title, and PostgreSQL text cannot hold it: refused in both modes alike. */
-const text = (max: number) => z.string().trim().max(max).refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
 
 /** The `metadata` part of an upload (seed: every field optional). Unknown keys are ignored. */
 export const callMetadataSchema = z.object({
@@ -24,7 +29,11 @@ export const callMetadataSchema = z.object({
   organization: text(200).optional(),
   direction: directionSchema.optional(),
   recordedAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 timestamp" }).optional(),
-  durationSeconds: z.number().min(0).max(7 * 24 * 3600).optional(),
+  durationSeconds: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
 });
 export type CallMetadata = z.infer<typeof callMetadataSchema>;
 
@@ -113,5 +122,4 @@ export const userSchema = z.object({
 export const healthSchema = z.object({ status: z.literal("ok"), version: z.string() });
 
 /** Limit parameters: strings from a query string are coerced; bounds enforced. */
-export const limitSchema = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
+export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { AuthedContext, RequestContext } from "./context";
-import { ApiError, errors, toApiError, toTRPCError, type ApiErrorBody } from "./errors";
+import { ApiError, type ApiErrorBody, errors, toApiError, toTRPCError } from "./errors";
 
 const t = initTRPC
   .context<RequestContext>()
@@ -71,7 +71,11 @@ export const idempotentProcedure = authedProcedure.use(async ({ ctx, path, getRa
     const record = claim.record;
     if (record.requestHash !== hash) throw toTRPCError(errors.idempotencyConflict());
     if (record.state === "DONE") {
-      return { ok: true as const, data: record.responseBody === null ? undefined : JSON.parse(record.responseBody), marker: undefined as never };
+      return {
+        ok: true as const,
+        data: record.responseBody === null ? undefined : JSON.parse(record.responseBody),
+        marker: undefined as never,
+      };
     }
     if (Date.now() > deadline) throw toTRPCError(errors.idempotencyInProgress());
     await new Promise((resolve) => setTimeout(resolve, 50));

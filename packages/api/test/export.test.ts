@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  type DigestInput,
   formatSubRipTime,
   formatWebVttTime,
   renderDigest,
   toPlainTranscript,
   toSubRip,
   toWebVtt,
-  type DigestInput,
 } from "../src/index";
 
 describe("subtitle timestamps", () => {
@@ -48,7 +48,9 @@ describe("SubRip", () => {
   });
 
   it("keeps multi-line text but never a blank line or a timing arrow inside a cue", () => {
-    const srt = toSubRip([{ startSeconds: 1, endSeconds: 2, speaker: "A", text: "first line\r\n\r\n  second --> third  \n" }]);
+    const srt = toSubRip([
+      { startSeconds: 1, endSeconds: 2, speaker: "A", text: "first line\r\n\r\n  second --> third  \n" },
+    ]);
     expect(srt).toBe("1\n00:00:01,000 --> 00:00:02,000\nA: first line\nsecond -> third\n");
   });
 
@@ -71,7 +73,9 @@ describe("WebVTT", () => {
   });
 
   it("escapes &, < and > in text and names", () => {
-    const vtt = toWebVtt([{ startSeconds: 3700, endSeconds: 3701.5, speaker: "Tom & <Jerry>", text: "a < b && c > d" }]);
+    const vtt = toWebVtt([
+      { startSeconds: 3700, endSeconds: 3701.5, speaker: "Tom & <Jerry>", text: "a < b && c > d" },
+    ]);
     expect(vtt).toContain("01:01:40.000 --> 01:01:41.500\n<v Tom &amp; &lt;Jerry>a &lt; b &amp;&amp; c &gt; d\n");
   });
 
@@ -82,7 +86,9 @@ describe("WebVTT", () => {
 
 describe("plain transcript", () => {
   it("shows MM:SS, or HH:MM:SS once the call reaches an hour", () => {
-    expect(toPlainTranscript(segments)).toBe("[00:00 - 00:03] Asha: Hello Ravi, it's Asha.\n[00:04 - 00:06] Ravi Kumar: Sure, send it over.\n");
+    expect(toPlainTranscript(segments)).toBe(
+      "[00:00 - 00:03] Asha: Hello Ravi, it's Asha.\n[00:04 - 00:06] Ravi Kumar: Sure, send it over.\n",
+    );
     expect(toPlainTranscript([{ startSeconds: 3599, endSeconds: 3605, speaker: "A", text: "one\ntwo" }])).toBe(
       "[00:59:59 - 01:00:05] A: one two\n",
     );
@@ -133,7 +139,10 @@ describe("share digest", () => {
   });
 
   it("renders plain text without markup and leaves empty sections out", () => {
-    const text = renderDigest({ ...digest, decisions: [], sentiment: null, direction: "UNKNOWN", durationSeconds: 3 * 3600 + 60 }, "text");
+    const text = renderDigest(
+      { ...digest, decisions: [], sentiment: null, direction: "UNKNOWN", durationSeconds: 3 * 3600 + 60 },
+      "text",
+    );
     expect(text).toBe(
       [
         "Proposal *follow-up*",

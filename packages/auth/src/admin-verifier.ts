@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { cert, deleteApp, initializeApp, type App } from "firebase-admin/app";
+import { type App, cert, deleteApp, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { AuthError } from "./errors";
-import { firebasePrincipal, isValidUid, type AuthenticatedPrincipal } from "./principal";
+import { type AuthenticatedPrincipal, firebasePrincipal, isValidUid } from "./principal";
 
 export type AdminVerifierOptions = {
   projectId: string;

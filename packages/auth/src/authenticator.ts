@@ -1,7 +1,7 @@
-import { createAdminVerifier, type AdminVerifier } from "./admin-verifier";
+import { type AdminVerifier, createAdminVerifier } from "./admin-verifier";
 import { extractBearerToken } from "./bearer";
 import { createJwksVerifier } from "./jwks-verifier";
-import { LOCAL_DEV_PRINCIPAL, type AuthenticatedPrincipal } from "./principal";
+import { type AuthenticatedPrincipal, LOCAL_DEV_PRINCIPAL } from "./principal";
 
 export const GOOGLE_SECURETOKEN_JWKS_URL =
   "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -96,7 +96,9 @@ function adminAuthenticator(
   // variable is process-wide: one emulator-backed authenticator at a time.
   const inheritedEmulatorHost = process.env[EMULATOR_ENV];
   if (emulatorHost === null && inheritedEmulatorHost !== undefined && inheritedEmulatorHost !== "") {
-    throw new Error(`${EMULATOR_ENV} is set in the environment but no emulator was configured; refusing to trust unsigned tokens`);
+    throw new Error(
+      `${EMULATOR_ENV} is set in the environment but no emulator was configured; refusing to trust unsigned tokens`,
+    );
   }
   if (emulatorHost !== null) process.env[EMULATOR_ENV] = emulatorHost;
 
@@ -106,7 +108,9 @@ function adminAuthenticator(
   } catch (error) {
     restoreEnv(EMULATOR_ENV, inheritedEmulatorHost);
     // firebase-admin's message is about the key; keep ours about the variable.
-    throw new Error("FIREBASE_PRIVATE_KEY / FIREBASE_CLIENT_EMAIL do not form a valid service account", { cause: error });
+    throw new Error("FIREBASE_PRIVATE_KEY / FIREBASE_CLIENT_EMAIL do not form a valid service account", {
+      cause: error,
+    });
   }
 
   return {

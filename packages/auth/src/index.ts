@@ -1,10 +1,10 @@
-export { AuthError, type AuthErrorCode } from "./errors";
-export type { AuthenticatedPrincipal, AuthenticationMethod } from "./principal";
+export { verifyApiKey } from "./api-key";
 export {
-  createAuthenticator,
-  GOOGLE_SECURETOKEN_JWKS_URL,
   type Authenticator,
   type AuthenticatorMode,
   type AuthenticatorOptions,
+  createAuthenticator,
+  GOOGLE_SECURETOKEN_JWKS_URL,
 } from "./authenticator";
-export { verifyApiKey } from "./api-key";
+export { AuthError, type AuthErrorCode } from "./errors";
+export type { AuthenticatedPrincipal, AuthenticationMethod } from "./principal";

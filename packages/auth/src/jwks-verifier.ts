@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
 import { AuthError } from "./errors";
-import { firebasePrincipal, isValidUid, type AuthenticatedPrincipal } from "./principal";
+import { type AuthenticatedPrincipal, firebasePrincipal, isValidUid } from "./principal";
 
 export type JwksVerifierOptions = {
   projectId: string;
@@ -37,13 +37,13 @@ export function createJwksVerifier(options: JwksVerifierOptions): (token: string
     }
 
     const nowSeconds = Date.now() / 1000;
-    if (!isPastNumericDate(payload["iat"], nowSeconds, clockToleranceSeconds)) {
+    if (!isPastNumericDate(payload.iat, nowSeconds, clockToleranceSeconds)) {
       throw new AuthError("auth_invalid", "iat_invalid");
     }
-    if (!isPastNumericDate(payload["auth_time"], nowSeconds, clockToleranceSeconds)) {
+    if (!isPastNumericDate(payload.auth_time, nowSeconds, clockToleranceSeconds)) {
       throw new AuthError("auth_invalid", "auth_time_invalid");
     }
-    const uid = payload["sub"];
+    const uid = payload.sub;
     if (!isValidUid(uid)) throw new AuthError("auth_invalid", "sub_invalid");
 
     return firebasePrincipal(uid, payload);

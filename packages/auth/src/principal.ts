@@ -26,8 +26,8 @@ export function isValidUid(value: unknown): value is string {
 export function firebasePrincipal(uid: string, claims: Record<string, unknown>): AuthenticatedPrincipal {
   return {
     uid,
-    email: nonEmptyString(claims["email"]),
-    name: nonEmptyString(claims["name"]),
+    email: nonEmptyString(claims.email),
+    name: nonEmptyString(claims.name),
     method: "FIREBASE",
   };
 }

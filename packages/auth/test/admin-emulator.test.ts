@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthError, createAuthenticator, type Authenticator } from "../src/index";
-import { startAuthEmulator, type AuthEmulator } from "./auth-emulator";
+import { AuthError, type Authenticator, createAuthenticator } from "../src/index";
+import { type AuthEmulator, startAuthEmulator } from "./auth-emulator";
 
 // "demo-" projects are the emulator's offline mode: nothing reaches Google.
 const PROJECT_ID = "demo-scryon";
@@ -12,7 +12,11 @@ let accountCounter = 0;
 
 function newAccount() {
   accountCounter += 1;
-  return { email: `user${accountCounter}@example.com`, password: "correct horse battery", displayName: `User ${accountCounter}` };
+  return {
+    email: `user${accountCounter}@example.com`,
+    password: "correct horse battery",
+    displayName: `User ${accountCounter}`,
+  };
 }
 
 /** A service-account key as it arrives from an env file: newlines escaped. */
@@ -119,12 +123,15 @@ describe("FIREBASE_ADMIN mode against the Firebase Auth emulator", () => {
   });
 
   it("works against the emulator without a service account, and restores the environment on close", async () => {
-    const before = process.env["FIREBASE_AUTH_EMULATOR_HOST"];
-    const credentialless = createAuthenticator({ firebaseProjectId: PROJECT_ID, firebaseAuthEmulatorHost: emulator.host });
+    const before = process.env.FIREBASE_AUTH_EMULATOR_HOST;
+    const credentialless = createAuthenticator({
+      firebaseProjectId: PROJECT_ID,
+      firebaseAuthEmulatorHost: emulator.host,
+    });
     expect(credentialless.mode).toBe("FIREBASE_ADMIN");
     const { localId, idToken } = await emulator.signUp(newAccount());
     await expect(credentialless.authenticate(`Bearer ${idToken}`)).resolves.toMatchObject({ uid: localId });
     await credentialless.close();
-    expect(process.env["FIREBASE_AUTH_EMULATOR_HOST"]).toBe(before);
+    expect(process.env.FIREBASE_AUTH_EMULATOR_HOST).toBe(before);
   });
 });

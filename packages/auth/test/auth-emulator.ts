@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -13,7 +13,11 @@ export type AuthEmulator = {
   /** `host:port`, the value FIREBASE_AUTH_EMULATOR_HOST takes. */
   host: string;
   projectId: string;
-  signUp(account: { email: string; password: string; displayName?: string }): Promise<{ localId: string; idToken: string }>;
+  signUp(account: {
+    email: string;
+    password: string;
+    displayName?: string;
+  }): Promise<{ localId: string; idToken: string }>;
   signIn(account: { email: string; password: string }): Promise<{ localId: string; idToken: string }>;
   disableUser(localId: string): Promise<void>;
   /** What Admin SDK `revokeRefreshTokens` does: tokens issued before now stop being valid. */
@@ -48,7 +52,7 @@ export async function startAuthEmulator(projectId: string, startupTimeoutMs = 15
     XDG_CONFIG_HOME: join(workDir, "config"),
     TMPDIR: workDir,
   };
-  delete env["FIREBASE_AUTH_EMULATOR_HOST"];
+  delete env.FIREBASE_AUTH_EMULATOR_HOST;
 
   const child = spawn(process.execPath, [FIREBASE_CLI, "emulators:start", "--only", "auth", "--project", projectId], {
     cwd: workDir,
@@ -71,7 +75,8 @@ export async function startAuthEmulator(projectId: string, startupTimeoutMs = 15
 
   const identityToolkit = `${baseUrl}/identitytoolkit.googleapis.com/v1`;
   // The emulator accepts any API key for client calls and "owner" as the admin bearer token.
-  const clientCall = (method: string, body: unknown) => post(`${identityToolkit}/accounts:${method}?key=emulator`, body);
+  const clientCall = (method: string, body: unknown) =>
+    post(`${identityToolkit}/accounts:${method}?key=emulator`, body);
   const adminCall = (method: string, body: unknown) =>
     post(`${identityToolkit}/projects/${projectId}/accounts:${method}`, body, { authorization: "Bearer owner" });
 
@@ -100,7 +105,11 @@ export async function startAuthEmulator(projectId: string, startupTimeoutMs = 15
   };
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -148,7 +157,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -61,11 +61,14 @@ describe("createAuthenticator mode selection", () => {
 
   it("refuses half a service account instead of silently dropping revocation checks", () => {
     expect(() =>
-      createAuthenticator({ firebaseProjectId: "scryon-test", firebaseClientEmail: "scryon@scryon-test.iam.gserviceaccount.com" }),
+      createAuthenticator({
+        firebaseProjectId: "scryon-test",
+        firebaseClientEmail: "scryon@scryon-test.iam.gserviceaccount.com",
+      }),
     ).toThrow(/FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY/);
-    expect(() => createAuthenticator({ firebaseProjectId: "scryon-test", firebasePrivateKey: servicePrivateKeyPem() })).toThrow(
-      /FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY/,
-    );
+    expect(() =>
+      createAuthenticator({ firebaseProjectId: "scryon-test", firebasePrivateKey: servicePrivateKeyPem() }),
+    ).toThrow(/FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY/);
   });
 
   it("refuses Firebase credentials without a project id instead of silently disabling auth", () => {
@@ -90,6 +93,8 @@ describe("createAuthenticator mode selection", () => {
   });
 
   it("rejects a negative clock tolerance", () => {
-    expect(() => createAuthenticator({ firebaseProjectId: "scryon-test", clockToleranceSeconds: -1 })).toThrow(/clockTolerance/);
+    expect(() => createAuthenticator({ firebaseProjectId: "scryon-test", clockToleranceSeconds: -1 })).toThrow(
+      /clockTolerance/,
+    );
   });
 });

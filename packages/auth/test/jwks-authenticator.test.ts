@@ -1,8 +1,15 @@
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { AuthError, createAuthenticator, type Authenticator } from "../src/index";
-import { startJwksServer, type JwksServer } from "./jwks-server";
-import { base64UrlJson, firebaseClaims, generateSigningKey, publicKeyPem, signFirebaseToken, type SigningKey } from "./tokens";
+import { AuthError, type Authenticator, createAuthenticator } from "../src/index";
+import { type JwksServer, startJwksServer } from "./jwks-server";
+import {
+  base64UrlJson,
+  firebaseClaims,
+  generateSigningKey,
+  publicKeyPem,
+  type SigningKey,
+  signFirebaseToken,
+} from "./tokens";
 
 const PROJECT_ID = "scryon-test";
 
@@ -143,7 +150,11 @@ describe("FIREBASE_JWKS mode", () => {
       `Bearer ${await signFirebaseToken(strangerKey, claims, googleKey.kid)}`,
       "err_jws_signature_verification_failed",
     );
-    await expectInvalid(authenticator, `Bearer ${await signFirebaseToken(strangerKey, claims)}`, "err_jwks_no_matching_key");
+    await expectInvalid(
+      authenticator,
+      `Bearer ${await signFirebaseToken(strangerKey, claims)}`,
+      "err_jwks_no_matching_key",
+    );
   });
 
   it("rejects an unsigned (alg: none) token", async () => {

@@ -13,7 +13,15 @@ export class ConfigError extends Error {
   }
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** "52428800", "50MB", "512 KB", "1.5gb" → bytes; null when not a size. */
 export function parseByteSize(raw: string): number | null {
@@ -28,9 +36,9 @@ export function parseByteSize(raw: string): number | null {
 const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const bool = (fallback: boolean) =>
-  z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).optional()).transform((v) =>
-    v === undefined ? fallback : ["true", "1", "yes"].includes(v),
-  );
+  z
+    .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0", "yes", "no"]).optional())
+    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes"].includes(v)));
 const int = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional()).transform((v) => v ?? fallback);
 const num = (fallback: number, min: number, max: number) =>
@@ -107,14 +115,16 @@ const envSchema = z.object({
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
   SCRYON_ORPHAN_GRACE_SECONDS: num(3600, 0, 7 * 24 * 3600),
   SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE: int(60, 1, 1_000_000),
-  SCRYON_LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  SCRYON_LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
 });
 
 function buildConfig(env: z.infer<typeof envSchema>) {
   const dataDir = path.resolve(env.SCRYON_DATA_DIR);
   const profile = env.SCRYON_PROFILE ?? (env.NODE_ENV === "production" ? "prod" : "dev");
-  const transcriptionConfigured =
-    env.TRANSCRIPTION_PROVIDER !== "none" && env.TRANSCRIPTION_BASE_URL !== undefined;
+  const transcriptionConfigured = env.TRANSCRIPTION_PROVIDER !== "none" && env.TRANSCRIPTION_BASE_URL !== undefined;
   const llmConfigured = env.LLM_PROVIDER !== "offline" && env.LLM_BASE_URL !== undefined;
   return {
     server: {
@@ -146,7 +156,10 @@ function buildConfig(env: z.infer<typeof envSchema>) {
             secretAccessKey: env.OBJECT_STORAGE_SECRET_KEY ?? null,
             forcePathStyle: env.OBJECT_STORAGE_PATH_STYLE_ACCESS,
           } as const)
-        : ({ kind: "local", root: path.resolve(env.OBJECT_STORAGE_LOCAL_PATH ?? path.join(dataDir, "storage")) } as const),
+        : ({
+            kind: "local",
+            root: path.resolve(env.OBJECT_STORAGE_LOCAL_PATH ?? path.join(dataDir, "storage")),
+          } as const),
     tempAudioTtlMs: env.OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS * 3_600_000,
     maxFileSizeBytes: env.MAX_FILE_SIZE,
     auth: {
@@ -220,16 +233,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const e = parsed.data;
     if (e.OBJECT_STORAGE_PROVIDER === "s3" && !e.OBJECT_STORAGE_BUCKET)
       problems.push("OBJECT_STORAGE_BUCKET: required when OBJECT_STORAGE_PROVIDER=s3");
-    if (e.PYANNOTE_ENABLED && !e.PYANNOTE_API_KEY) problems.push("PYANNOTE_API_KEY: required when PYANNOTE_ENABLED=true");
+    if (e.PYANNOTE_ENABLED && !e.PYANNOTE_API_KEY)
+      problems.push("PYANNOTE_API_KEY: required when PYANNOTE_ENABLED=true");
     if (e.TRANSCRIPTION_PROVIDER === "openai" && !e.TRANSCRIPTION_BASE_URL)
       problems.push("TRANSCRIPTION_BASE_URL: required when TRANSCRIPTION_PROVIDER=openai");
-    if (e.LLM_PROVIDER === "openai" && !e.LLM_BASE_URL) problems.push("LLM_BASE_URL: required when LLM_PROVIDER=openai");
+    if (e.LLM_PROVIDER === "openai" && !e.LLM_BASE_URL)
+      problems.push("LLM_BASE_URL: required when LLM_PROVIDER=openai");
     if ((e.FIREBASE_CLIENT_EMAIL || e.FIREBASE_PRIVATE_KEY) && !e.FIREBASE_PROJECT_ID)
       problems.push("FIREBASE_PROJECT_ID: required when a Firebase service account is configured");
     const authOff = !e.FIREBASE_PROJECT_ID && !e.SCRYON_API_KEY;
     const everyInterface = e.HOST === "0.0.0.0" || e.HOST === "::";
     if (authOff && everyInterface)
-      problems.push("HOST: refusing to listen on all interfaces with authentication off (set FIREBASE_PROJECT_ID or SCRYON_API_KEY)");
+      problems.push(
+        "HOST: refusing to listen on all interfaces with authentication off (set FIREBASE_PROJECT_ID or SCRYON_API_KEY)",
+      );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return buildConfig(parsed.data);

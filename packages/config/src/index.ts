@@ -1,1 +1,1 @@
-export { loadConfig, ConfigError, parseByteSize, type ScryonConfig } from "./config";
+export { ConfigError, loadConfig, parseByteSize, type ScryonConfig } from "./config";

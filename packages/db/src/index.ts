@@ -1,4 +1,9 @@
 export * from "./model";
-export type { Store, CallPatch, TransitionFields, ActionItemPatch } from "./store";
-export { openSqliteStore, IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, type SqliteStoreOptions } from "./sqlite/sqlite-store";
-export { openPostgresStore, migratePostgres, type PostgresStoreOptions } from "./postgres/postgres-store";
+export { migratePostgres, openPostgresStore, type PostgresStoreOptions } from "./postgres/postgres-store";
+export {
+  IDEMPOTENCY_ABANDONED_MS,
+  IDEMPOTENCY_TTL_MS,
+  openSqliteStore,
+  type SqliteStoreOptions,
+} from "./sqlite/sqlite-store";
+export type { ActionItemPatch, CallPatch, Store, TransitionFields } from "./store";

@@ -94,7 +94,11 @@ export interface Store {
      * Claims (user, key) for a request. Exactly one concurrent caller gets
      * `{ claimed: true }`; the others get the existing record.
      */
-    claim(userId: string, key: string, requestHash: string): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+    claim(
+      userId: string,
+      key: string,
+      requestHash: string,
+    ): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
     complete(userId: string, key: string, responseStatus: number, responseBody: string): Promise<void>;
     /** Frees a claim whose request failed, so a retry can run it again. */
     release(userId: string, key: string): Promise<void>;

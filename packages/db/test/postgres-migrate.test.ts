@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, type Store } from "../src/index";
 import { createTestDatabase } from "./postgres-harness";
 
@@ -13,7 +13,9 @@ describe("PostgreSQL start-up migrations", () => {
   });
 
   it("replicas starting at once migrate one after the other, each migration applied once", async () => {
-    const stores: Store[] = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore({ url: database.url, maxConnections: 2 })));
+    const stores: Store[] = await Promise.all(
+      Array.from({ length: 6 }, () => openPostgresStore({ url: database.url, maxConnections: 2 })),
+    );
     try {
       const user = await stores[0]!.users.findOrCreate({ authUid: "u", email: null, displayName: null });
       expect(await stores[5]!.users.get(user.id)).toEqual(user);

@@ -3,7 +3,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, openPostgresStore, openSqliteStore, type NewActionItem, type NewCall, type Store } from "../src/index";
+import {
+  IDEMPOTENCY_ABANDONED_MS,
+  IDEMPOTENCY_TTL_MS,
+  type NewActionItem,
+  type NewCall,
+  openPostgresStore,
+  openSqliteStore,
+  type Store,
+} from "../src/index";
 import { createTestDatabase } from "./postgres-harness";
 
 /** One way to get a fresh, empty store and to throw it away afterwards. */
@@ -151,8 +159,21 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const user = await newUser();
       const call = await store.calls.insert(newCall(user.id));
       await store.actionItems.insert(newItem(call.id, user.id, { source: "MANUAL" }));
-      await store.events.add({ callId: call.id, stage: "TRANSCRIBED", status: "COMPLETED", durationMs: 5, provider: null, errorCode: null });
-      await store.artifacts.upsert({ callId: call.id, type: "ANALYSIS_JSON", storageKey: "k", contentType: "application/json", sizeBytes: 2 });
+      await store.events.add({
+        callId: call.id,
+        stage: "TRANSCRIBED",
+        status: "COMPLETED",
+        durationMs: 5,
+        provider: null,
+        errorCode: null,
+      });
+      await store.artifacts.upsert({
+        callId: call.id,
+        type: "ANALYSIS_JSON",
+        storageKey: "k",
+        contentType: "application/json",
+        sizeBytes: 2,
+      });
 
       expect(await store.users.delete(user.id)).toBe(true);
       expect(await store.users.delete(user.id)).toBe(false);
@@ -212,7 +233,11 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const call = await store.calls.insert(newCall(user.id));
       expect(await store.calls.transition(call.id, ["ANALYZING"], "COMPLETED")).toBe(false);
       expect(await store.calls.transition(call.id, ["QUEUED"], "TRANSCRIBING", { durationSeconds: 12.5 })).toBe(true);
-      expect(await store.calls.transition(call.id, ["TRANSCRIBING", "ANALYZING"], "FAILED", { errorReason: "transcription_failed" })).toBe(true);
+      expect(
+        await store.calls.transition(call.id, ["TRANSCRIBING", "ANALYZING"], "FAILED", {
+          errorReason: "transcription_failed",
+        }),
+      ).toBe(true);
       const after = await store.calls.getById(call.id);
       expect(after).toMatchObject({ status: "FAILED", errorReason: "transcription_failed", durationSeconds: 12.5 });
       expect(after!.statusChangedAt.getTime()).toBeGreaterThanOrEqual(call.statusChangedAt.getTime());
@@ -224,7 +249,9 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const call = await store.calls.insert(newCall(user.id));
       const targets = ["TRANSCRIBING", "FAILED"] as const;
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.calls.transition(call.id, ["QUEUED"], targets[i % 2]!, { staleRequeues: i })),
+        Array.from({ length: 20 }, (_, i) =>
+          store.calls.transition(call.id, ["QUEUED"], targets[i % 2]!, { staleRequeues: i }),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
@@ -265,7 +292,10 @@ describe.each(factories)("Store contract: $name", (factory) => {
 
       const completed = await store.calls.list(user.id, { limit: 10, status: "COMPLETED" });
       expect(completed.map((r) => r.id)).toEqual([newer.id]);
-      const afterNewer = await store.calls.list(user.id, { limit: 10, after: { createdAt: rows[0]!.createdAt, id: rows[0]!.id } });
+      const afterNewer = await store.calls.list(user.id, {
+        limit: 10,
+        after: { createdAt: rows[0]!.createdAt, id: rows[0]!.id },
+      });
       expect(afterNewer.map((r) => r.id)).toEqual([older.id]);
     });
 
@@ -292,7 +322,8 @@ describe.each(factories)("Store contract: $name", (factory) => {
       for (let i = 1; i < seen.length; i++) {
         const [prev, cur] = [seen[i - 1]!, seen[i]!];
         const descending =
-          prev.createdAt.getTime() > cur.createdAt.getTime() || (prev.createdAt.getTime() === cur.createdAt.getTime() && prev.id > cur.id);
+          prev.createdAt.getTime() > cur.createdAt.getTime() ||
+          (prev.createdAt.getTime() === cur.createdAt.getTime() && prev.id > cur.id);
         expect(descending).toBe(true);
       }
     });
@@ -319,8 +350,21 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const keep = await store.calls.insert(newCall(user.id));
       const gone = await store.calls.insert(newCall(user.id));
       await store.actionItems.insert(newItem(gone.id, user.id));
-      await store.events.add({ callId: gone.id, stage: "ANALYZED", status: "STARTED", durationMs: null, provider: "offline", errorCode: null });
-      await store.artifacts.upsert({ callId: gone.id, type: "RAW_TRANSCRIPT_JSON", storageKey: "k", contentType: "application/json", sizeBytes: 1 });
+      await store.events.add({
+        callId: gone.id,
+        stage: "ANALYZED",
+        status: "STARTED",
+        durationMs: null,
+        provider: "offline",
+        errorCode: null,
+      });
+      await store.artifacts.upsert({
+        callId: gone.id,
+        type: "RAW_TRANSCRIPT_JSON",
+        storageKey: "k",
+        contentType: "application/json",
+        sizeBytes: 1,
+      });
 
       expect(await store.calls.delete(user.id, gone.id)).toBe(true);
       expect(await store.calls.delete(user.id, gone.id)).toBe(false);
@@ -336,11 +380,33 @@ describe.each(factories)("Store contract: $name", (factory) => {
     it("upsert keeps one row per (call, type); get, list, remove", async () => {
       const user = await newUser();
       const call = await store.calls.insert(newCall(user.id));
-      await store.artifacts.upsert({ callId: call.id, type: "ANALYSIS_JSON", storageKey: "a1", contentType: "application/json", sizeBytes: 10 });
-      await store.artifacts.upsert({ callId: call.id, type: "ANALYSIS_JSON", storageKey: "a2", contentType: "application/json", sizeBytes: 6_000_000_000 });
-      await store.artifacts.upsert({ callId: call.id, type: "TEMP_AUDIO", storageKey: "t", contentType: "audio/mp4", sizeBytes: 3 });
+      await store.artifacts.upsert({
+        callId: call.id,
+        type: "ANALYSIS_JSON",
+        storageKey: "a1",
+        contentType: "application/json",
+        sizeBytes: 10,
+      });
+      await store.artifacts.upsert({
+        callId: call.id,
+        type: "ANALYSIS_JSON",
+        storageKey: "a2",
+        contentType: "application/json",
+        sizeBytes: 6_000_000_000,
+      });
+      await store.artifacts.upsert({
+        callId: call.id,
+        type: "TEMP_AUDIO",
+        storageKey: "t",
+        contentType: "audio/mp4",
+        sizeBytes: 3,
+      });
 
-      expect(await store.artifacts.get(call.id, "ANALYSIS_JSON")).toMatchObject({ storageKey: "a2", sizeBytes: 6_000_000_000, type: "ANALYSIS_JSON" });
+      expect(await store.artifacts.get(call.id, "ANALYSIS_JSON")).toMatchObject({
+        storageKey: "a2",
+        sizeBytes: 6_000_000_000,
+        type: "ANALYSIS_JSON",
+      });
       expect((await store.artifacts.list(call.id)).map((a) => a.type).sort()).toEqual(["ANALYSIS_JSON", "TEMP_AUDIO"]);
       await store.artifacts.remove(call.id, "TEMP_AUDIO");
       await store.artifacts.remove(call.id, "TEMP_AUDIO");
@@ -353,14 +419,32 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const call = await store.calls.insert(newCall(user.id));
       const other = await store.calls.insert(newCall(user.id));
       await at(new Date(Date.now() - 48 * 3_600_000), async () => {
-        await store.artifacts.upsert({ callId: call.id, type: "TEMP_AUDIO", storageKey: "old", contentType: "audio/mp4", sizeBytes: 1 });
-        await store.artifacts.upsert({ callId: call.id, type: "ANALYSIS_JSON", storageKey: "old-json", contentType: "application/json", sizeBytes: 1 });
+        await store.artifacts.upsert({
+          callId: call.id,
+          type: "TEMP_AUDIO",
+          storageKey: "old",
+          contentType: "audio/mp4",
+          sizeBytes: 1,
+        });
+        await store.artifacts.upsert({
+          callId: call.id,
+          type: "ANALYSIS_JSON",
+          storageKey: "old-json",
+          contentType: "application/json",
+          sizeBytes: 1,
+        });
       });
-      await store.artifacts.upsert({ callId: other.id, type: "TEMP_AUDIO", storageKey: "new", contentType: "audio/mp4", sizeBytes: 1 });
+      await store.artifacts.upsert({
+        callId: other.id,
+        type: "TEMP_AUDIO",
+        storageKey: "new",
+        contentType: "audio/mp4",
+        sizeBytes: 1,
+      });
 
-      const expired = (await store.artifacts.olderThan("TEMP_AUDIO", new Date(Date.now() - 24 * 3_600_000), 1000)).filter(
-        (a) => a.callId === call.id || a.callId === other.id,
-      );
+      const expired = (
+        await store.artifacts.olderThan("TEMP_AUDIO", new Date(Date.now() - 24 * 3_600_000), 1000)
+      ).filter((a) => a.callId === call.id || a.callId === other.id);
       expect(expired.map((a) => a.storageKey)).toEqual(["old"]);
     });
   });
@@ -372,14 +456,34 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const stages = ["AUDIO_PREPROCESSED", "DIARIZED", "TRANSCRIBED"];
       for (const [i, stage] of stages.entries())
         await at(new Date(Date.now() + i * 1000), () =>
-          store.events.add({ callId: call.id, stage, status: "COMPLETED", durationMs: i, provider: "p", errorCode: null }),
+          store.events.add({
+            callId: call.id,
+            stage,
+            status: "COMPLETED",
+            durationMs: i,
+            provider: "p",
+            errorCode: null,
+          }),
         );
       await at(new Date(Date.now() + 5000), () =>
-        store.events.add({ callId: call.id, stage: "ANALYZED", status: "FAILED", durationMs: null, provider: null, errorCode: "llm_timeout" }),
+        store.events.add({
+          callId: call.id,
+          stage: "ANALYZED",
+          status: "FAILED",
+          durationMs: null,
+          provider: null,
+          errorCode: "llm_timeout",
+        }),
       );
       const events = await store.events.list(call.id);
       expect(events.map((e) => e.stage)).toEqual([...stages, "ANALYZED"]);
-      expect(events[3]).toMatchObject({ status: "FAILED", errorCode: "llm_timeout", durationMs: null, provider: null, callId: call.id });
+      expect(events[3]).toMatchObject({
+        status: "FAILED",
+        errorCode: "llm_timeout",
+        durationMs: null,
+        provider: null,
+        callId: call.id,
+      });
       expect(typeof events[0]!.id).toBe("string");
       expect(await store.events.list(randomUUID())).toEqual([]);
     });
@@ -469,8 +573,17 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const user = await newUser();
       const call = await store.calls.insert(newCall(user.id));
       const item = await store.actionItems.insert(newItem(call.id, user.id, { description: "d" }));
-      const updated = await store.actionItems.update(user.id, item.id, { status: "IN_PROGRESS", dueDate: "2026-07-01", description: null });
-      expect(updated).toMatchObject({ status: "IN_PROGRESS", dueDate: "2026-07-01", description: null, title: item.title });
+      const updated = await store.actionItems.update(user.id, item.id, {
+        status: "IN_PROGRESS",
+        dueDate: "2026-07-01",
+        description: null,
+      });
+      expect(updated).toMatchObject({
+        status: "IN_PROGRESS",
+        dueDate: "2026-07-01",
+        description: null,
+        title: item.title,
+      });
       expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(item.updatedAt.getTime());
       expect(await store.actionItems.delete(user.id, item.id)).toBe(true);
       expect(await store.actionItems.delete(user.id, item.id)).toBe(false);
@@ -484,7 +597,13 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const created: string[] = [];
       for (let i = 0; i < 9; i++) {
         const call = i % 2 ? callA : callB;
-        created.push((await store.actionItems.insert(newItem(call.id, user.id, { title: `t${i}`, status: i % 3 ? "OPEN" : "DONE" }))).id);
+        created.push(
+          (
+            await store.actionItems.insert(
+              newItem(call.id, user.id, { title: `t${i}`, status: i % 3 ? "OPEN" : "DONE" }),
+            )
+          ).id,
+        );
       }
       const seen: string[] = [];
       let after: { createdAt: Date; id: string } | null = null;
@@ -499,7 +618,9 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const all = await store.actionItems.listForUser(user.id, { limit: 100 });
       for (let i = 1; i < all.length; i++) {
         const [prev, cur] = [all[i - 1]!, all[i]!];
-        expect(prev.createdAt > cur.createdAt || (prev.createdAt.getTime() === cur.createdAt.getTime() && prev.id > cur.id)).toBe(true);
+        expect(
+          prev.createdAt > cur.createdAt || (prev.createdAt.getTime() === cur.createdAt.getTime() && prev.id > cur.id),
+        ).toBe(true);
       }
       const done = await store.actionItems.listForUser(user.id, { limit: 100, status: "DONE" });
       expect(done.map((i) => i.title).sort()).toEqual(["t0", "t3", "t6"]);
@@ -512,13 +633,24 @@ describe.each(factories)("Store contract: $name", (factory) => {
       const key = randomUUID();
       expect(await store.idempotency.get(user.id, key)).toBeNull();
       expect(await store.idempotency.claim(user.id, key, "h1")).toEqual({ claimed: true });
-      expect(await store.idempotency.get(user.id, key)).toMatchObject({ state: "PENDING", requestHash: "h1", responseStatus: null });
+      expect(await store.idempotency.get(user.id, key)).toMatchObject({
+        state: "PENDING",
+        requestHash: "h1",
+        responseStatus: null,
+      });
 
       await store.idempotency.complete(user.id, key, 202, '{"callId":"x"}');
       const retry = await store.idempotency.claim(user.id, key, "h2");
       expect(retry).toMatchObject({
         claimed: false,
-        record: { userId: user.id, key, requestHash: "h1", state: "DONE", responseStatus: 202, responseBody: '{"callId":"x"}' },
+        record: {
+          userId: user.id,
+          key,
+          requestHash: "h1",
+          state: "DONE",
+          responseStatus: 202,
+          responseBody: '{"callId":"x"}',
+        },
       });
       // Keys are per user.
       const other = await newUser();
@@ -545,27 +677,39 @@ describe.each(factories)("Store contract: $name", (factory) => {
         await store.idempotency.complete(user.id, key, 202, "old");
       });
       expect(await store.idempotency.claim(user.id, key, "new")).toEqual({ claimed: true });
-      expect(await store.idempotency.get(user.id, key)).toMatchObject({ requestHash: "new", state: "PENDING", responseBody: null });
+      expect(await store.idempotency.get(user.id, key)).toMatchObject({
+        requestHash: "new",
+        state: "PENDING",
+        responseBody: null,
+      });
     });
 
     it("an abandoned claim (its process died before answering) frees the key; a recent one does not", async () => {
       const user = await newUser();
       const abandoned = randomUUID();
       const recent = randomUUID();
-      await at(new Date(Date.now() - IDEMPOTENCY_ABANDONED_MS - 60_000), () => store.idempotency.claim(user.id, abandoned, "h"));
+      await at(new Date(Date.now() - IDEMPOTENCY_ABANDONED_MS - 60_000), () =>
+        store.idempotency.claim(user.id, abandoned, "h"),
+      );
       await at(new Date(Date.now() - 60_000), () => store.idempotency.claim(user.id, recent, "h"));
       expect(await store.idempotency.claim(user.id, abandoned, "h")).toEqual({ claimed: true });
-      expect(await store.idempotency.claim(user.id, recent, "h")).toMatchObject({ claimed: false, record: { state: "PENDING" } });
+      expect(await store.idempotency.claim(user.id, recent, "h")).toMatchObject({
+        claimed: false,
+        record: { state: "PENDING" },
+      });
     });
 
     it("20 concurrent claims of one key: exactly one is claimed, the rest see its record", async () => {
       const user = await newUser();
       const key = randomUUID();
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.idempotency.claim(user.id, key, `h${i}`)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.idempotency.claim(user.id, key, `h${i}`)),
+      );
       const winners = results.flatMap((r, i) => (r.claimed ? [i] : []));
       expect(winners).toHaveLength(1);
       for (const result of results)
-        if (!result.claimed) expect(result.record).toMatchObject({ userId: user.id, key, requestHash: `h${winners[0]}` });
+        if (!result.claimed)
+          expect(result.record).toMatchObject({ userId: user.id, key, requestHash: `h${winners[0]}` });
     });
 
     it("purgeBefore deletes records older than the cut-off and counts them", async () => {

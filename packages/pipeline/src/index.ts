@@ -1,5 +1,5 @@
-export { createPipeline, type Pipeline, type PipelineLogger, type PipelineOptions } from "./pipeline";
-export { StageError, type Stage } from "./events";
-export { enqueueCall, startPipelineWorkers, PROCESS_CALL_JOB } from "./worker";
-export { createSweepers, type SweeperOptions } from "./sweepers";
+export { type Stage, StageError } from "./events";
 export { toActionItemRows, toAnalysisInput } from "./mapping";
+export { createPipeline, type Pipeline, type PipelineLogger, type PipelineOptions } from "./pipeline";
+export { createSweepers, type SweeperOptions } from "./sweepers";
+export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";

@@ -45,7 +45,11 @@ export function toActionItemRows(
     .filter((item) => typeof item.title === "string" && item.title.trim() !== "")
     .map((item) => {
       const segmentIds = item.sourceSegmentIds ?? [];
-      const excerpt = segmentIds.map((id) => textById.get(id)).filter(Boolean).join(" ").slice(0, EXCERPT_CHARS);
+      const excerpt = segmentIds
+        .map((id) => textById.get(id))
+        .filter(Boolean)
+        .join(" ")
+        .slice(0, EXCERPT_CHARS);
       const priority = PRIORITY[item.priority ?? "medium"] ?? "MEDIUM";
       return {
         id: randomUUID(),

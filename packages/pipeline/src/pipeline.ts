@@ -1,12 +1,12 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { reconcileActionItemOwners, type AnalysisDocument, type Analyzer } from "@scryon/analysis";
+import { type AnalysisDocument, type Analyzer, reconcileActionItemOwners } from "@scryon/analysis";
 import type { CallRecord, CallStatus, NewActionItem, Store } from "@scryon/db";
 import {
+  type DiarizationSource,
   diarizeWithFallback,
   preprocessAudio,
-  type DiarizationSource,
   type TranscriptionProvider,
   type TranscriptionResult,
 } from "@scryon/providers";
@@ -16,10 +16,10 @@ import {
   assembleTranscriptDocument,
   normalizeTranscript,
   resolveSpeakers,
-  unresolvedSpeakers,
   type TranscriptDocument,
+  unresolvedSpeakers,
 } from "@scryon/transcript";
-import { errorCodeOf, runStage, skipStage, StageError } from "./events";
+import { errorCodeOf, runStage, StageError, skipStage } from "./events";
 import { toActionItemRows, toAnalysisInput } from "./mapping";
 
 export interface PipelineLogger {
@@ -89,24 +89,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     await store.artifacts.remove(call.id, "TEMP_AUDIO");
   };
 
-  const putJson = async (call: CallRecord, type: "DIARIZATION_JSON" | "RAW_TRANSCRIPT_JSON" | "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON", value: unknown) => {
+  const putJson = async (
+    call: CallRecord,
+    type: "DIARIZATION_JSON" | "RAW_TRANSCRIPT_JSON" | "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON",
+    value: unknown,
+  ) => {
     const key = artifactKey(call.userId, call.id, type);
     const { sizeBytes } = await storage.put(key, JSON.stringify(value), { contentType: "application/json" });
-    await store.artifacts.upsert({ callId: call.id, type, storageKey: key, contentType: "application/json", sizeBytes });
+    await store.artifacts.upsert({
+      callId: call.id,
+      type,
+      storageKey: key,
+      contentType: "application/json",
+      sizeBytes,
+    });
   };
 
   /** Refreshes statusChangedAt so the stale sweeper sees a live call as live. */
   const touch = (call: CallRecord, status: CallStatus) => store.calls.transition(call.id, [status], status);
 
   async function analyzeAndPersist(call: CallRecord, transcript: TranscriptDocument): Promise<AnalysisDocument> {
-    const outcome = await runStage(store, call.id, "ANALYZED", options.analyzer.name, () =>
-      options.analyzer.analyze(toAnalysisInput(call, transcript)),
+    const outcome = await runStage(
+      store,
+      call.id,
+      "ANALYZED",
+      options.analyzer.name,
+      () => options.analyzer.analyze(toAnalysisInput(call, transcript)),
       { failureCode: "analysis_failed", providerOf: (o) => o.provider },
     );
     await putJson(call, "ANALYSIS_JSON", outcome.document);
     const items = reconcileActionItemOwners(outcome.document.actionItems ?? [], transcript.speakers);
-    await runStage(store, call.id, "ACTION_ITEMS_EXTRACTED", null, () =>
-      store.actionItems.replaceAiItems(call.id, toActionItemRows(call, items, transcript) satisfies NewActionItem[]),
+    await runStage(
+      store,
+      call.id,
+      "ACTION_ITEMS_EXTRACTED",
+      null,
+      () =>
+        store.actionItems.replaceAiItems(call.id, toActionItemRows(call, items, transcript) satisfies NewActionItem[]),
       { failureCode: "action_items_failed" },
     ).catch((error: unknown) => {
       // Soft stage: the analysis still ships; the items can be re-extracted by reanalyze.
@@ -126,15 +145,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     else {
       const outputPath = path.join(workDir, `scryon-${call.id}.wav`);
       try {
-        const pre = await runStage(store, call.id, "AUDIO_PREPROCESSED", "ffmpeg", () =>
-          preprocessAudio({
-            ffmpegPath,
-            inputPath: originalPath,
-            outputPath,
-            highpassHz: options.audio.highpassHz,
-            denoiseNrDb: options.audio.denoiseNrDb,
-            timeoutMs: options.audio.timeoutMs,
-          }),
+        const pre = await runStage(
+          store,
+          call.id,
+          "AUDIO_PREPROCESSED",
+          "ffmpeg",
+          () =>
+            preprocessAudio({
+              ffmpegPath,
+              inputPath: originalPath,
+              outputPath,
+              highpassHz: options.audio.highpassHz,
+              denoiseNrDb: options.audio.denoiseNrDb,
+              timeoutMs: options.audio.timeoutMs,
+            }),
           { failureCode: "preprocessing_failed" },
         );
         audioPath = pre.outputPath;
@@ -146,12 +170,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     try {
       // Stage 3 (run before diarization: one diarization source is the transcriber's own labels).
-      const transcription: TranscriptionResult = await runStage(store, call.id, "TRANSCRIBED", transcriber.name, () =>
-        transcriber.transcribe({
-          filePath: audioPath,
-          fileName: audioPath === originalPath ? `audio${path.extname(originalPath)}` : "audio.wav",
-          contentType: audioPath === originalPath ? (call.sourceContentType ?? "application/octet-stream") : "audio/wav",
-        }),
+      const transcription: TranscriptionResult = await runStage(
+        store,
+        call.id,
+        "TRANSCRIBED",
+        transcriber.name,
+        () =>
+          transcriber.transcribe({
+            filePath: audioPath,
+            fileName: audioPath === originalPath ? `audio${path.extname(originalPath)}` : "audio.wav",
+            contentType:
+              audioPath === originalPath ? (call.sourceContentType ?? "application/octet-stream") : "audio/wav",
+          }),
         { failureCode: "transcription_failed" },
       );
       durationSeconds = durationSeconds ?? transcription.durationSeconds;
@@ -160,24 +190,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
       // Stage 2: who spoke when. Stereo detection needs the original channels.
       const twoParty = call.direction === "INCOMING" || call.direction === "OUTGOING";
-      const diarization = await runStage(store, call.id, "DIARIZED", null, () =>
-        diarizeWithFallback(options.diarizationSources, {
-          filePath: originalPath,
-          durationSeconds,
-          ...(twoParty && { numSpeakersHint: 2 }),
-          transcription,
-        }),
+      const diarization = await runStage(
+        store,
+        call.id,
+        "DIARIZED",
+        null,
+        () =>
+          diarizeWithFallback(options.diarizationSources, {
+            filePath: originalPath,
+            durationSeconds,
+            ...(twoParty && { numSpeakersHint: 2 }),
+            transcription,
+          }),
         { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
       );
       await putJson(call, "DIARIZATION_JSON", diarization);
 
-      const aligned = await runStage(store, call.id, "TRANSCRIPT_ALIGNED", null, async () =>
-        alignTranscript(transcription, diarization.result.turns),
+      const aligned = await runStage(
+        store,
+        call.id,
+        "TRANSCRIPT_ALIGNED",
+        null,
+        async () => alignTranscript(transcription, diarization.result.turns),
         { failureCode: "alignment_failed" },
       );
-      const normalized = await runStage(store, call.id, "TRANSCRIPT_NORMALIZED", null, async () => normalizeTranscript(aligned), {
-        failureCode: "normalization_failed",
-      });
+      const normalized = await runStage(
+        store,
+        call.id,
+        "TRANSCRIPT_NORMALIZED",
+        null,
+        async () => normalizeTranscript(aligned),
+        {
+          failureCode: "normalization_failed",
+        },
+      );
       await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
 
       const user = await store.users.get(call.userId);
@@ -188,9 +234,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         direction: call.direction,
         voiceEmbeddingEnabled: false,
       };
-      const resolved = await runStage(store, call.id, "SPEAKER_REFINED", null, async () => resolveSpeakers(normalized, context), {
-        failureCode: "speaker_resolution_failed",
-      }).catch(() => unresolvedSpeakers(normalized, context));
+      const resolved = await runStage(
+        store,
+        call.id,
+        "SPEAKER_REFINED",
+        null,
+        async () => resolveSpeakers(normalized, context),
+        {
+          failureCode: "speaker_resolution_failed",
+        },
+      ).catch(() => unresolvedSpeakers(normalized, context));
 
       const document = assembleTranscriptDocument(
         {
@@ -227,7 +280,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     try {
       const transcript = await storage.withLocalFile(temp.storageKey, (filePath) => transcribe(call, filePath));
-      if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", { durationSeconds: transcript.durationSeconds }))) return;
+      if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", { durationSeconds: transcript.durationSeconds })))
+        return;
       const analysis = await analyzeAndPersist(call, transcript);
       if (
         await transition(call, ["ANALYZING"], "COMPLETED", {
@@ -247,10 +301,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!call) return;
     const artifact = await store.artifacts.get(call.id, "NORMALIZED_TRANSCRIPT_JSON");
     if (!artifact) return;
-    const transcript = JSON.parse((await storage.getBuffer(artifact.storageKey)).toString("utf8")) as TranscriptDocument;
+    const transcript = JSON.parse(
+      (await storage.getBuffer(artifact.storageKey)).toString("utf8"),
+    ) as TranscriptDocument;
     // A failed analysis throws a StageError; the call keeps its previous analysis.
     const analysis = await analyzeAndPersist(call, transcript);
-    await store.calls.transition(call.id, ["COMPLETED"], "COMPLETED", { analysisSummary: analysis.oneLineSummary ?? null });
+    await store.calls.transition(call.id, ["COMPLETED"], "COMPLETED", {
+      analysisSummary: analysis.oneLineSummary ?? null,
+    });
   }
 
   return { processCall, reanalyze };

@@ -50,7 +50,11 @@ export function createSweepers(options: SweeperOptions) {
   }
 
   async function sweepTempAudio(now = new Date()): Promise<number> {
-    const expired = await store.artifacts.olderThan("TEMP_AUDIO", new Date(now.getTime() - options.tempAudioTtlMs), BATCH);
+    const expired = await store.artifacts.olderThan(
+      "TEMP_AUDIO",
+      new Date(now.getTime() - options.tempAudioTtlMs),
+      BATCH,
+    );
     for (const artifact of expired) {
       await storage.delete(artifact.storageKey);
       await store.artifacts.remove(artifact.callId, "TEMP_AUDIO");
@@ -84,7 +88,12 @@ export function createSweepers(options: SweeperOptions) {
   }
 
   async function sweepAll(): Promise<void> {
-    for (const sweep of [sweepStaleCalls, sweepTempAudio, sweepOrphans, () => store.idempotency.purgeBefore(new Date(Date.now() - 24 * 3_600_000))]) {
+    for (const sweep of [
+      sweepStaleCalls,
+      sweepTempAudio,
+      sweepOrphans,
+      () => store.idempotency.purgeBefore(new Date(Date.now() - 24 * 3_600_000)),
+    ]) {
       try {
         await sweep();
       } catch (error) {

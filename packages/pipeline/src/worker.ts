@@ -9,5 +9,7 @@ export async function enqueueCall(queue: JobQueue, callId: string): Promise<void
 }
 
 export async function startPipelineWorkers(queue: JobQueue, pipeline: Pipeline, concurrency: number): Promise<void> {
-  await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, (job) => pipeline.processCall(job.data.callId));
+  await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, (job) =>
+    pipeline.processCall(job.data.callId),
+  );
 }

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type Store } from "@scryon/db";
 import { createSqliteQueue, type JobQueue } from "@scryon/queue";
-import { artifactKey, createLocalStorage, tempAudioKey, type ObjectStorage } from "@scryon/storage";
+import { artifactKey, createLocalStorage, type ObjectStorage, tempAudioKey } from "@scryon/storage";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSweepers, PROCESS_CALL_JOB } from "../src";
 
 const log = { info() {}, warn() {}, error() {} };
@@ -48,7 +48,17 @@ async function newCall() {
 }
 
 const sweepers = (overrides: Partial<Parameters<typeof createSweepers>[0]> = {}) =>
-  createSweepers({ store, storage, queue, log, staleAfterMs: 60_000, maxRequeues: 2, tempAudioTtlMs: 3_600_000, orphanGraceMs: 0, ...overrides });
+  createSweepers({
+    store,
+    storage,
+    queue,
+    log,
+    staleAfterMs: 60_000,
+    maxRequeues: 2,
+    tempAudioTtlMs: 3_600_000,
+    orphanGraceMs: 0,
+    ...overrides,
+  });
 
 describe("stale-call sweeper", () => {
   it("re-queues a stuck call a bounded number of times, then fails it with stale_job", async () => {
@@ -71,7 +81,11 @@ describe("stale-call sweeper", () => {
   it("makes sure a long-waiting QUEUED call has a job, without counting it as a requeue", async () => {
     const callId = await newCall();
     const seen: string[] = [];
-    await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency: 1 }, async (job) => void seen.push(job.data.callId));
+    await queue.work<{ callId: string }>(
+      PROCESS_CALL_JOB,
+      { concurrency: 1 },
+      async (job) => void seen.push(job.data.callId),
+    );
     await queue.start();
     await sweepers().sweepStaleCalls(new Date(Date.now() + 5 * 60_000));
     for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -85,7 +99,13 @@ describe("temp-audio and orphan sweepers", () => {
     const callId = await newCall();
     const key = tempAudioKey(userId, callId, "wav");
     await storage.put(key, Buffer.from("RIFF"), { contentType: "audio/wav" });
-    await store.artifacts.upsert({ callId, type: "TEMP_AUDIO", storageKey: key, contentType: "audio/wav", sizeBytes: 4 });
+    await store.artifacts.upsert({
+      callId,
+      type: "TEMP_AUDIO",
+      storageKey: key,
+      contentType: "audio/wav",
+      sizeBytes: 4,
+    });
     const sweep = sweepers();
     expect(await sweep.sweepTempAudio(new Date())).toBe(0);
     expect(await sweep.sweepTempAudio(new Date(Date.now() + 2 * 3_600_000))).toBe(1);
@@ -97,7 +117,10 @@ describe("temp-audio and orphan sweepers", () => {
     const kept = await newCall();
     const gone = randomUUID();
     const keptKey = artifactKey(userId, kept, "ANALYSIS_JSON");
-    const goneKeys = [artifactKey(userId, gone, "ANALYSIS_JSON"), artifactKey(userId, gone, "NORMALIZED_TRANSCRIPT_JSON")];
+    const goneKeys = [
+      artifactKey(userId, gone, "ANALYSIS_JSON"),
+      artifactKey(userId, gone, "NORMALIZED_TRANSCRIPT_JSON"),
+    ];
     for (const key of [keptKey, ...goneKeys]) await storage.put(key, "{}", { contentType: "application/json" });
     expect(await sweepers().sweepOrphans(new Date(Date.now() + 1000))).toBe(2);
     expect(await storage.exists(keptKey)).toBe(true);

@@ -1,4 +1,4 @@
-export * from "./types";
 export * from "./audio";
-export * from "./transcription";
 export * from "./diarization";
+export * from "./transcription";
+export * from "./types";

@@ -49,7 +49,8 @@ export const deadLetterQueueName = (name: string): string => `${name}.dead`;
  */
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   const pollingIntervalSeconds = Math.max(0.5, (options.pollIntervalMs ?? 2000) / 1000);
-  const onError = options.onError ?? ((error: Error) => process.emitWarning(`pg-boss: ${error.message}`, { code: "SCRYON_QUEUE" }));
+  const onError =
+    options.onError ?? ((error: Error) => process.emitWarning(`pg-boss: ${error.message}`, { code: "SCRYON_QUEUE" }));
   const boss = new PgBoss({
     connectionString: options.connectionString,
     schema: options.schema ?? "pgboss",

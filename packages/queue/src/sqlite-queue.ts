@@ -71,7 +71,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
      RETURNING id, name, data, retry_count, retry_limit, retry_delay_ms`,
   );
   const heartbeat = db.prepare(`UPDATE queue_jobs SET lease_until = @leaseUntil WHERE id = @id AND state = 'active'`);
-  const complete = db.prepare(`UPDATE queue_jobs SET state = 'completed', completed_at = @now, lease_until = NULL WHERE id = @id`);
+  const complete = db.prepare(
+    `UPDATE queue_jobs SET state = 'completed', completed_at = @now, lease_until = NULL WHERE id = @id`,
+  );
   const retryOrFail = db.prepare(
     `UPDATE queue_jobs SET
        state = CASE WHEN retry_count < retry_limit THEN 'created' ELSE 'failed' END,
@@ -82,7 +84,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
      WHERE id = @id`,
   );
   // Released (graceful stop) jobs go back without spending a retry.
-  const release = db.prepare(`UPDATE queue_jobs SET state = 'created', lease_until = NULL WHERE id = @id AND state = 'active'`);
+  const release = db.prepare(
+    `UPDATE queue_jobs SET state = 'created', lease_until = NULL WHERE id = @id AND state = 'active'`,
+  );
   const expire = db.prepare(
     `UPDATE queue_jobs SET
        state = CASE WHEN retry_count < retry_limit THEN 'created' ELSE 'failed' END,
@@ -96,7 +100,12 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
   );
   const purge = db.prepare(`DELETE FROM queue_jobs WHERE state IN ('completed','failed') AND completed_at < @before`);
 
-  const workers: Array<{ name: string; concurrency: number; handler: (job: Job) => Promise<void>; running: Set<string> }> = [];
+  const workers: Array<{
+    name: string;
+    concurrency: number;
+    handler: (job: Job) => Promise<void>;
+    running: Set<string>;
+  }> = [];
   let stopping = false;
   let started = false;
   let timer: NodeJS.Timeout | undefined;
@@ -112,7 +121,12 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
         const row = claim.get({ name: worker.name, now, leaseUntil: now + leaseMs }) as JobRow | undefined;
         if (!row) break;
         worker.running.add(row.id);
-        const job: Job = { id: row.id, name: row.name, data: JSON.parse(row.data) as JobData, retryCount: row.retry_count };
+        const job: Job = {
+          id: row.id,
+          name: row.name,
+          data: JSON.parse(row.data) as JobData,
+          retryCount: row.retry_count,
+        };
         const run = worker
           .handler(job)
           .then(
@@ -124,7 +138,8 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
               if (!db.open) return;
               // A handler interrupted by stop() is released, not failed.
               if (stopping) release.run({ id: row.id });
-              else retryOrFail.run({ id: row.id, now: Date.now(), error: error instanceof Error ? error.name : "error" });
+              else
+                retryOrFail.run({ id: row.id, now: Date.now(), error: error instanceof Error ? error.name : "error" });
             },
           )
           .finally(() => {
@@ -146,10 +161,13 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
       purge.run({ before: Date.now() - 7 * 24 * 3_600_000 });
       timer = setInterval(tick, pollIntervalMs);
       timer.unref();
-      heartbeatTimer = setInterval(() => {
-        const leaseUntil = Date.now() + leaseMs;
-        for (const id of inFlight.keys()) heartbeat.run({ id, leaseUntil });
-      }, Math.max(50, Math.floor(leaseMs / 3)));
+      heartbeatTimer = setInterval(
+        () => {
+          const leaseUntil = Date.now() + leaseMs;
+          for (const id of inFlight.keys()) heartbeat.run({ id, leaseUntil });
+        },
+        Math.max(50, Math.floor(leaseMs / 3)),
+      );
       heartbeatTimer.unref();
     },
     async send(name, data, sendOptions: SendOptions = {}) {
@@ -169,7 +187,12 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
       return result.changes > 0 ? id : null;
     },
     async work(name, workOptions: WorkOptions, handler) {
-      workers.push({ name, concurrency: workOptions.concurrency, handler: handler as (job: Job) => Promise<void>, running: new Set() });
+      workers.push({
+        name,
+        concurrency: workOptions.concurrency,
+        handler: handler as (job: Job) => Promise<void>,
+        running: new Set(),
+      });
       if (started) setImmediate(tick);
     },
     async stop({ timeoutMs = 10_000 } = {}) {

@@ -189,9 +189,13 @@ describe("pg-boss queue", () => {
     const survivor = newQueue(options);
     const id = await survivor.send(name, { callId: "c-9" }, { retryLimit: 2 });
 
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures/stuck-worker.ts"), TEST_POSTGRES_URL, schema, name], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(here, "fixtures/stuck-worker.ts"), TEST_POSTGRES_URL, schema, name],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const taken = await new Promise<string>((resolve, reject) => {
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => {

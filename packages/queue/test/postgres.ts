@@ -23,7 +23,8 @@ async function ensurePostgres(): Promise<void> {
     return;
   } catch {
     const version = fs.existsSync("/etc/postgresql") ? fs.readdirSync("/etc/postgresql")[0] : undefined;
-    if (!version) throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL} and no local cluster is installed`);
+    if (!version)
+      throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL} and no local cluster is installed`);
     execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], { stdio: "ignore" });
   }
   for (let i = 0; i < 50; i++) {

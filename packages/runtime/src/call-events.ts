@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import type { CallEvents, CallStatusChange } from "@scryon/api";
+import pg from "pg";
 
 export interface CallEventBus extends CallEvents {
   publish(userId: string, change: CallStatusChange): void;

@@ -1,1 +1,1 @@
-export { createRuntime, silentLogger, SCRYON_VERSION, type Runtime } from "./runtime";
+export { createRuntime, type Runtime, SCRYON_VERSION, silentLogger } from "./runtime";

@@ -1,23 +1,23 @@
 import { createRequire } from "node:module";
 import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
-import { buildAppRouter, type ApiDeps, type AppRouter, type Logger } from "@scryon/api";
-import { createAuthenticator, type Authenticator } from "@scryon/auth";
+import { type ApiDeps, type AppRouter, buildAppRouter, type Logger } from "@scryon/api";
+import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
-import { createPipeline, createSweepers, enqueueCall, startPipelineWorkers, type Pipeline } from "@scryon/pipeline";
+import { createPipeline, createSweepers, enqueueCall, type Pipeline, startPipelineWorkers } from "@scryon/pipeline";
 import {
   createOpenAiCompatibleTranscriber,
   createPyannoteDiarizationSource,
   createSingleSpeakerSource,
   createStereoChannelSource,
   createTranscriptionSpeakerSource,
+  type DiarizationSource,
   diarizeStereoChannels,
   locateFfmpeg,
-  type DiarizationSource,
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
-import { createCallEventBus, createPostgresCallEventBus } from "./call-events";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
+import { createCallEventBus, createPostgresCallEventBus } from "./call-events";
 
 const require = createRequire(import.meta.url);
 export const SCRYON_VERSION: string = (require("../package.json") as { version: string }).version;
@@ -50,7 +50,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
   // and expired jobs are swept often enough that a dead worker's calls resume within about
   // one and a half stale timeouts (pg-boss sweeps at most once a minute by default).
   const { database } = config;
-  const store = database.kind === "postgres" ? await openPostgresStore({ url: database.url }) : openSqliteStore({ file: database.file });
+  const store =
+    database.kind === "postgres"
+      ? await openPostgresStore({ url: database.url })
+      : openSqliteStore({ file: database.file });
   const expireInSeconds = Math.max(2, Math.round(config.jobs.staleAfterMs / 1000));
   const queue =
     database.kind === "postgres"
@@ -61,7 +64,8 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
           onError: (error) => log.warn({ err: error.message }, "job queue fault"),
         })
       : createSqliteQueue({ file: database.file, leaseMs: config.jobs.leaseMs });
-  const storage = config.storage.kind === "s3" ? createS3Storage(config.storage) : createLocalStorage({ root: config.storage.root });
+  const storage =
+    config.storage.kind === "s3" ? createS3Storage(config.storage) : createLocalStorage({ root: config.storage.root });
   const authenticator = createAuthenticator({
     firebaseProjectId: config.auth.firebaseProjectId,
     firebaseClientEmail: config.auth.firebaseClientEmail,
@@ -77,20 +81,28 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     ));
 
   const diarizationSources: DiarizationSource[] = [
-    ...(config.pyannote
-      ? [createPyannoteDiarizationSource(config.pyannote)]
-      : []),
+    ...(config.pyannote ? [createPyannoteDiarizationSource(config.pyannote)] : []),
     createTranscriptionSpeakerSource(),
     createStereoChannelSource(async (filePath, signal) => {
       const path = await ffmpegPath();
-      return path ? diarizeStereoChannels({ ffmpegPath: path, filePath, timeoutMs: config.audio.timeoutMs, ...(signal && { signal }) }) : null;
+      return path
+        ? diarizeStereoChannels({
+            ffmpegPath: path,
+            filePath,
+            timeoutMs: config.audio.timeoutMs,
+            ...(signal && { signal }),
+          })
+        : null;
     }),
     createSingleSpeakerSource(),
   ];
 
   const events =
     config.database.kind === "postgres"
-      ? createPostgresCallEventBus({ url: config.database.url, onError: (error) => log.warn({ err: error instanceof Error ? error.name : "error" }, "call event bus") })
+      ? createPostgresCallEventBus({
+          url: config.database.url,
+          onError: (error) => log.warn({ err: error instanceof Error ? error.name : "error" }, "call event bus"),
+        })
       : createCallEventBus();
   const pipeline = createPipeline({
     store,

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ObjectNotFoundError, StorageError, type ObjectStorage, type StoredObject } from "./object-storage";
+import { ObjectNotFoundError, type ObjectStorage, StorageError, type StoredObject } from "./object-storage";
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
@@ -77,7 +77,8 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
         // fault many ways (a read-only mount fails a recursive mkdir with ENOENT, a
         // root below a file with ENOTDIR). Only the body stream failing (client gone,
         // size cap hit) is not a storage fault.
-        if (!streaming || failedFirst === "file") throw new StorageError("Local storage write failed", { cause: error });
+        if (!streaming || failedFirst === "file")
+          throw new StorageError("Local storage write failed", { cause: error });
         throw error;
       }
     },
@@ -121,7 +122,8 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
         await storage.delete(object.key);
         count++;
       }
-      if (prefix.endsWith("/")) await fs.rm(resolveKey(prefix.slice(0, -1)), { recursive: true, force: true }).catch(() => undefined);
+      if (prefix.endsWith("/"))
+        await fs.rm(resolveKey(prefix.slice(0, -1)), { recursive: true, force: true }).catch(() => undefined);
       return count;
     },
     async *list(prefix) {

@@ -14,7 +14,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { ObjectNotFoundError, StorageError, type ObjectStorage, type StoredObject } from "./object-storage";
+import { ObjectNotFoundError, type ObjectStorage, StorageError, type StoredObject } from "./object-storage";
 
 export interface S3StorageOptions {
   bucket: string;
@@ -54,7 +54,9 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     ...(options.endpoint && { endpoint: options.endpoint }),
     forcePathStyle: options.forcePathStyle ?? false,
     ...(options.accessKeyId &&
-      options.secretAccessKey && { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }),
+      options.secretAccessKey && {
+        credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+      }),
     // Checksums only where S3 requires them: many S3-compatible servers reject
     // the SDK's newer default trailing checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
@@ -66,10 +68,13 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       throw new Error("invalid object key");
   };
   const isMissing = (error: unknown) =>
-    error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
+    error instanceof S3ServiceException &&
+    (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
   /** Service and network faults become StorageError; our own errors pass through. */
   const fault = (message: string, error: unknown): Error =>
-    error instanceof ObjectNotFoundError || error instanceof StorageError ? error : new StorageError(message, { cause: error });
+    error instanceof ObjectNotFoundError || error instanceof StorageError
+      ? error
+      : new StorageError(message, { cause: error });
 
   const getBody = async (key: string): Promise<Readable> => {
     checkKey(key);
@@ -89,13 +94,20 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       let page;
       try {
         page = await client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: listPageSize, ContinuationToken: continuationToken }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            MaxKeys: listPageSize,
+            ContinuationToken: continuationToken,
+          }),
         );
       } catch (error) {
         throw fault("S3 listing failed", error);
       }
       yield (page.Contents ?? []).flatMap((object) =>
-        object.Key ? [{ key: object.Key, sizeBytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) }] : [],
+        object.Key
+          ? [{ key: object.Key, sizeBytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) }]
+          : [],
       );
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);
@@ -191,7 +203,10 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
         let result;
         try {
           result = await client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+            new DeleteObjectsCommand({
+              Bucket: bucket,
+              Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            }),
           );
         } catch (error) {
           throw fault("S3 delete failed", error);

@@ -16,7 +16,14 @@ it("clears partial writes a killed process left behind, but not recent ones", as
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     await fs.utimes(old, twoHoursAgo, twoHoursAgo);
     createLocalStorage({ root });
-    await expect.poll(() => fs.access(old).then(() => true, () => false)).toBe(false);
+    await expect
+      .poll(() =>
+        fs.access(old).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(false);
     expect(await fs.readFile(fresh, "utf8")).toBe("in progress");
   } finally {
     await fs.rm(root, { recursive: true, force: true });

@@ -17,7 +17,9 @@ export interface TestS3Server {
 /** Starts s3rver on 127.0.0.1 (random port) with its data in a temp directory. */
 export async function startS3Server(bucket = "scryon-test"): Promise<TestS3Server> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "scryon-s3rver-"));
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", SERVER, directory, bucket], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", SERVER, directory, bucket], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const requests: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = "";

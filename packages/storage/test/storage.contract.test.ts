@@ -4,7 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callPrefix, createLocalStorage, createS3Storage, ObjectNotFoundError, StorageError, type ObjectStorage } from "../src/index";
+import {
+  callPrefix,
+  createLocalStorage,
+  createS3Storage,
+  ObjectNotFoundError,
+  type ObjectStorage,
+  StorageError,
+} from "../src/index";
 import { startS3Server, type TestS3Server } from "./s3-server";
 
 /** One way to get an empty storage and to throw it away afterwards. */
@@ -20,7 +27,10 @@ const factories: StorageFactory[] = [
     name: "local",
     async open() {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), "scryon-local-storage-"));
-      return { storage: createLocalStorage({ root }), dispose: async () => fs.rmSync(root, { recursive: true, force: true }) };
+      return {
+        storage: createLocalStorage({ root }),
+        dispose: async () => fs.rmSync(root, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -28,7 +38,12 @@ const factories: StorageFactory[] = [
     async open() {
       const server = await startS3Server();
       // Two keys per listing page, so every listing below crosses pages.
-      const storage = createS3Storage({ bucket: server.bucket, endpoint: server.endpoint, listPageSize: 2, ...s3Credentials });
+      const storage = createS3Storage({
+        bucket: server.bucket,
+        endpoint: server.endpoint,
+        listPageSize: 2,
+        ...s3Credentials,
+      });
       return { storage, dispose: () => server.stop() };
     },
   },
@@ -61,10 +76,16 @@ describe.each(factories)("ObjectStorage contract: $name", (factory) => {
   it("stores strings, buffers and streams and reads them back whole", async () => {
     const prefix = prefixOfNewCall();
     const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
-    expect(await storage.put(`${prefix}analysis/analysis.json`, '{"ok":true}', { contentType: "application/json" })).toEqual({ sizeBytes: 11 });
-    expect(await storage.put(`${prefix}transcripts/raw.json`, bytes, { contentType: "application/octet-stream" })).toEqual({ sizeBytes: 6 });
+    expect(
+      await storage.put(`${prefix}analysis/analysis.json`, '{"ok":true}', { contentType: "application/json" }),
+    ).toEqual({ sizeBytes: 11 });
+    expect(
+      await storage.put(`${prefix}transcripts/raw.json`, bytes, { contentType: "application/octet-stream" }),
+    ).toEqual({ sizeBytes: 6 });
     const chunks = ["seg one ", "seg two ", "ünïcode"].map((s) => Buffer.from(s));
-    const streamed = await storage.put(`${prefix}temp/audio-upload.m4a`, Readable.from(chunks), { contentType: "audio/mp4" });
+    const streamed = await storage.put(`${prefix}temp/audio-upload.m4a`, Readable.from(chunks), {
+      contentType: "audio/mp4",
+    });
     expect(streamed.sizeBytes).toBe(Buffer.concat(chunks).length);
 
     expect((await storage.getBuffer(`${prefix}analysis/analysis.json`)).toString()).toBe('{"ok":true}');
@@ -110,10 +131,15 @@ describe.each(factories)("ObjectStorage contract: $name", (factory) => {
   it("list yields every object under a prefix, with size and time, across pages", async () => {
     const prefix = prefixOfNewCall();
     const neighbour = prefixOfNewCall();
-    const keys = ["analysis/analysis.json", "diarization/diarization.json", "temp/audio-upload.wav", "transcripts/normalized.json", "transcripts/raw.json"].map(
-      (k) => prefix + k,
-    );
-    for (const [i, key] of keys.entries()) await storage.put(key, "x".repeat(i + 1), { contentType: "application/json" });
+    const keys = [
+      "analysis/analysis.json",
+      "diarization/diarization.json",
+      "temp/audio-upload.wav",
+      "transcripts/normalized.json",
+      "transcripts/raw.json",
+    ].map((k) => prefix + k);
+    for (const [i, key] of keys.entries())
+      await storage.put(key, "x".repeat(i + 1), { contentType: "application/json" });
     await storage.put(`${neighbour}analysis/analysis.json`, "n", { contentType: "application/json" });
 
     const before = Date.now();
@@ -167,7 +193,9 @@ describe.each(factories)("ObjectStorage contract: $name", (factory) => {
   });
 
   it("rejects keys that could escape the layout", async () => {
-    await expect(storage.put("../escape.json", "x", { contentType: "application/json" })).rejects.toThrow("invalid object key");
+    await expect(storage.put("../escape.json", "x", { contentType: "application/json" })).rejects.toThrow(
+      "invalid object key",
+    );
     await expect(storage.getBuffer("users/../../etc/passwd")).rejects.toThrow("invalid object key");
   });
 });
@@ -186,7 +214,12 @@ describe("S3 storage specifics", () => {
 
   beforeAll(async () => {
     server = await startS3Server();
-    storage = createS3Storage({ bucket: server.bucket, endpoint: server.endpoint, partSizeBytes: 5 * 1024 * 1024, ...s3Credentials });
+    storage = createS3Storage({
+      bucket: server.bucket,
+      endpoint: server.endpoint,
+      partSizeBytes: 5 * 1024 * 1024,
+      ...s3Credentials,
+    });
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,3 +1,11 @@
+export type { AlignedTranscript, AlignedUnit, AlignmentGranularity } from "./align";
+export { alignTranscript } from "./align";
+export type { BuildTranscriptDocumentInput, TranscriptDocumentMetadata } from "./document";
+export { assembleTranscriptDocument, buildTranscriptDocument, TRANSCRIPT_ALGORITHM_VERSIONS } from "./document";
+export type { TranscriptErrorCode } from "./errors";
+export { TranscriptError } from "./errors";
+export type { CleanTextSegment } from "./format";
+export { formatCleanText } from "./format";
 export type {
   CallDirection,
   SpeakerContext,
@@ -7,21 +15,23 @@ export type {
   TranscriptionInput,
   VoiceMatchInput,
 } from "./input";
-export { TranscriptError } from "./errors";
-export type { TranscriptErrorCode } from "./errors";
-
-export { alignTranscript } from "./align";
-export { restorePunctuation } from "./punctuation";
-export type { AlignedTranscript, AlignedUnit, AlignmentGranularity } from "./align";
-export { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
 export type { NormalizedSegment, NormalizedSpeaker, NormalizedTranscript } from "./normalize";
-export { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION, unresolvedSpeakers } from "./resolve";
+export { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
+export { restorePunctuation } from "./punctuation";
 export type { ResolvedSpeakers } from "./resolve";
-export { formatCleanText } from "./format";
-export type { CleanTextSegment } from "./format";
-export { assembleTranscriptDocument, buildTranscriptDocument, TRANSCRIPT_ALGORITHM_VERSIONS } from "./document";
-export type { BuildTranscriptDocumentInput, TranscriptDocumentMetadata } from "./document";
-
+export { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION, unresolvedSpeakers } from "./resolve";
+export type {
+  LabelSource,
+  RoleSource,
+  SpeakerConfidence,
+  SpeakerResolution,
+  SpeakerResolutionWarning,
+  SpeakerRole,
+  TranscriptDocument,
+  TranscriptSegment,
+  TranscriptSpeaker,
+  VoiceMatchStatus,
+} from "./schema";
 export {
   labelSourceSchema,
   roleSourceSchema,
@@ -34,16 +44,4 @@ export {
   transcriptSegmentSchema,
   transcriptSpeakerSchema,
   voiceMatchStatusSchema,
-} from "./schema";
-export type {
-  LabelSource,
-  RoleSource,
-  SpeakerConfidence,
-  SpeakerResolution,
-  SpeakerResolutionWarning,
-  SpeakerRole,
-  TranscriptDocument,
-  TranscriptSegment,
-  TranscriptSpeaker,
-  VoiceMatchStatus,
 } from "./schema";

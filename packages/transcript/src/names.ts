@@ -62,12 +62,29 @@ function variantKey(variant: readonly string[]): string {
 
 /** Words before a name that make it the speaker's own ("this is Ravi", "I'm Ravi"). */
 const SELF_INTRO_BEFORE: readonly (readonly string[])[] = [
-  ["this", "is"], ["it", "is"], ["it", "s"], ["i", "am"], ["i", "m"], ["name", "is"],
-  ["myself"], ["im"], ["its"], ["main"], ["mai"], ["naam"],
+  ["this", "is"],
+  ["it", "is"],
+  ["it", "s"],
+  ["i", "am"],
+  ["i", "m"],
+  ["name", "is"],
+  ["myself"],
+  ["im"],
+  ["its"],
+  ["main"],
+  ["mai"],
+  ["naam"],
 ];
 /** Words after a name that make it the speaker's own ("Ravi here", "Ravi this side", "Ravi bol raha hoon"). */
 const SELF_INTRO_AFTER: readonly (readonly string[])[] = [
-  ["here"], ["speaking"], ["calling"], ["from"], ["bol"], ["bolta"], ["bolti"], ["this", "side"],
+  ["here"],
+  ["speaking"],
+  ["calling"],
+  ["from"],
+  ["bol"],
+  ["bolta"],
+  ["bolti"],
+  ["this", "side"],
 ];
 
 /** Where a name occurs in a segment's tokens. */
@@ -105,8 +122,25 @@ export function findNameMentions(
 
 /** Words a greeting ends with: "hi", "hello", "good morning", "namaste", … */
 const GREETING_ENDINGS = new Set([
-  "hi", "hii", "hello", "helo", "hallo", "hullo", "hey", "hiya", "namaste", "namaskar", "namaskaram",
-  "vanakkam", "salaam", "morning", "afternoon", "evening", "hola", "bonjour", "ciao",
+  "hi",
+  "hii",
+  "hello",
+  "helo",
+  "hallo",
+  "hullo",
+  "hey",
+  "hiya",
+  "namaste",
+  "namaskar",
+  "namaskaram",
+  "vanakkam",
+  "salaam",
+  "morning",
+  "afternoon",
+  "evening",
+  "hola",
+  "bonjour",
+  "ciao",
 ]);
 /** How many words may stand between a greeting and the name ("hello there Ravi", "hi, is this Ravi"). */
 const MAX_WORDS_BETWEEN_GREETING_AND_NAME = 2;
@@ -124,11 +158,43 @@ export function isGreeted(tokens: readonly MatchToken[], nameStart: number): boo
 
 /** Short phrases a person answers the phone with. */
 const ANSWERING_PHRASES: readonly (readonly string[])[] = [
-  ["who", "is", "this"], ["who", "is", "speaking"], ["who", "is", "it"], ["who", "s", "this"], ["kaun", "hai"],
-  ["go", "ahead"], ["tell", "me"], ["yes", "please"], ["ji", "boliye"], ["haan", "ji"], ["hello", "ji"],
-  ["hello"], ["hallo"], ["hullo"], ["helo"], ["allo"], ["alo"], ["yes"], ["yeah"], ["yep"], ["yup"], ["ya"],
-  ["speaking"], ["haan"], ["han"], ["haa"], ["hanji"], ["haanji"], ["ji"], ["bolo"], ["boliye"], ["bolie"],
-  ["kaun"], ["pronto"], ["diga"], ["digame"], ["oui"],
+  ["who", "is", "this"],
+  ["who", "is", "speaking"],
+  ["who", "is", "it"],
+  ["who", "s", "this"],
+  ["kaun", "hai"],
+  ["go", "ahead"],
+  ["tell", "me"],
+  ["yes", "please"],
+  ["ji", "boliye"],
+  ["haan", "ji"],
+  ["hello", "ji"],
+  ["hello"],
+  ["hallo"],
+  ["hullo"],
+  ["helo"],
+  ["allo"],
+  ["alo"],
+  ["yes"],
+  ["yeah"],
+  ["yep"],
+  ["yup"],
+  ["ya"],
+  ["speaking"],
+  ["haan"],
+  ["han"],
+  ["haa"],
+  ["hanji"],
+  ["haanji"],
+  ["ji"],
+  ["bolo"],
+  ["boliye"],
+  ["bolie"],
+  ["kaun"],
+  ["pronto"],
+  ["diga"],
+  ["digame"],
+  ["oui"],
 ].sort((a, b) => b.length - a.length);
 /** An answer is short; a longer opening is a conversation, not a pickup. */
 const MAX_ANSWERING_WORDS = 6;

@@ -116,7 +116,9 @@ export function resolveSpeakers(normalized: NormalizedTranscript, context: Speak
       // On an incoming call the user picked up: the rule would name the wrong side.
       state.usedDirection = true;
     } else if (answerer !== null) {
-      state.accept([{ speakerId: answerer, role: "CONTACT", confidence: "MEDIUM", source: "ANSWERING_PATTERN", namedParty: null }]);
+      state.accept([
+        { speakerId: answerer, role: "CONTACT", confidence: "MEDIUM", source: "ANSWERING_PATTERN", namedParty: null },
+      ]);
       state.warn("answering_pattern_used");
       // Whoever did not pick up placed the call: rule 4 applies to this side too.
       eliminate(state);
@@ -137,7 +139,12 @@ export function resolveSpeakers(normalized: NormalizedTranscript, context: Speak
 export function unresolvedSpeakers(normalized: NormalizedTranscript, context: SpeakerContext): ResolvedSpeakers {
   const state = new ResolutionState(normalized.speakers.map((speaker) => speaker.speakerId));
   state.warn("speaker_resolution_failed");
-  return label(normalized, context, { user: null, contact: null, state, voiceMatchStatus: voiceMatchStatusOf(context, state.speakerIds) });
+  return label(normalized, context, {
+    user: null,
+    contact: null,
+    state,
+    voiceMatchStatus: voiceMatchStatusOf(context, state.speakerIds),
+  });
 }
 
 class ResolutionState {
@@ -212,7 +219,13 @@ function eliminate(state: ResolutionState): void {
   const unresolved = state.assignments.has(first) ? second : first;
   if (!resolved || state.blocked.has(unresolved)) return;
   state.accept([
-    { speakerId: unresolved, role: otherParty(resolved.role), confidence: "MEDIUM", source: "BY_ELIMINATION", namedParty: null },
+    {
+      speakerId: unresolved,
+      role: otherParty(resolved.role),
+      confidence: "MEDIUM",
+      source: "BY_ELIMINATION",
+      namedParty: null,
+    },
   ]);
 }
 
@@ -278,7 +291,13 @@ function nameMentionProposals(
     }
     // Everyone else who said the name is already resolved: the mention tells nothing new.
     if (others.length > 0) continue;
-    proposals.push({ speakerId, role: otherParty(party), confidence: "MEDIUM", source: "NAME_MENTION", namedParty: party });
+    proposals.push({
+      speakerId,
+      role: otherParty(party),
+      confidence: "MEDIUM",
+      source: "NAME_MENTION",
+      namedParty: party,
+    });
   }
   return proposals;
 }
@@ -306,7 +325,12 @@ function soleAnsweringSpeaker(tokenized: readonly TokenizedSegment[]): string | 
 function label(
   normalized: NormalizedTranscript,
   context: SpeakerContext,
-  evidence: { user: PersonName | null; contact: PersonName | null; state: ResolutionState; voiceMatchStatus: VoiceMatchStatus },
+  evidence: {
+    user: PersonName | null;
+    contact: PersonName | null;
+    state: ResolutionState;
+    voiceMatchStatus: VoiceMatchStatus;
+  },
 ): ResolvedSpeakers {
   const { user, contact, state, voiceMatchStatus } = evidence;
   const lastFour = phoneLastFour(context.phoneNumber);
@@ -339,13 +363,29 @@ function label(
     assignment: Assignment | undefined,
   ): { label: string; displayName: string | null; labelSource: LabelSource; namedParty?: Party } {
     if (!assignment) {
-      return { label: speaker.label, displayName: null, labelSource: state.blocked.has(speaker.speakerId) ? "AMBIGUOUS" : "DIARIZATION" };
+      return {
+        label: speaker.label,
+        displayName: null,
+        labelSource: state.blocked.has(speaker.speakerId) ? "AMBIGUOUS" : "DIARIZATION",
+      };
     }
     if (assignment.role === "USER") {
-      if (user) return { label: user.displayName, displayName: user.displayName, labelSource: assignment.source, namedParty: "USER" };
+      if (user)
+        return {
+          label: user.displayName,
+          displayName: user.displayName,
+          labelSource: assignment.source,
+          namedParty: "USER",
+        };
       return { label: "You", displayName: null, labelSource: assignment.source };
     }
-    if (contact) return { label: contact.displayName, displayName: contact.displayName, labelSource: assignment.source, namedParty: "CONTACT" };
+    if (contact)
+      return {
+        label: contact.displayName,
+        displayName: contact.displayName,
+        labelSource: assignment.source,
+        namedParty: "CONTACT",
+      };
     if (lastFour) {
       const fallback = `Contact ending ${lastFour}`;
       return { label: fallback, displayName: fallback, labelSource: "PHONE_FALLBACK" };

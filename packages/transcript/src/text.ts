@@ -12,16 +12,77 @@ const FILLERS = new Set(["um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ah
  * that", "had had", "bye bye", Hindi reduplication such as "kabhi kabhi").
  */
 const STUTTER_WORDS = new Set([
-  "i", "a", "an", "the", "to", "and", "but", "or", "we", "you", "he", "she", "it", "they",
-  "in", "of", "for", "on", "at", "with", "if", "what", "this",
-  "i'm", "i'll", "i've", "i'd", "it's", "we're", "we'll", "you're",
+  "i",
+  "a",
+  "an",
+  "the",
+  "to",
+  "and",
+  "but",
+  "or",
+  "we",
+  "you",
+  "he",
+  "she",
+  "it",
+  "they",
+  "in",
+  "of",
+  "for",
+  "on",
+  "at",
+  "with",
+  "if",
+  "what",
+  "this",
+  "i'm",
+  "i'll",
+  "i've",
+  "i'd",
+  "it's",
+  "we're",
+  "we'll",
+  "you're",
 ]);
 
 /** Repetition that is speech, not stumbling, however often it repeats. */
 const MEANINGFUL_REPEATS = new Set([
-  "no", "yes", "yeah", "ok", "okay", "bye", "ha", "haha", "he", "ho", "hello", "hi", "very",
-  "really", "so", "please", "sorry", "knock", "well", "haan", "han", "ji", "bolo", "accha", "acha",
-  "chalo", "thank", "thanks", "more", "much", "many", "again", "now", "wait", "go", "come",
+  "no",
+  "yes",
+  "yeah",
+  "ok",
+  "okay",
+  "bye",
+  "ha",
+  "haha",
+  "he",
+  "ho",
+  "hello",
+  "hi",
+  "very",
+  "really",
+  "so",
+  "please",
+  "sorry",
+  "knock",
+  "well",
+  "haan",
+  "han",
+  "ji",
+  "bolo",
+  "accha",
+  "acha",
+  "chalo",
+  "thank",
+  "thanks",
+  "more",
+  "much",
+  "many",
+  "again",
+  "now",
+  "wait",
+  "go",
+  "come",
 ]);
 
 /** Punctuation that can sit between the halves of a stutter ("I, I", "I- I", "I... I"). */
@@ -116,8 +177,22 @@ function isCollapsible(first: Token, runLength: number): boolean {
 }
 
 const NUMBER_WORDS = new Set([
-  "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-  "double", "triple", "hundred", "thousand",
+  "zero",
+  "oh",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "double",
+  "triple",
+  "hundred",
+  "thousand",
 ]);
 
 function comparisonKey(word: string): string {
@@ -148,5 +223,9 @@ export function matchTokens(text: string): MatchToken[] {
 /** Case- and accent-insensitive form of one word. */
 export function foldForMatching(word: string): string {
   // Only Latin combining accents are dropped: marks in other scripts are letters' vowels.
-  return word.normalize("NFD").replace(/[\u0300-\u036f]/gu, "").normalize("NFC").toLowerCase();
+  return word
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/gu, "")
+    .normalize("NFC")
+    .toLowerCase();
 }

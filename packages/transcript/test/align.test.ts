@@ -85,7 +85,13 @@ describe("alignTranscript", () => {
 
   it("falls back to provider segments when there is no word timing", () => {
     const aligned = alignTranscript(
-      { words: [], segments: [{ text: " Hello there. ", start: 0, end: 2 }, { text: "Hi!", start: 2.2, end: 3 }] },
+      {
+        words: [],
+        segments: [
+          { text: " Hello there. ", start: 0, end: 2 },
+          { text: "Hi!", start: 2.2, end: 3 },
+        ],
+      },
       [turn("A", 0, 2.1), turn("B", 2.1, 3)],
     );
     expect(aligned.granularity).toBe("SEGMENT");
@@ -113,15 +119,19 @@ describe("alignTranscript", () => {
   });
 
   it("ignores turns without duration and words without text", () => {
-    const aligned = alignTranscript(
-      { words: [word("  ", 0, 1), word("real", 1, 2)], segments: [] },
-      [turn("GHOST", 1.5, 1.5), turn("A", 0, 1), turn("B", 3, 4)],
-    );
+    const aligned = alignTranscript({ words: [word("  ", 0, 1), word("real", 1, 2)], segments: [] }, [
+      turn("GHOST", 1.5, 1.5),
+      turn("A", 0, 1),
+      turn("B", 3, 4),
+    ]);
     expect(aligned.units).toEqual([{ text: "real", start: 1, end: 2, sourceSpeakerId: "A", alignmentConfidence: 0 }]);
   });
 
   it("reports an empty transcription as EMPTY", () => {
-    expect(alignTranscript({ words: [], segments: [] }, [turn("A", 0, 1)])).toEqual({ granularity: "EMPTY", units: [] });
+    expect(alignTranscript({ words: [], segments: [] }, [turn("A", 0, 1)])).toEqual({
+      granularity: "EMPTY",
+      units: [],
+    });
   });
 
   it("refuses non-finite times with a stable code", () => {

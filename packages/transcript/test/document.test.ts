@@ -12,7 +12,9 @@ import {
 
 /** Words spoken back to back, 0.3 s each, starting at `start`. */
 function spoken(text: string, start: number): TimedWordInput[] {
-  return text.split(" ").map((word, index) => ({ text: word, start: start + index * 0.3, end: start + index * 0.3 + 0.25 }));
+  return text
+    .split(" ")
+    .map((word, index) => ({ text: word, start: start + index * 0.3, end: start + index * 0.3 + 0.25 }));
 }
 
 const PHONE = "+91 98765 43210";
@@ -101,11 +103,18 @@ describe("buildTranscriptDocument", () => {
       diarization: { source: "PYANNOTE" },
       transcriptAlgorithms: TRANSCRIPT_ALGORITHM_VERSIONS,
     });
-    expect(document).toMatchObject({ schemaVersion: 2, callId: "0b9f6a5e-7c1d-4e0a-9a57-2f1f3c8d9e10", language: "en", durationSeconds: 14 });
+    expect(document).toMatchObject({
+      schemaVersion: 2,
+      callId: "0b9f6a5e-7c1d-4e0a-9a57-2f1f3c8d9e10",
+      language: "en",
+      durationSeconds: 14,
+    });
   });
 
   it("never lets the full phone number into the document, only its last four digits", () => {
-    const json = JSON.stringify(buildTranscriptDocument(callInput({ context: { contactName: PHONE, phoneNumber: PHONE } })));
+    const json = JSON.stringify(
+      buildTranscriptDocument(callInput({ context: { contactName: PHONE, phoneNumber: PHONE } })),
+    );
     const fullNumber = /9\D{0,3}8\D{0,3}7\D{0,3}6\D{0,3}5\D{0,3}4\D{0,3}3\D{0,3}2\D{0,3}1\D{0,3}0/u;
     expect(json).not.toMatch(fullNumber);
     expect(json).toContain("3210");
@@ -122,7 +131,13 @@ describe("buildTranscriptDocument", () => {
   it("builds a valid document from segment timing without diarization", () => {
     const document = buildTranscriptDocument(
       callInput({
-        transcription: { words: [], segments: [{ text: "Hi Ravi, it's me.", start: 0, end: 2 }, { text: "Call me back.", start: 2.5, end: 4 }] },
+        transcription: {
+          words: [],
+          segments: [
+            { text: "Hi Ravi, it's me.", start: 0, end: 2 },
+            { text: "Call me back.", start: 2.5, end: 4 },
+          ],
+        },
         turns: [],
         context: { userDisplayName: "Priya", contactName: "Ravi" },
         language: null,
@@ -148,11 +163,26 @@ describe("transcriptDocumentSchema", () => {
     { name: "another schema version", change: { schemaVersion: 3 } },
     { name: "a createdAt that is not a timestamp", change: { createdAt: "yesterday" } },
     { name: "an unknown role", change: { speakers: valid.speakers.map((speaker) => ({ ...speaker, role: "BOSS" })) } },
-    { name: "a segment of an unknown speaker", change: { segments: valid.segments.map((segment) => ({ ...segment, speakerId: "spk_9" })) } },
-    { name: "a segment ending before it starts", change: { segments: valid.segments.map((segment) => ({ ...segment, endSeconds: -1 + segment.startSeconds })) } },
-    { name: "an alignment confidence above 1", change: { segments: valid.segments.map((segment) => ({ ...segment, alignmentConfidence: 1.5 })) } },
-    { name: "names smuggled into the telemetry", change: { speakerResolution: { ...valid.speakerResolution, contactName: "Ravi" } } },
-    { name: "an unknown warning code", change: { speakerResolution: { ...valid.speakerResolution, warnings: ["Ravi is the contact"] } } },
+    {
+      name: "a segment of an unknown speaker",
+      change: { segments: valid.segments.map((segment) => ({ ...segment, speakerId: "spk_9" })) },
+    },
+    {
+      name: "a segment ending before it starts",
+      change: { segments: valid.segments.map((segment) => ({ ...segment, endSeconds: -1 + segment.startSeconds })) },
+    },
+    {
+      name: "an alignment confidence above 1",
+      change: { segments: valid.segments.map((segment) => ({ ...segment, alignmentConfidence: 1.5 })) },
+    },
+    {
+      name: "names smuggled into the telemetry",
+      change: { speakerResolution: { ...valid.speakerResolution, contactName: "Ravi" } },
+    },
+    {
+      name: "an unknown warning code",
+      change: { speakerResolution: { ...valid.speakerResolution, warnings: ["Ravi is the contact"] } },
+    },
   ])("rejects $name", ({ change }) => {
     expect(transcriptDocumentSchema.safeParse({ ...valid, ...change }).success).toBe(false);
   });

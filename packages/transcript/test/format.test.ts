@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { formatCleanText } from "../src/index";
 
-const line = (startSeconds: number, endSeconds: number, speakerLabel: string, text: string) => ({ startSeconds, endSeconds, speakerLabel, text });
+const line = (startSeconds: number, endSeconds: number, speakerLabel: string, text: string) => ({
+  startSeconds,
+  endSeconds,
+  speakerLabel,
+  text,
+});
 
 describe("formatCleanText", () => {
   it.each([

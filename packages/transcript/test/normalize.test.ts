@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { AlignedTranscript, AlignedUnit } from "../src/index";
 import { alignTranscript, MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "../src/index";
 
-const unit = (sourceSpeakerId: string | null, text: string, start: number, end: number, alignmentConfidence: number | null = 1): AlignedUnit => ({
+const unit = (
+  sourceSpeakerId: string | null,
+  text: string,
+  start: number,
+  end: number,
+  alignmentConfidence: number | null = 1,
+): AlignedUnit => ({
   text,
   start,
   end,
@@ -30,7 +36,9 @@ describe("normalizeTranscript: speaker ids", () => {
     },
   ])("$name", ({ units, expected }) => {
     const { speakers } = normalizeTranscript(aligned(...units));
-    expect(Object.fromEntries(speakers.map((speaker) => [speaker.sourceSpeakerId, speaker.speakerId]))).toEqual(expected);
+    expect(Object.fromEntries(speakers.map((speaker) => [speaker.sourceSpeakerId, speaker.speakerId]))).toEqual(
+      expected,
+    );
     expect(speakers.map((speaker) => speaker.label)).toEqual(speakers.map((_, index) => `Speaker ${index + 1}`));
   });
 
@@ -45,7 +53,9 @@ describe("normalizeTranscript: speaker ids", () => {
       { speaker: "X", start: 1, end: 3 },
     ];
     const forward = normalizeTranscript(alignTranscript({ words, segments: [] }, turns));
-    const backward = normalizeTranscript(alignTranscript({ words: [...words].reverse(), segments: [] }, [...turns].reverse()));
+    const backward = normalizeTranscript(
+      alignTranscript({ words: [...words].reverse(), segments: [] }, [...turns].reverse()),
+    );
     expect(backward).toEqual(forward);
     expect(forward.speakers.map((speaker) => speaker.sourceSpeakerId)).toEqual(["Y", "X"]);
   });
@@ -54,7 +64,15 @@ describe("normalizeTranscript: speaker ids", () => {
     const normalized = normalizeTranscript(aligned(unit(null, "just", 0, 1, null), unit(null, "me", 1, 2, null)));
     expect(normalized.speakers).toEqual([{ speakerId: "spk_1", sourceSpeakerId: null, label: "Speaker 1" }]);
     expect(normalized.segments).toEqual([
-      { id: "seg_0001", speakerId: "spk_1", sourceSpeakerId: null, startSeconds: 0, endSeconds: 2, text: "just me", alignmentConfidence: null },
+      {
+        id: "seg_0001",
+        speakerId: "spk_1",
+        sourceSpeakerId: null,
+        startSeconds: 0,
+        endSeconds: 2,
+        text: "just me",
+        alignmentConfidence: null,
+      },
     ]);
   });
 });
@@ -71,9 +89,33 @@ describe("normalizeTranscript: segments", () => {
       ),
     );
     expect(normalized.segments).toEqual([
-      { id: "seg_0001", speakerId: "spk_1", sourceSpeakerId: "A", startSeconds: 0, endSeconds: 0.9, text: "Hello there.", alignmentConfidence: 0.75 },
-      { id: "seg_0002", speakerId: "spk_2", sourceSpeakerId: "B", startSeconds: 1.2, endSeconds: 1.5, text: "Hi!", alignmentConfidence: 1 },
-      { id: "seg_0003", speakerId: "spk_1", sourceSpeakerId: "A", startSeconds: 1.8, endSeconds: 2.6, text: "So anyway", alignmentConfidence: 1 },
+      {
+        id: "seg_0001",
+        speakerId: "spk_1",
+        sourceSpeakerId: "A",
+        startSeconds: 0,
+        endSeconds: 0.9,
+        text: "Hello there.",
+        alignmentConfidence: 0.75,
+      },
+      {
+        id: "seg_0002",
+        speakerId: "spk_2",
+        sourceSpeakerId: "B",
+        startSeconds: 1.2,
+        endSeconds: 1.5,
+        text: "Hi!",
+        alignmentConfidence: 1,
+      },
+      {
+        id: "seg_0003",
+        speakerId: "spk_1",
+        sourceSpeakerId: "A",
+        startSeconds: 1.8,
+        endSeconds: 2.6,
+        text: "So anyway",
+        alignmentConfidence: 1,
+      },
     ]);
   });
 
@@ -87,12 +129,16 @@ describe("normalizeTranscript: segments", () => {
   });
 
   it("measures a pause from the latest end, so a long word is not cut by a short one inside it", () => {
-    const normalized = normalizeTranscript(aligned(unit("A", "sooo", 0, 5), unit("A", "and", 1, 1.2), unit("A", "then", 6, 6.5)));
+    const normalized = normalizeTranscript(
+      aligned(unit("A", "sooo", 0, 5), unit("A", "and", 1, 1.2), unit("A", "then", 6, 6.5)),
+    );
     expect(normalized.segments.map((segment) => [segment.text, segment.endSeconds])).toEqual([["sooo and then", 6.5]]);
   });
 
   it("numbers segments with four digits and keeps counting past them", () => {
-    const units = Array.from({ length: 10_001 }, (_, index) => unit(index % 2 === 0 ? "A" : "B", "w", index, index + 0.5));
+    const units = Array.from({ length: 10_001 }, (_, index) =>
+      unit(index % 2 === 0 ? "A" : "B", "w", index, index + 0.5),
+    );
     const { segments } = normalizeTranscript(aligned(...units));
     expect(segments[0]?.id).toBe("seg_0001");
     expect(segments[9_998]?.id).toBe("seg_9999");
@@ -101,7 +147,9 @@ describe("normalizeTranscript: segments", () => {
 
   it("cleans stutters and repeated fillers in the merged text", () => {
     const words = ["I", "I", "I", "think", "um", "um", "we", "should,", "uh,", "uh,", "go", "."];
-    const normalized = normalizeTranscript(aligned(...words.map((word, index) => unit("A", word, index * 0.3, index * 0.3 + 0.2))));
+    const normalized = normalizeTranscript(
+      aligned(...words.map((word, index) => unit("A", word, index * 0.3, index * 0.3 + 0.2))),
+    );
     expect(normalized.segments.map((segment) => segment.text)).toEqual(["I think um we should, uh, go."]);
   });
 });

@@ -1,6 +1,6 @@
+import { ApiError, errors, toApiError } from "@scryon/api";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { ApiError, errors, toApiError } from "@scryon/api";
 
 /**
  * Every error leaves the server as `{"error": {code, message, details?}}`
@@ -17,10 +17,16 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
     else if (error.statusCode === 429) apiError = new ApiError(429, "rate_limited", "Too many requests; slow down");
-    else if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") apiError = new ApiError(413, "payload_too_large", "Request body too large");
-    else if (error.statusCode === 415) apiError = new ApiError(415, "unsupported_media_type", "Unsupported content type");
+    else if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE")
+      apiError = new ApiError(413, "payload_too_large", "Request body too large");
+    else if (error.statusCode === 415)
+      apiError = new ApiError(415, "unsupported_media_type", "Unsupported content type");
     else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
-      apiError = errors.validation(error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError ? "Body is not valid JSON" : "Request could not be parsed");
+      apiError = errors.validation(
+        error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
+          ? "Body is not valid JSON"
+          : "Request could not be parsed",
+      );
     else apiError = toApiError(error);
 
     if (apiError.status >= 500) request.log.error({ err: error }, "request failed");

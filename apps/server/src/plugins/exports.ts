@@ -1,5 +1,5 @@
+import { type ApiDeps, createCaller, type ExportedDocument, errors, type Principal } from "@scryon/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { createCaller, errors, type ApiDeps, type ExportedDocument, type Principal } from "@scryon/api";
 
 export interface ExportsPluginOptions {
   deps: ApiDeps;
@@ -24,10 +24,12 @@ const DIGEST_ACCEPT: Array<[string, DigestFormat]> = [
 ];
 
 function queryFormat<F extends string>(request: FastifyRequest, allowed: readonly F[]): F | undefined {
-  const value = (request.query as Record<string, unknown> | undefined)?.["format"];
+  const value = (request.query as Record<string, unknown> | undefined)?.format;
   if (value === undefined) return undefined;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as F;
-  throw errors.validation("Unknown export format", { fields: [{ path: "format", message: `one of ${allowed.join(", ")}` }] });
+  throw errors.validation("Unknown export format", {
+    fields: [{ path: "format", message: `one of ${allowed.join(", ")}` }],
+  });
 }
 
 /** The first Accept media type (in the client's order) that maps to a format. */
@@ -79,26 +81,35 @@ export async function exportsPlugin(app: FastifyInstance, options: ExportsPlugin
   describeExports(options.document);
 }
 
-type Operation = { parameters?: Array<Record<string, unknown>>; responses?: Record<string, { description?: string; content?: Record<string, unknown> }>; description?: string };
+type Operation = {
+  parameters?: Array<Record<string, unknown>>;
+  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
+  description?: string;
+};
 
 /** Adds the non-JSON answers (and the transcript's `format` parameter) to the generated document. */
 export function describeExports(document: object) {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   const text = { schema: { type: "string" } };
 
-  const transcript = paths["/calls/{id}/transcript"]?.["get"];
+  const transcript = paths["/calls/{id}/transcript"]?.get;
   if (transcript) {
     transcript.description =
       "The JSON transcript document (schema v2) by default. `?format=srt` or `Accept: application/x-subrip` answers SubRip, `?format=vtt` or `Accept: text/vtt` WebVTT, `?format=text` plain text; `format` wins over `Accept`.";
     transcript.parameters = [
-      ...(transcript.parameters ?? []).filter((parameter) => parameter["name"] !== "format"),
-      { name: "format", in: "query", required: false, schema: { type: "string", enum: [...TRANSCRIPT_FORMATS], default: "json" } },
+      ...(transcript.parameters ?? []).filter((parameter) => parameter.name !== "format"),
+      {
+        name: "format",
+        in: "query",
+        required: false,
+        schema: { type: "string", enum: [...TRANSCRIPT_FORMATS], default: "json" },
+      },
     ];
     const ok = transcript.responses?.["200"];
     if (ok) ok.content = { ...ok.content, "application/x-subrip": text, "text/vtt": text, "text/plain": text };
   }
 
-  const digest = paths["/calls/{id}/digest"]?.["get"];
+  const digest = paths["/calls/{id}/digest"]?.get;
   const ok = digest?.responses?.["200"];
   if (ok) ok.content = { "text/markdown": text, "text/plain": text };
 }

@@ -1,6 +1,6 @@
+import { errors } from "@scryon/api";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { errors } from "@scryon/api";
 
 /** No legitimate request nests deeper than this; deep nesting is a stack-exhaustion attack. */
 export const MAX_JSON_DEPTH = 32;

@@ -1,14 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import multipart from "@fastify/multipart";
-import {
-  ApiError,
-  errors,
-  storeAudio,
-  submitCall,
-  type ApiDeps,
-  type Principal,
-  type StoredAudio,
-} from "@scryon/api";
+import { type ApiDeps, ApiError, errors, type Principal, type StoredAudio, storeAudio, submitCall } from "@scryon/api";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 
 export interface UploadPluginOptions {
   deps: ApiDeps;
@@ -43,7 +35,9 @@ export async function uploadPlugin(app: FastifyInstance, options: UploadPluginOp
     { config: options.rateLimit ? { rateLimit: options.rateLimit } : {} },
     async (request, reply) => {
       if (!request.isMultipart())
-        throw errors.validation("Send multipart/form-data with a `file` part", { fields: [{ path: "file", message: "required" }] });
+        throw errors.validation("Send multipart/form-data with a `file` part", {
+          fields: [{ path: "file", message: "required" }],
+        });
       const principal = await authenticate(request);
       const user = await deps.store.users.findOrCreate({
         authUid: principal.authUid,
@@ -60,7 +54,9 @@ export async function uploadPlugin(app: FastifyInstance, options: UploadPluginOp
           if (part.type === "file") {
             if (part.fieldname !== "file" || audio) {
               part.file.resume();
-              throw errors.validation("Unexpected file part", { fields: [{ path: part.fieldname, message: "only one `file` part is accepted" }] });
+              throw errors.validation("Unexpected file part", {
+                fields: [{ path: part.fieldname, message: "only one `file` part is accepted" }],
+              });
             }
             audio = await storeAudio(deps, user, part.file);
             // @fastify/multipart marks a stream cut at the size limit as truncated.
@@ -71,7 +67,8 @@ export async function uploadPlugin(app: FastifyInstance, options: UploadPluginOp
             title = String(part.value);
           }
         }
-        if (!audio) throw errors.validation("The `file` part is missing", { fields: [{ path: "file", message: "required" }] });
+        if (!audio)
+          throw errors.validation("The `file` part is missing", { fields: [{ path: "file", message: "required" }] });
       } catch (error) {
         if (audio) await deps.storage.delete(audio.key).catch(() => undefined);
         const code = (error as { code?: string }).code;

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
 import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
 
 /** The dashboard's production build (`npm run build -w @scryon/web`). */
 export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { humanize } from "../lib/format";
 import { callActionsQuery, keys, putActionItem } from "../lib/queries";
 import { hrefOf } from "../lib/router";
-import { apiErrorOf, trpc, type ActionItem, type ActionItemStatus, type Priority } from "../lib/trpc";
+import { type ActionItem, type ActionItemStatus, apiErrorOf, type Priority, trpc } from "../lib/trpc";
 
 const PRIORITIES: Priority[] = ["LOW", "MEDIUM", "HIGH"];
 
@@ -31,7 +31,14 @@ function useActionItemMutations(item: ActionItem) {
     }),
     replace: useMutation({
       mutationFn: (patch: { title: string; dueDate: string | null; priority: Priority }) =>
-        trpc.actionItems.replace.mutate({ id: item.id, title: patch.title, description: item.description, dueDate: patch.dueDate, priority: patch.priority, status: item.status }),
+        trpc.actionItems.replace.mutate({
+          id: item.id,
+          title: patch.title,
+          description: item.description,
+          dueDate: patch.dueDate,
+          priority: patch.priority,
+          status: item.status,
+        }),
       onSuccess: settle,
     }),
     remove: useMutation({
@@ -69,16 +76,32 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
         <form onSubmit={save} className="action-edit">
           <div className="field">
             <label htmlFor={`${fieldId}-title`}>Title</label>
-            <input id={`${fieldId}-title`} value={title} required maxLength={300} autoFocus onChange={(event) => setTitle(event.target.value)} />
+            <input
+              id={`${fieldId}-title`}
+              value={title}
+              required
+              maxLength={300}
+              autoFocus
+              onChange={(event) => setTitle(event.target.value)}
+            />
           </div>
           <div className="field-row">
             <div className="field">
               <label htmlFor={`${fieldId}-due-date`}>Due date</label>
-              <input id={`${fieldId}-due-date`} type="date" value={dueDate} onChange={(event) => setDueDate(event.target.value)} />
+              <input
+                id={`${fieldId}-due-date`}
+                type="date"
+                value={dueDate}
+                onChange={(event) => setDueDate(event.target.value)}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${fieldId}-priority`}>Priority</label>
-              <select id={`${fieldId}-priority`} value={priority} onChange={(event) => setPriority(event.target.value as Priority)}>
+              <select
+                id={`${fieldId}-priority`}
+                value={priority}
+                onChange={(event) => setPriority(event.target.value as Priority)}
+              >
                 {PRIORITIES.map((value) => (
                   <option key={value} value={value}>
                     {humanize(value)}
@@ -95,7 +118,11 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
               Cancel
             </button>
           </div>
-          {replace.error && <p className="form-error" role="alert">{apiErrorOf(replace.error).message}</p>}
+          {replace.error && (
+            <p className="form-error" role="alert">
+              {apiErrorOf(replace.error).message}
+            </p>
+          )}
         </form>
       </li>
     );
@@ -122,7 +149,11 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
           <span>{item.source === "MANUAL" ? "Added by you" : "From the call"}</span>
           {showCallLink && <a href={hrefOf({ page: "call", callId: item.callRecordId })}>Open call</a>}
         </div>
-        {error && <p className="form-error" role="alert">{apiErrorOf(error).message}</p>}
+        {error && (
+          <p className="form-error" role="alert">
+            {apiErrorOf(error).message}
+          </p>
+        )}
       </div>
       <div className="row-actions">
         <button type="button" className="button ghost small" onClick={startEditing} aria-label={`Edit “${item.title}”`}>
@@ -169,16 +200,31 @@ function AddActionItem({ callId }: { callId: string }) {
     >
       <div className="field grow">
         <label htmlFor={`${fieldId}-new-action-item`}>New action item</label>
-        <input id={`${fieldId}-new-action-item`} value={title} maxLength={300} onChange={(event) => setTitle(event.target.value)} placeholder="Send the revised proposal" />
+        <input
+          id={`${fieldId}-new-action-item`}
+          value={title}
+          maxLength={300}
+          onChange={(event) => setTitle(event.target.value)}
+          placeholder="Send the revised proposal"
+        />
       </div>
       <div className="field">
         <label htmlFor={`${fieldId}-due-date`}>Due date</label>
-        <input id={`${fieldId}-due-date`} type="date" value={dueDate} onChange={(event) => setDueDate(event.target.value)} />
+        <input
+          id={`${fieldId}-due-date`}
+          type="date"
+          value={dueDate}
+          onChange={(event) => setDueDate(event.target.value)}
+        />
       </div>
       <button type="submit" className="button" disabled={!title.trim() || create.isPending}>
         Add
       </button>
-      {create.error && <p className="form-error" role="alert">{apiErrorOf(create.error).message}</p>}
+      {create.error && (
+        <p className="form-error" role="alert">
+          {apiErrorOf(create.error).message}
+        </p>
+      )}
     </form>
   );
 }
@@ -191,7 +237,9 @@ export function ActionItemsPanel({ callId }: { callId: string }) {
       {items.isPending ? (
         <p className="muted">Loading…</p>
       ) : items.isError ? (
-        <p className="form-error" role="alert">{apiErrorOf(items.error).message}</p>
+        <p className="form-error" role="alert">
+          {apiErrorOf(items.error).message}
+        </p>
       ) : items.data.items.length === 0 ? (
         <p className="empty">No action items in this call.</p>
       ) : (

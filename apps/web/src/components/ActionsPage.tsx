@@ -2,7 +2,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { humanize } from "../lib/format";
 import { actionsQuery } from "../lib/queries";
-import { apiErrorOf, type ActionItemStatus } from "../lib/trpc";
+import { type ActionItemStatus, apiErrorOf } from "../lib/trpc";
 import { ActionItemRow } from "./ActionItems";
 
 const FILTERS: Array<ActionItemStatus | "ALL"> = ["OPEN", "DONE", "ALL"];
@@ -29,7 +29,9 @@ export function ActionsPage() {
         {actions.isPending ? (
           <p className="muted">Loading…</p>
         ) : actions.isError ? (
-          <p className="form-error" role="alert">{apiErrorOf(actions.error).message}</p>
+          <p className="form-error" role="alert">
+            {apiErrorOf(actions.error).message}
+          </p>
         ) : items.length === 0 ? (
           <p className="empty">Nothing here.</p>
         ) : (
@@ -40,7 +42,12 @@ export function ActionsPage() {
           </ul>
         )}
         {actions.hasNextPage && (
-          <button type="button" className="button ghost load-more" onClick={() => void actions.fetchNextPage()} disabled={actions.isFetchingNextPage}>
+          <button
+            type="button"
+            className="button ghost load-more"
+            onClick={() => void actions.fetchNextPage()}
+            disabled={actions.isFetchingNextPage}
+          >
             {actions.isFetchingNextPage ? "Loading…" : "Load more"}
           </button>
         )}

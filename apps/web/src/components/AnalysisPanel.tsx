@@ -5,16 +5,24 @@ import { SentimentChart } from "./SentimentChart";
 export function AnalysisPanel({ analysis }: { analysis: AnalysisDocument }) {
   const { sentiment, tone } = analysis;
   const sections = (analysis.sections ?? []).filter((section) => section.summary || (section.items?.length ?? 0) > 0);
-  const toneFacts = [tone?.formality, tone?.energy && `${tone.energy} energy`, tone?.pace && `${tone.pace} pace`].filter(Boolean);
+  const toneFacts = [
+    tone?.formality,
+    tone?.energy && `${tone.energy} energy`,
+    tone?.pace && `${tone.pace} pace`,
+  ].filter(Boolean);
   return (
     <section className="panel analysis" aria-labelledby="analysis-heading">
       <h2 id="analysis-heading">Analysis</h2>
       {analysis.oneLineSummary && <p className="lede">{analysis.oneLineSummary}</p>}
-      {analysis.executiveSummary && analysis.executiveSummary !== analysis.oneLineSummary && <p>{analysis.executiveSummary}</p>}
+      {analysis.executiveSummary && analysis.executiveSummary !== analysis.oneLineSummary && (
+        <p>{analysis.executiveSummary}</p>
+      )}
 
       {(analysis.tags?.length || analysis.callType) && (
         <ul className="tags" aria-label="Tags">
-          {analysis.callType && analysis.callType !== "unknown" && <li className="tag tag-type">{humanize(analysis.callType)}</li>}
+          {analysis.callType && analysis.callType !== "unknown" && (
+            <li className="tag tag-type">{humanize(analysis.callType)}</li>
+          )}
           {analysis.tags?.map((tag) => (
             <li key={tag} className="tag">
               {tag}
@@ -44,11 +52,15 @@ export function AnalysisPanel({ analysis }: { analysis: AnalysisDocument }) {
         <div className="analysis-section">
           <h3>Sentiment</h3>
           <p>
-            {sentiment.overall && <span className={`sentiment sentiment-${sentiment.overall}`}>{humanize(sentiment.overall)}</span>}
+            {sentiment.overall && (
+              <span className={`sentiment sentiment-${sentiment.overall}`}>{humanize(sentiment.overall)}</span>
+            )}
             {typeof sentiment.score === "number" && <span className="muted"> score {sentiment.score.toFixed(2)}</span>}
             {sentiment.reason && <span> — {sentiment.reason}</span>}
           </p>
-          {sentiment.progression && sentiment.progression.length > 0 && <SentimentChart progression={sentiment.progression} />}
+          {sentiment.progression && sentiment.progression.length > 0 && (
+            <SentimentChart progression={sentiment.progression} />
+          )}
         </div>
       )}
 

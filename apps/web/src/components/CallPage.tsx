@@ -1,6 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
 import type { AnalysisDocument } from "@scryon/analysis";
 import type { TranscriptDocument } from "@scryon/transcript";
+import { useQuery } from "@tanstack/react-query";
 import { formatDateTime, formatDuration, humanize } from "../lib/format";
 import { analysisQuery, callQuery, transcriptQuery } from "../lib/queries";
 import { hrefOf } from "../lib/router";
@@ -14,8 +14,16 @@ export function CallPage({ callId }: { callId: string }) {
   const call = useQuery(callQuery(callId));
   const completed = call.data?.status === "COMPLETED";
   // Documents are versioned JSON passed through by the API; these are the types they are written with.
-  const transcript = useQuery({ ...transcriptQuery(callId), enabled: completed, select: (document) => document as unknown as TranscriptDocument });
-  const analysis = useQuery({ ...analysisQuery(callId), enabled: completed, select: (document) => document as unknown as AnalysisDocument });
+  const transcript = useQuery({
+    ...transcriptQuery(callId),
+    enabled: completed,
+    select: (document) => document as unknown as TranscriptDocument,
+  });
+  const analysis = useQuery({
+    ...analysisQuery(callId),
+    enabled: completed,
+    select: (document) => document as unknown as AnalysisDocument,
+  });
 
   if (call.isPending) return <p className="muted center">Loading call…</p>;
   if (call.isError) {
@@ -56,18 +64,31 @@ export function CallPage({ callId }: { callId: string }) {
       )}
       {!completed && detail.status !== "FAILED" && (
         <div className="panel processing">
-          <span className="spinner" aria-hidden="true" /> This call is being processed. The page updates when it is done.
+          <span className="spinner" aria-hidden="true" /> This call is being processed. The page updates when it is
+          done.
         </div>
       )}
 
       {completed && (
         <div className="call-grid">
           <div className="call-col">
-            {analysis.isPending ? <p className="muted">Loading analysis…</p> : analysis.isError ? <p className="form-error">{apiErrorOf(analysis.error).message}</p> : <AnalysisPanel analysis={analysis.data} />}
+            {analysis.isPending ? (
+              <p className="muted">Loading analysis…</p>
+            ) : analysis.isError ? (
+              <p className="form-error">{apiErrorOf(analysis.error).message}</p>
+            ) : (
+              <AnalysisPanel analysis={analysis.data} />
+            )}
             <ActionItemsPanel callId={callId} />
           </div>
           <div className="call-col">
-            {transcript.isPending ? <p className="muted">Loading transcript…</p> : transcript.isError ? <p className="form-error">{apiErrorOf(transcript.error).message}</p> : <TranscriptPanel transcript={transcript.data} />}
+            {transcript.isPending ? (
+              <p className="muted">Loading transcript…</p>
+            ) : transcript.isError ? (
+              <p className="form-error">{apiErrorOf(transcript.error).message}</p>
+            ) : (
+              <TranscriptPanel transcript={transcript.data} />
+            )}
           </div>
         </div>
       )}

@@ -17,9 +17,12 @@ export function CallsPage() {
   useEffect(() => {
     const element = sentinel.current;
     if (!element || !hasNextPage) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    }, { rootMargin: "400px" });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "400px" },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -66,7 +69,12 @@ export function CallsPage() {
         )}
         <div ref={sentinel} />
         {hasNextPage && (
-          <button type="button" className="button ghost load-more" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+          <button
+            type="button"
+            className="button ghost load-more"
+            onClick={() => void fetchNextPage()}
+            disabled={isFetchingNextPage}
+          >
             {isFetchingNextPage ? "Loading…" : "Load more calls"}
           </button>
         )}

@@ -25,9 +25,20 @@ export function SentimentChart({ progression }: { progression: Progression }) {
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 18}`} role="img" aria-label={`Sentiment over the call: ${description}`}>
         {[1, 0, -1].map((level) => {
           const y = PAD_Y + ((1 - level) / 2) * (HEIGHT - 2 * PAD_Y);
-          return <line key={level} x1={PAD_X} x2={WIDTH - PAD_X} y1={y} y2={y} className={level === 0 ? "axis zero" : "axis"} />;
+          return (
+            <line
+              key={level}
+              x1={PAD_X}
+              x2={WIDTH - PAD_X}
+              y1={y}
+              y2={y}
+              className={level === 0 ? "axis zero" : "axis"}
+            />
+          );
         })}
-        {plotted.length > 1 && <polyline points={plotted.map((point) => `${point.x},${point.y}`).join(" ")} className="trend" />}
+        {plotted.length > 1 && (
+          <polyline points={plotted.map((point) => `${point.x},${point.y}`).join(" ")} className="trend" />
+        )}
         {plotted.map((point, index) => (
           <circle key={index} cx={point.x} cy={point.y} r={4.5} className={`dot dot-${point.step.overall}`}>
             <title>{`${point.step.phase ?? ""}: ${point.step.overall ?? ""}${point.step.note ? ` — ${point.step.note}` : ""}`}</title>

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { loadCredentials, saveCredentials } from "../lib/credentials";
 import { keys } from "../lib/queries";
 
@@ -39,11 +39,23 @@ export function SignIn({ error }: { error: { code: string; message: string } | u
       <form onSubmit={submit} aria-describedby={hintId}>
         <div className="field">
           <label htmlFor={`${fieldId}-api-key`}>API key</label>
-          <input id={`${fieldId}-api-key`} type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
+          <input
+            id={`${fieldId}-api-key`}
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-firebase-id-token`}>Firebase ID token</label>
-          <textarea id={`${fieldId}-firebase-id-token`} rows={4} spellCheck={false} value={idToken} onChange={(event) => setIdToken(event.target.value)} />
+          <textarea
+            id={`${fieldId}-firebase-id-token`}
+            rows={4}
+            spellCheck={false}
+            value={idToken}
+            onChange={(event) => setIdToken(event.target.value)}
+          />
         </div>
         <button type="submit" className="button primary" disabled={!apiKey.trim() && !idToken.trim()}>
           Sign in

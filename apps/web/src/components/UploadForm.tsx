@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
 import { formatBytes } from "../lib/format";
 import { keys } from "../lib/queries";
-import { uploadCall, UploadError, type UploadFields } from "../lib/upload";
+import { UploadError, type UploadFields, uploadCall } from "../lib/upload";
 
 type Direction = NonNullable<UploadFields["direction"]>;
 type UploadState =
@@ -72,15 +72,37 @@ export function UploadForm() {
         <div className="field-row">
           <div className="field">
             <label htmlFor={`${fieldId}-title`}>Title</label>
-            <input id={`${fieldId}-title`} name="title" maxLength={200} value={title} disabled={uploading} onChange={(event) => setTitle(event.target.value)} placeholder="Proposal follow-up" />
+            <input
+              id={`${fieldId}-title`}
+              name="title"
+              maxLength={200}
+              value={title}
+              disabled={uploading}
+              onChange={(event) => setTitle(event.target.value)}
+              placeholder="Proposal follow-up"
+            />
           </div>
           <div className="field">
             <label htmlFor={`${fieldId}-contact`}>Contact</label>
-            <input id={`${fieldId}-contact`} name="contact" maxLength={200} value={contactName} disabled={uploading} onChange={(event) => setContactName(event.target.value)} placeholder="Who you spoke with" />
+            <input
+              id={`${fieldId}-contact`}
+              name="contact"
+              maxLength={200}
+              value={contactName}
+              disabled={uploading}
+              onChange={(event) => setContactName(event.target.value)}
+              placeholder="Who you spoke with"
+            />
           </div>
           <div className="field">
             <label htmlFor={`${fieldId}-direction`}>Direction</label>
-            <select id={`${fieldId}-direction`} name="direction" value={direction} disabled={uploading} onChange={(event) => setDirection(event.target.value as Direction)}>
+            <select
+              id={`${fieldId}-direction`}
+              name="direction"
+              value={direction}
+              disabled={uploading}
+              onChange={(event) => setDirection(event.target.value as Direction)}
+            >
               <option value="UNKNOWN">Unknown</option>
               <option value="OUTGOING">Outgoing (I called)</option>
               <option value="INCOMING">Incoming (they called)</option>
@@ -104,7 +126,9 @@ export function UploadForm() {
           </div>
         )}
         <div aria-live="polite" className="upload-status">
-          {state.phase === "done" && <p className="form-ok">Uploaded. Processing has started; the status below updates live.</p>}
+          {state.phase === "done" && (
+            <p className="form-ok">Uploaded. Processing has started; the status below updates live.</p>
+          )}
           {state.phase === "failed" && (
             <p className="form-error" role="alert">
               {state.message} <span className="muted">({state.code})</span>

@@ -1,5 +1,5 @@
-import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient } from "@tanstack/react-query";
-import { trpc, type ActionItem, type CallListItem, type CallStatus, type RouterOutputs } from "./trpc";
+import { type InfiniteData, infiniteQueryOptions, type QueryClient, queryOptions } from "@tanstack/react-query";
+import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs, trpc } from "./trpc";
 
 /**
  * Query keys and fetchers in one place, so the live status handler and the
@@ -29,10 +29,15 @@ export const callsQuery = () =>
     getNextPageParam: (page) => page.nextCursor,
   });
 
-export const callQuery = (id: string) => queryOptions({ queryKey: keys.call(id), queryFn: () => trpc.calls.get.query({ id }) });
+export const callQuery = (id: string) =>
+  queryOptions({ queryKey: keys.call(id), queryFn: () => trpc.calls.get.query({ id }) });
 
 export const transcriptQuery = (id: string) =>
-  queryOptions({ queryKey: keys.transcript(id), queryFn: () => trpc.calls.transcript.query({ id }), staleTime: Infinity });
+  queryOptions({
+    queryKey: keys.transcript(id),
+    queryFn: () => trpc.calls.transcript.query({ id }),
+    staleTime: Infinity,
+  });
 
 export const analysisQuery = (id: string) =>
   queryOptions({ queryKey: keys.analysis(id), queryFn: () => trpc.calls.analysis.query({ id }), staleTime: Infinity });
@@ -44,7 +49,11 @@ export const actionsQuery = (status: ActionItem["status"] | "ALL") =>
   infiniteQueryOptions({
     queryKey: keys.actions(status),
     queryFn: ({ pageParam }) =>
-      trpc.actionItems.list.query({ limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }), ...(status !== "ALL" && { status }) }),
+      trpc.actionItems.list.query({
+        limit: PAGE_SIZE,
+        ...(pageParam && { cursor: pageParam }),
+        ...(status !== "ALL" && { status }),
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor,
   });
@@ -54,9 +63,13 @@ type ActionPages = InfiniteData<RouterOutputs["actionItems"]["list"], string | u
 /** Writes a changed action item into both the call's list and every global list, so all views agree at once. */
 export function putActionItem(queryClient: QueryClient, updated: ActionItem): void {
   const replace = (item: ActionItem) => (item.id === updated.id ? updated : item);
-  queryClient.setQueryData<{ items: ActionItem[] }>(keys.callActions(updated.callRecordId), (data) => data && { items: data.items.map(replace) });
-  queryClient.setQueriesData<ActionPages>({ queryKey: keys.allActions }, (data) =>
-    data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(replace) })) },
+  queryClient.setQueryData<{ items: ActionItem[] }>(
+    keys.callActions(updated.callRecordId),
+    (data) => data && { items: data.items.map(replace) },
+  );
+  queryClient.setQueriesData<ActionPages>(
+    { queryKey: keys.allActions },
+    (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(replace) })) },
   );
 }
 
@@ -67,7 +80,10 @@ type CallPages = InfiniteData<RouterOutputs["calls"]["list"], string | undefined
  * updated list item, or undefined when the call is not in the loaded list (e.g.
  * uploaded from elsewhere), so the caller can refetch the list instead.
  */
-export function applyStatusChange(queryClient: QueryClient, change: { callId: string; status: CallStatus }): CallListItem | undefined {
+export function applyStatusChange(
+  queryClient: QueryClient,
+  change: { callId: string; status: CallStatus },
+): CallListItem | undefined {
   let updated: CallListItem | undefined;
   queryClient.setQueryData<CallPages>(keys.calls, (data) => {
     if (!data) return data;

@@ -1,7 +1,7 @@
+import type { AppRouter } from "@scryon/api";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { EventSource } from "eventsource";
-import type { AppRouter } from "@scryon/api";
 import { authHeaders } from "./credentials";
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -28,7 +28,9 @@ export function uploadCall(
 ): Promise<{ callId: string; status: "QUEUED" }> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
-    const metadata = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== ""));
+    const metadata = Object.fromEntries(
+      Object.entries(fields).filter(([, value]) => value !== undefined && value !== ""),
+    );
     form.append("metadata", JSON.stringify(metadata));
     form.append("file", file, file.name);
 
@@ -42,15 +44,27 @@ export function uploadCall(
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
     request.addEventListener("load", () => {
-      const body = request.response as { callId?: string; status?: string; error?: { code: string; message: string } } | null;
+      const body = request.response as {
+        callId?: string;
+        status?: string;
+        error?: { code: string; message: string };
+      } | null;
       if (request.status === 202 && body?.callId) {
         onProgress(1);
         resolve({ callId: body.callId, status: "QUEUED" });
       } else {
-        reject(new UploadError(body?.error?.code ?? "upload_failed", body?.error?.message ?? `Upload failed (HTTP ${request.status})`, request.status));
+        reject(
+          new UploadError(
+            body?.error?.code ?? "upload_failed",
+            body?.error?.message ?? `Upload failed (HTTP ${request.status})`,
+            request.status,
+          ),
+        );
       }
     });
-    request.addEventListener("error", () => reject(new UploadError("network_error", "The upload could not reach the server", 0)));
+    request.addEventListener("error", () =>
+      reject(new UploadError("network_error", "The upload could not reach the server", 0)),
+    );
     request.addEventListener("abort", () => reject(new UploadError("upload_aborted", "Upload cancelled", 0)));
     signal?.addEventListener("abort", () => request.abort(), { once: true });
     request.send(form);

@@ -1,8 +1,15 @@
 import OpenAI from "openai";
 import { z } from "zod";
 import { groundDocument } from "../grounding";
-import { ANALYSIS_SCHEMA_VERSION, analysisDocumentSchema, type AnalysisDocument } from "../schema";
-import { AnalysisError, type AnalysisInput, type AnalysisOutcome, type Analyzer, type AnalyzeOptions, type TokenUsage } from "../types";
+import { ANALYSIS_SCHEMA_VERSION, type AnalysisDocument, analysisDocumentSchema } from "../schema";
+import {
+  AnalysisError,
+  type AnalysisInput,
+  type AnalysisOutcome,
+  type AnalyzeOptions,
+  type Analyzer,
+  type TokenUsage,
+} from "../types";
 import { buildMessages } from "./prompt";
 
 export interface LlmAnalyzerOptions {
@@ -19,7 +26,10 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** The response_format schema, generated once from the zod schema so the two cannot drift. */
 const RESPONSE_JSON_SCHEMA = (() => {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(analysisDocumentSchema, { unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(analysisDocumentSchema, { unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 })();
 
@@ -37,7 +47,10 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyzer {
   });
   const temperature = options.temperature ?? 0.2;
 
-  async function attempt(input: AnalysisInput, signal: AbortSignal | undefined): Promise<{ document: AnalysisDocument; usage?: TokenUsage }> {
+  async function attempt(
+    input: AnalysisInput,
+    signal: AbortSignal | undefined,
+  ): Promise<{ document: AnalysisDocument; usage?: TokenUsage }> {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       completion = await client.chat.completions.create(
@@ -56,22 +69,38 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyzer {
       throw toAnalysisError(error, signal);
     }
     const usage = completion.usage
-      ? { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens, totalTokens: completion.usage.total_tokens }
+      ? {
+          promptTokens: completion.usage.prompt_tokens,
+          completionTokens: completion.usage.completion_tokens,
+          totalTokens: completion.usage.total_tokens,
+        }
       : undefined;
     const choice = completion.choices?.[0];
     const content = choice?.message?.content;
     if (!choice || typeof content !== "string" || choice.finish_reason === "length") {
-      throw withUsage(new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer missing or truncated" }), usage);
+      throw withUsage(
+        new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer missing or truncated" }),
+        usage,
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(stripCodeFence(content));
     } catch (cause) {
-      throw withUsage(new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer is not JSON", cause }), usage);
+      throw withUsage(
+        new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer is not JSON", cause }),
+        usage,
+      );
     }
     const validated = analysisDocumentSchema.safeParse(parsed);
     if (!validated.success) {
-      throw withUsage(new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer does not match the analysis schema" }), usage);
+      throw withUsage(
+        new AnalysisError("llm_invalid_response", {
+          retryable: true,
+          message: "LLM answer does not match the analysis schema",
+        }),
+        usage,
+      );
     }
     const document = groundDocument({ ...validated.data, schemaVersion: ANALYSIS_SCHEMA_VERSION }, input);
     return usage ? { document, usage } : { document };
@@ -89,7 +118,9 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyzer {
           const { document, usage } = await attempt(input, signal);
           if (usage) spent.push(usage);
           const total = sumUsage(spent);
-          return total ? { document, provider: "llm", model: options.model, usage: total } : { document, provider: "llm", model: options.model };
+          return total
+            ? { document, provider: "llm", model: options.model, usage: total }
+            : { document, provider: "llm", model: options.model };
         } catch (error) {
           const failure = error instanceof AnalysisError ? error : toAnalysisError(error, signal);
           const usage = usageOf(failure);
@@ -121,9 +152,15 @@ function toAnalysisError(error: unknown, signal: AbortSignal | undefined): Analy
   }
   if (error instanceof OpenAI.APIError && typeof error.status === "number") {
     const status = error.status;
-    if (status === 401 || status === 403) return new AnalysisError("llm_auth_failed", { retryable: false, message: `LLM rejected credentials (${status})` });
-    if (status === 429) return new AnalysisError("llm_rate_limited", { retryable: true, message: "LLM rate limit (429)" });
-    if (status >= 400 && status < 500) return new AnalysisError("llm_http_4xx", { retryable: false, message: `LLM rejected the request (${status})` });
+    if (status === 401 || status === 403)
+      return new AnalysisError("llm_auth_failed", {
+        retryable: false,
+        message: `LLM rejected credentials (${status})`,
+      });
+    if (status === 429)
+      return new AnalysisError("llm_rate_limited", { retryable: true, message: "LLM rate limit (429)" });
+    if (status >= 400 && status < 500)
+      return new AnalysisError("llm_http_4xx", { retryable: false, message: `LLM rejected the request (${status})` });
     return new AnalysisError("llm_http_5xx", { retryable: true, message: `LLM server error (${status})` });
   }
   // Anything else the SDK throws (e.g. a non-JSON body) is an unusable answer.

@@ -1,5 +1,5 @@
-import type { AnalysisInput } from "../types";
 import { maskContactDetails } from "../privacy";
+import type { AnalysisInput } from "../types";
 
 const SYSTEM_PROMPT = `You analyse one phone call transcript and return a single JSON object, the call analysis document schema v3.
 Rules:

@@ -3,8 +3,8 @@ import { emailsIn } from "../grounding";
 import type { ActionIntent, ActionItem, IntentMetadata } from "../schema";
 import type { AnalysisSpeaker } from "../types";
 import type { CallContext } from "./context";
-import { resolveDates, type ResolvedDate } from "./dates";
-import { capitalize, neutralize, sentenceJaccard, contentWordsOf, tokenize, type Sentence } from "./text";
+import { type ResolvedDate, resolveDates } from "./dates";
+import { capitalize, contentWordsOf, neutralize, type Sentence, sentenceJaccard, tokenize } from "./text";
 
 /**
  * Commitments ("I'll send you…"), requests ("can you…", "please…", "remind me…") and
@@ -50,24 +50,44 @@ interface Candidate {
   ordinals: number[];
 }
 
-const ADVERBS = "(?:(?:also|just|definitely|quickly|then|probably|certainly|gladly|happily|now|actually|go ahead and|try to|make sure to|be sure to)\\s+)*";
-const COMMITMENT = new RegExp(`\\b(?:i\\s*(?:'|’)?ll|i will|i shall|i'm going to|i am going to|i'm gonna|i can|i could)\\s+${ADVERBS}([a-z]+)\\b(.*)$`, "i");
-const JOINT = new RegExp(`\\b(?:let's|let us|we\\s*(?:'|’)?ll|we will|we should|we need to|we're going to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`, "i");
-const REQUEST = new RegExp(`\\b(?:(?:can|could|would|will) you(?: please)?|please|i need you to|i'd like you to|i want you to|make sure you|don't forget to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`, "i");
+const ADVERBS =
+  "(?:(?:also|just|definitely|quickly|then|probably|certainly|gladly|happily|now|actually|go ahead and|try to|make sure to|be sure to)\\s+)*";
+const COMMITMENT = new RegExp(
+  `\\b(?:i\\s*(?:'|’)?ll|i will|i shall|i'm going to|i am going to|i'm gonna|i can|i could)\\s+${ADVERBS}([a-z]+)\\b(.*)$`,
+  "i",
+);
+const JOINT = new RegExp(
+  `\\b(?:let's|let us|we\\s*(?:'|’)?ll|we will|we should|we need to|we're going to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`,
+  "i",
+);
+const REQUEST = new RegExp(
+  `\\b(?:(?:can|could|would|will) you(?: please)?|please|i need you to|i'd like you to|i want you to|make sure you|don't forget to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`,
+  "i",
+);
 const REMIND_ME = /\bremind me\s+(?:to|about|that)?\s*(.*)$/i;
-const PERSONAL_PLAN = new RegExp(`\\b(?:i need to|i have to|i've got to|i got to|i must|i plan to|i'm planning to|i want to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`, "i");
+const PERSONAL_PLAN = new RegExp(
+  `\\b(?:i need to|i have to|i've got to|i got to|i must|i plan to|i'm planning to|i want to)\\s+${ADVERBS}([a-z]+)\\b(.*)$`,
+  "i",
+);
 
 /** Verbs after "I'll"/"can you" that are talk, not tasks ("I'll be honest", "can you hear me"). */
 const NON_TASK_VERBS = new Set(
-  "be say tell admit guess bet hear see believe imagine understand repeat hold explain describe speak walk mean let like mind know wait go help afford do have get take keep stop agree think wonder ask".split(" "),
+  "be say tell admit guess bet hear see believe imagine understand repeat hold explain describe speak walk mean let like mind know wait go help afford do have get take keep stop agree think wonder ask".split(
+    " ",
+  ),
 );
 /** …unless followed by something that makes them a task. */
 const TASK_OBJECTS = /\b(?:back|invite|email|text|message|copy|update|quote|details|know|there)\b/i;
-const MEETING_VERBS = new Set("schedule meet reschedule book arrange organize organise set catch sync reconvene plan".split(" "));
+const MEETING_VERBS = new Set(
+  "schedule meet reschedule book arrange organize organise set catch sync reconvene plan".split(" "),
+);
 
-const REFUSAL = /^\s*(?:no\b|nope\b|sorry\b|unfortunately\b|i can't\b|i cannot\b|i won't\b|not really\b|i'm afraid not\b)/i;
-const URGENT = /\b(?:urgent(?:ly)?|asap|as soon as possible|immediately|right away|right now|today|tonight|critical|top priority|eod|end of (?:the )?day)\b/i;
-const RELAXED = /\b(?:no rush|no hurry|whenever|at some point|eventually|sometime|when you get a chance|when you can)\b/i;
+const REFUSAL =
+  /^\s*(?:no\b|nope\b|sorry\b|unfortunately\b|i can't\b|i cannot\b|i won't\b|not really\b|i'm afraid not\b)/i;
+const URGENT =
+  /\b(?:urgent(?:ly)?|asap|as soon as possible|immediately|right away|right now|today|tonight|critical|top priority|eod|end of (?:the )?day)\b/i;
+const RELAXED =
+  /\b(?:no rush|no hurry|whenever|at some point|eventually|sometime|when you get a chance|when you can)\b/i;
 const DATE_LEAD = /\s*\b(?:by|on|before|until|till|for|no later than|at|around)\s*$/i;
 
 export function extractActions(ctx: CallContext): ActionExtraction {
@@ -78,7 +98,10 @@ export function extractActions(ctx: CallContext): ActionExtraction {
       if (candidate) candidates.push(candidate);
     }
   }
-  const merged = mergeAcceptedRequests(ctx, candidates.filter((c) => !wasRefused(ctx, c)));
+  const merged = mergeAcceptedRequests(
+    ctx,
+    candidates.filter((c) => !wasRefused(ctx, c)),
+  );
 
   const actionItems: ActionItem[] = [];
   const nextSteps: NextStep[] = [];
@@ -116,17 +139,25 @@ export function extractActions(ctx: CallContext): ActionExtraction {
 function clausesOf(text: string): string[] {
   return text
     .replace(/[’]/g, "'")
-    .split(/;|,?\s+\b(?:and|but|then|so|also)\s+(?=(?:i|i'll|i'm|we|we'll|let's|can you|could you|would you|please)\b)/i)
+    .split(
+      /;|,?\s+\b(?:and|but|then|so|also)\s+(?=(?:i|i'll|i'm|we|we'll|let's|can you|could you|would you|please)\b)/i,
+    )
     .map((c) => c.trim())
     .filter((c) => c !== "");
 }
 
 function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate | null {
   const speakerId = sentence.segment.speakerId;
-  const base = { sentence, source: text, askerId: speakerId, sourceSegmentIds: [sentence.segment.id], ordinals: [sentence.ordinal] };
+  const base = {
+    sentence,
+    source: text,
+    askerId: speakerId,
+    sourceSegmentIds: [sentence.segment.id],
+    ordinals: [sentence.ordinal],
+  };
 
   const remind = REMIND_ME.exec(text);
-  if (remind && remind[1] && tokenize(remind[1]).length >= 2) {
+  if (remind?.[1] && tokenize(remind[1]).length >= 2) {
     // The reminder is for whoever asked to be reminded: it lands on their phone.
     const clause = `remind me to ${remind[1]}`;
     return { ...base, kind: "reminder", ownerId: speakerId, clause, dates: datesIn(ctx, text), intent: "reminder" };
@@ -134,13 +165,27 @@ function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate |
   const request = REQUEST.exec(text);
   if (request && isTaskVerb(request[1]!, request[2]!)) {
     const clause = `${request[1]}${request[2]}`;
-    return { ...base, kind: "request", ownerId: addresseeOf(ctx, sentence), clause, dates: datesIn(ctx, text), intent: classifyIntent(clause) };
+    return {
+      ...base,
+      kind: "request",
+      ownerId: addresseeOf(ctx, sentence),
+      clause,
+      dates: datesIn(ctx, text),
+      intent: classifyIntent(clause),
+    };
   }
   // "I can" is only an offer when it is not a question ("can I…?" is caught above as no match).
   const commitment = COMMITMENT.exec(text);
   if (commitment && isTaskVerb(commitment[1]!, commitment[2]!) && !/\?\s*$/.test(text)) {
     const clause = `${commitment[1]}${commitment[2]}`;
-    return { ...base, kind: "commitment", ownerId: speakerId, clause, dates: datesIn(ctx, text), intent: classifyIntent(clause) };
+    return {
+      ...base,
+      kind: "commitment",
+      ownerId: speakerId,
+      clause,
+      dates: datesIn(ctx, text),
+      intent: classifyIntent(clause),
+    };
   }
   const joint = JOINT.exec(text);
   if (joint && isTaskVerb(joint[1]!, joint[2]!)) {
@@ -151,7 +196,14 @@ function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate |
   const plan = PERSONAL_PLAN.exec(text);
   if (plan && isTaskVerb(plan[1]!, plan[2]!)) {
     const clause = `${plan[1]}${plan[2]}`;
-    return { ...base, kind: "commitment", ownerId: speakerId, clause, dates: datesIn(ctx, text), intent: classifyIntent(clause) };
+    return {
+      ...base,
+      kind: "commitment",
+      ownerId: speakerId,
+      clause,
+      dates: datesIn(ctx, text),
+      intent: classifyIntent(clause),
+    };
   }
   return null;
 }
@@ -205,23 +257,29 @@ function wasRefused(ctx: CallContext, candidate: Candidate): boolean {
 function mergeAcceptedRequests(ctx: CallContext, candidates: Candidate[]): Candidate[] {
   const result: Candidate[] = [];
   for (const candidate of candidates) {
-    const request = [...result].reverse().find(
-      (r) =>
-        r.kind === "request" &&
-        candidate.kind === "commitment" &&
-        r.ownerId === candidate.ownerId &&
-        ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(r.sentence.segment.id) <= 2 &&
-        ctx.segmentIndex(candidate.sentence.segment.id) > ctx.segmentIndex(r.sentence.segment.id) &&
-        (isAnaphoric(candidate.clause) || sentenceJaccard(contentWordsOf(tokenize(r.clause)), contentWordsOf(tokenize(candidate.clause))) >= 0.3),
-    );
-    const meeting = candidate.intent === "meeting" && /\b(?:invite|invitation|link)\b/i.test(candidate.clause)
-      ? [...result].reverse().find(
-          (m) =>
-            m.intent === "meeting" &&
-            m.ownerId === candidate.ownerId &&
-            ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(m.sentence.segment.id) <= 1,
-        )
-      : undefined;
+    const request = [...result]
+      .reverse()
+      .find(
+        (r) =>
+          r.kind === "request" &&
+          candidate.kind === "commitment" &&
+          r.ownerId === candidate.ownerId &&
+          ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(r.sentence.segment.id) <= 2 &&
+          ctx.segmentIndex(candidate.sentence.segment.id) > ctx.segmentIndex(r.sentence.segment.id) &&
+          (isAnaphoric(candidate.clause) ||
+            sentenceJaccard(contentWordsOf(tokenize(r.clause)), contentWordsOf(tokenize(candidate.clause))) >= 0.3),
+      );
+    const meeting =
+      candidate.intent === "meeting" && /\b(?:invite|invitation|link)\b/i.test(candidate.clause)
+        ? [...result]
+            .reverse()
+            .find(
+              (m) =>
+                m.intent === "meeting" &&
+                m.ownerId === candidate.ownerId &&
+                ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(m.sentence.segment.id) <= 1,
+            )
+        : undefined;
     const host = request ?? meeting;
     if (host) {
       host.sourceSegmentIds = [...new Set([...host.sourceSegmentIds, ...candidate.sourceSegmentIds])];
@@ -241,7 +299,9 @@ function isAnaphoric(clause: string): boolean {
 
 /** Verbs that hand work to, or report to, someone else: trackable even without "you". */
 const HANDOFF_VERBS = new Set(
-  "escalate forward notify inform update confirm follow share submit file order pay transfer refund raise open sign approve process ship deliver contact reach loop introduce connect cancel renew reset resolve investigate credit issue arrange book email".split(" "),
+  "escalate forward notify inform update confirm follow share submit file order pay transfer refund raise open sign approve process ship deliver contact reach loop introduce connect cancel renew reset resolve investigate credit issue arrange book email".split(
+    " ",
+  ),
 );
 
 function isLaunchable(candidate: Candidate): boolean {
@@ -259,7 +319,9 @@ export function classifyIntent(clause: string): ActionIntent {
   const lower = clause.toLowerCase();
   if (/\bremind/.test(lower)) return "reminder";
   if (
-    /\b(?:schedule|set up|book|arrange|organi[sz]e|plan|reschedule)\b.*\b(?:meeting|call|demo|session|chat|sync|appointment|catch[- ]?up|review|walkthrough|interview|time)\b/.test(lower) ||
+    /\b(?:schedule|set up|book|arrange|organi[sz]e|plan|reschedule)\b.*\b(?:meeting|call|demo|session|chat|sync|appointment|catch[- ]?up|review|walkthrough|interview|time)\b/.test(
+      lower,
+    ) ||
     /\b(?:meet|catch up|sync up|get together|calendar invite|invite|zoom|google meet|teams)\b/.test(lower)
   ) {
     return "meeting";
@@ -275,7 +337,10 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
   let clause = candidate.clause;
   for (const date of candidate.dates) {
     const at = clause.indexOf(date.text);
-    if (at >= 0) clause = (clause.slice(0, at).replace(DATE_LEAD, "") + " " + clause.slice(at + date.text.length)).replace(/\s+,/g, ",").trim();
+    if (at >= 0)
+      clause = (`${clause.slice(0, at).replace(DATE_LEAD, "")} ${clause.slice(at + date.text.length)}`)
+        .replace(/\s+,/g, ",")
+        .trim();
   }
   clause = clause
     .replace(/\b(?:please|for me|okay|ok|right|alright|as well|if you can|if possible|thanks|thank you)\b/gi, " ")
@@ -289,7 +354,10 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
   const words = clause.split(" ");
   if (words.length > 14) clause = words.slice(0, 14).join(" ");
   // Requests are phrased from the asker ("send me"), commitments from the owner ("send you").
-  const parties = ctx.partiesFor(candidate.askerId, candidate.kind === "request" || candidate.kind === "reminder" ? candidate.ownerId : null);
+  const parties = ctx.partiesFor(
+    candidate.askerId,
+    candidate.kind === "request" || candidate.kind === "reminder" ? candidate.ownerId : null,
+  );
   return capitalize(neutralize(clause, parties).replace(/[.!?]+$/, ""));
 }
 
@@ -310,7 +378,12 @@ function buildActionItem(ctx: CallContext, candidate: Candidate, title: string, 
     ownerDisplayName: owner?.displayName ?? null,
     ownerRole: owner?.role ?? null,
     dueDate: due?.date ?? null,
-    priority: URGENT.test(sentenceText) || (due !== null && due.date === isoDay(ctx.reference)) ? "high" : RELAXED.test(sentenceText) ? "low" : "medium",
+    priority:
+      URGENT.test(sentenceText) || (due !== null && due.date === isoDay(ctx.reference))
+        ? "high"
+        : RELAXED.test(sentenceText)
+          ? "low"
+          : "medium",
     sourceSegmentIds: candidate.sourceSegmentIds,
     intent: candidate.intent,
     intentMetadata: intentMetadataFor(ctx, candidate, title, due),
@@ -331,22 +404,47 @@ const PROVIDERS: Array<[RegExp, NonNullable<IntentMetadata["providerHint"]>]> = 
   [/\b(?:phone|call|ring|dial)\b/i, "phone"],
 ];
 
-const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10, fifteen: 15, twenty: 20, thirty: 30, forty: 40, "forty-five": 45, sixty: 60, ninety: 90 };
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  ten: 10,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  "forty-five": 45,
+  sixty: 60,
+  ninety: 90,
+};
 
 /** Only what the words say: no provider, address, number or name that was not spoken. */
-function intentMetadataFor(ctx: CallContext, candidate: Candidate, title: string, due: ResolvedDate | null): IntentMetadata | null {
+function intentMetadataFor(
+  ctx: CallContext,
+  candidate: Candidate,
+  title: string,
+  due: ResolvedDate | null,
+): IntentMetadata | null {
   if (candidate.intent === "task" || candidate.intent === "none") return null;
   const segmentTexts = candidate.sourceSegmentIds.map((id) => ctx.input.segments[ctx.segmentIndex(id)]?.text ?? "");
   const text = segmentTexts.join(" ");
   const meta: IntentMetadata = {};
-  const provider = PROVIDERS.find(([pattern, hint]) => pattern.test(candidate.clause) && (hint !== "phone" || candidate.intent === "call"))
-    ?? PROVIDERS.find(([pattern, hint]) => hint !== "phone" && pattern.test(candidate.source));
+  const provider =
+    PROVIDERS.find(
+      ([pattern, hint]) => pattern.test(candidate.clause) && (hint !== "phone" || candidate.intent === "call"),
+    ) ?? PROVIDERS.find(([pattern, hint]) => hint !== "phone" && pattern.test(candidate.source));
   if (provider) meta.providerHint = provider[1];
 
   const emails = emailsIn(text);
-  const namesSaid = (nlp(candidate.source).people().out("array") as string[]).map((n) => n.replace(/[^\p{L}\s'-]/gu, "").trim()).filter(Boolean);
+  const namesSaid = (nlp(candidate.source).people().out("array") as string[])
+    .map((n) => n.replace(/[^\p{L}\s'-]/gu, "").trim())
+    .filter(Boolean);
   const recipient = recipientOf(ctx, candidate);
-  const recipientName = namesSaid[0] ?? (recipient?.displayName ?? null);
+  const recipientName = namesSaid[0] ?? recipient?.displayName ?? null;
 
   switch (candidate.intent) {
     case "meeting": {
@@ -388,10 +486,17 @@ function recipientOf(ctx: CallContext, candidate: Candidate): AnalysisSpeaker | 
 }
 
 function durationMinutes(text: string): number | null {
-  const match = /\b(\d+|an?|one|two|three|ten|fifteen|twenty|thirty|forty-five|sixty|ninety|half an?)\s*-?\s*(minutes?|mins?|hours?|hrs?)\b/i.exec(text);
+  const match =
+    /\b(\d+|an?|one|two|three|ten|fifteen|twenty|thirty|forty-five|sixty|ninety|half an?)\s*-?\s*(minutes?|mins?|hours?|hrs?)\b/i.exec(
+      text,
+    );
   if (!match) return null;
   const amountWord = match[1]!.toLowerCase();
-  const amount = amountWord.startsWith("half") ? 0.5 : /^\d+$/.test(amountWord) ? Number(amountWord) : NUMBER_WORDS[amountWord] ?? null;
+  const amount = amountWord.startsWith("half")
+    ? 0.5
+    : /^\d+$/.test(amountWord)
+      ? Number(amountWord)
+      : (NUMBER_WORDS[amountWord] ?? null);
   if (amount === null) return null;
   return /^h/i.test(match[2]!) ? amount * 60 : amount;
 }
@@ -400,7 +505,11 @@ function dedupe(items: ActionItem[]): ActionItem[] {
   const kept: ActionItem[] = [];
   for (const item of items) {
     const words = contentWordsOf(tokenize(item.title ?? ""));
-    const twin = kept.find((k) => k.ownerSpeakerId === item.ownerSpeakerId && sentenceJaccard(contentWordsOf(tokenize(k.title ?? "")), words) >= 0.6);
+    const twin = kept.find(
+      (k) =>
+        k.ownerSpeakerId === item.ownerSpeakerId &&
+        sentenceJaccard(contentWordsOf(tokenize(k.title ?? "")), words) >= 0.6,
+    );
     if (!twin) {
       kept.push(item);
       continue;

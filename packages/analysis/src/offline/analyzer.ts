@@ -1,6 +1,6 @@
 import { groundDocument } from "../grounding";
 import { ANALYSIS_SCHEMA_VERSION, type AnalysisDocument } from "../schema";
-import { AnalysisError, type AnalysisInput, type AnalysisOutcome, type Analyzer, type AnalyzeOptions } from "../types";
+import { AnalysisError, type AnalysisInput, type AnalysisOutcome, type AnalyzeOptions, type Analyzer } from "../types";
 import { extractActions } from "./actions";
 import { buildContext, type CallContext } from "./context";
 import { sentimentOf, toneOf } from "./mood";
@@ -15,7 +15,15 @@ import {
   segmentTopics,
   topicWords,
 } from "./narrative";
-import { decisions, importantDates, numbersAndAmounts, openQuestions, opportunities, peopleMentioned, risks } from "./signals";
+import {
+  decisions,
+  importantDates,
+  numbersAndAmounts,
+  openQuestions,
+  opportunities,
+  peopleMentioned,
+  risks,
+} from "./signals";
 import { capitalize } from "./text";
 
 export const OFFLINE_ANALYZER_VERSION = "offline-heuristic-1";
@@ -45,8 +53,14 @@ export function analyzeOffline(input: AnalysisInput): AnalysisDocument {
   // Structured facts claim their sentences first, so the free-text fields cannot repeat them.
   const questions = openQuestions(ctx, actions.usedSentences);
   const decided = decisions(ctx, actions.usedSentences).slice(0, 5);
-  const worries = risks(ctx, new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...questions.map((q) => q.ordinal)])).slice(0, 4);
-  const openings = opportunities(ctx, new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...worries.map((r) => r.ordinal)])).slice(0, 3);
+  const worries = risks(
+    ctx,
+    new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...questions.map((q) => q.ordinal)]),
+  ).slice(0, 4);
+  const openings = opportunities(
+    ctx,
+    new Set([...actions.usedSentences, ...decided.map((d) => d.ordinal), ...worries.map((r) => r.ordinal)]),
+  ).slice(0, 3);
   for (const fact of [...decided, ...worries, ...openings, ...questions]) {
     const sentence = ctx.sentences[fact.ordinal];
     if (sentence) ledger.claim(sentence);
@@ -64,11 +78,53 @@ export function analyzeOffline(input: AnalysisInput): AnalysisDocument {
 
   const strip = <T extends { ordinal: number }>(facts: T[]) => facts.map(({ ordinal: _ordinal, ...rest }) => rest);
   const sections = [
-    section("decisions", "Decisions", decided.map((d) => ({ ...d, importance: "high" as const, speaker: speakerOfSegment(ctx, d.sourceSegmentIds[0]) }))),
-    section("commitments", "Commitments", actions.commitments.map((c) => ({ text: c.text, importance: "high" as const, speaker: c.speaker, sourceSegmentIds: c.sourceSegmentIds }))),
-    section("risks", "Concerns and risks", worries.map((r) => ({ ...r, importance: "medium" as const, speaker: speakerOfSegment(ctx, r.sourceSegmentIds[0]) }))),
-    section("opportunities", "Opportunities", openings.map((o) => ({ ...o, importance: "medium" as const, speaker: speakerOfSegment(ctx, o.sourceSegmentIds[0]) }))),
-    section("open-questions", "Open questions", questions.map((q) => ({ text: q.text, importance: "medium" as const, speaker: q.askedBy, sourceSegmentIds: q.sourceSegmentIds }))),
+    section(
+      "decisions",
+      "Decisions",
+      decided.map((d) => ({
+        ...d,
+        importance: "high" as const,
+        speaker: speakerOfSegment(ctx, d.sourceSegmentIds[0]),
+      })),
+    ),
+    section(
+      "commitments",
+      "Commitments",
+      actions.commitments.map((c) => ({
+        text: c.text,
+        importance: "high" as const,
+        speaker: c.speaker,
+        sourceSegmentIds: c.sourceSegmentIds,
+      })),
+    ),
+    section(
+      "risks",
+      "Concerns and risks",
+      worries.map((r) => ({
+        ...r,
+        importance: "medium" as const,
+        speaker: speakerOfSegment(ctx, r.sourceSegmentIds[0]),
+      })),
+    ),
+    section(
+      "opportunities",
+      "Opportunities",
+      openings.map((o) => ({
+        ...o,
+        importance: "medium" as const,
+        speaker: speakerOfSegment(ctx, o.sourceSegmentIds[0]),
+      })),
+    ),
+    section(
+      "open-questions",
+      "Open questions",
+      questions.map((q) => ({
+        text: q.text,
+        importance: "medium" as const,
+        speaker: q.askedBy,
+        sourceSegmentIds: q.sourceSegmentIds,
+      })),
+    ),
   ].filter((s) => s.items.length > 0);
 
   const contact = ctx.speakers.find((s) => s.role === "CONTACT" && s.displayName)?.displayName ?? null;
@@ -105,13 +161,27 @@ export function analyzeOffline(input: AnalysisInput): AnalysisDocument {
   };
 }
 
-function section(id: string, title: string, items: Array<{ text: string; importance: "high" | "medium" | "low"; speaker: string | null; sourceSegmentIds: string[] }>) {
+function section(
+  id: string,
+  title: string,
+  items: Array<{
+    text: string;
+    importance: "high" | "medium" | "low";
+    speaker: string | null;
+    sourceSegmentIds: string[];
+  }>,
+) {
   return {
     id,
     title,
     type: id,
     summary: `${items.length} ${items.length === 1 ? "item" : "items"}.`,
-    items: items.map(({ text, importance, speaker, sourceSegmentIds }) => ({ text, importance, speaker, sourceSegmentIds })),
+    items: items.map(({ text, importance, speaker, sourceSegmentIds }) => ({
+      text,
+      importance,
+      speaker,
+      sourceSegmentIds,
+    })),
   };
 }
 
@@ -130,6 +200,10 @@ function outcomeOf(actionItems: number, decisionCount: number, questionCount: nu
 }
 
 function tagsOf(callType: string, topics: readonly string[], hasActions: boolean): string[] {
-  const tags = [callType !== "unknown" && callType !== "other" ? callType : null, ...topics, hasActions ? "follow-up" : null];
+  const tags = [
+    callType !== "unknown" && callType !== "other" ? callType : null,
+    ...topics,
+    hasActions ? "follow-up" : null,
+  ];
   return [...new Set(tags.filter((t): t is string => Boolean(t)).map((t) => t.toLowerCase()))].slice(0, 6);
 }

@@ -1,6 +1,6 @@
 import type { AnalysisInput, AnalysisSegment, AnalysisSpeaker } from "../types";
 import { referenceInstant } from "./dates";
-import { speakerName, splitSentences, type Parties, type Sentence } from "./text";
+import { type Parties, type Sentence, speakerName, splitSentences } from "./text";
 
 /** Everything the offline extractors share about one call, computed once. */
 export interface CallContext {
@@ -24,7 +24,8 @@ export function buildContext(input: AnalysisInput): CallContext {
   const indexById = new Map(input.segments.map((s, i) => [s.id, i]));
   const firstStart = input.segments[0]?.startSeconds ?? 0;
   const lastEnd = input.segments.reduce((max, s) => Math.max(max, s.endSeconds), 0);
-  const spanSeconds = input.durationSeconds && input.durationSeconds > 0 ? input.durationSeconds : Math.max(0, lastEnd - firstStart);
+  const spanSeconds =
+    input.durationSeconds && input.durationSeconds > 0 ? input.durationSeconds : Math.max(0, lastEnd - firstStart);
 
   const counterpartOf = (speakerId: string) => {
     const others = speakers.filter((s) => s.speakerId !== speakerId);
@@ -65,5 +66,10 @@ function speakersOf(input: AnalysisInput): AnalysisSpeaker[] {
 }
 
 function fromSegment(segment: AnalysisSegment): AnalysisSpeaker {
-  return { speakerId: segment.speakerId, label: segment.speakerLabel, displayName: segment.speakerDisplayName, role: segment.role };
+  return {
+    speakerId: segment.speakerId,
+    label: segment.speakerLabel,
+    displayName: segment.speakerDisplayName,
+    role: segment.role,
+  };
 }

@@ -78,7 +78,9 @@ export function resolveDates(text: string, reference: Date): ResolvedDate[] {
   // Durations ("a minute", "in an hour" said in passing) resolve to "today" in chrono;
   // only expressions that name a day count as dates.
   const namesADay = (r: chrono.ParsedResult) =>
-    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d/i.test(r.text) ||
+    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d/i.test(
+      r.text,
+    ) ||
       /\d\s*(?:am|pm|a\.m|p\.m|o'clock)|\d:\d\d|\b(?:noon|midnight)\b/i.test(r.text)) &&
     !/^(?:the|a few|some|all)\s+days?$/i.test(r.text.trim());
   return results.filter(namesADay).map((result) => {
@@ -88,9 +90,22 @@ export function resolveDates(text: string, reference: Date): ResolvedDate[] {
     const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
     const hasTime = result.start.isCertain("hour");
     const dateTime = hasTime
-      ? new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, result.start.get("hour") ?? 0, result.start.get("minute") ?? 0)).toISOString()
+      ? new Date(
+          Date.UTC(
+            year ?? 0,
+            (month ?? 1) - 1,
+            day ?? 1,
+            result.start.get("hour") ?? 0,
+            result.start.get("minute") ?? 0,
+          ),
+        ).toISOString()
       : null;
-    return { text: result.text.replace(/[\s,.;:!?]+$/, "").replace(/^(?:on|by|for|until|before)\s+/i, ""), date, dateTime, index: result.index };
+    return {
+      text: result.text.replace(/[\s,.;:!?]+$/, "").replace(/^(?:on|by|for|until|before)\s+/i, ""),
+      date,
+      dateTime,
+      index: result.index,
+    };
   });
 }
 

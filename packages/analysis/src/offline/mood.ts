@@ -48,7 +48,8 @@ function scoreOf(t: Tally): number | null {
 function labelOf(t: Tally): Label {
   const score = scoreOf(t);
   if (score === null) return "unclear";
-  if (t.positive >= 4 && t.negative >= 4 && Math.min(t.positive, t.negative) / Math.max(t.positive, t.negative) >= 0.5) return "mixed";
+  if (t.positive >= 4 && t.negative >= 4 && Math.min(t.positive, t.negative) / Math.max(t.positive, t.negative) >= 0.5)
+    return "mixed";
   if (score >= 0.2) return "positive";
   if (score <= -0.2) return "negative";
   return "neutral";
@@ -57,7 +58,10 @@ function labelOf(t: Tally): Label {
 function topWords(words: readonly string[], limit: number): string[] {
   const counts = new Map<string, number>();
   for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([w]) => w);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([w]) => w);
 }
 
 function reasonOf(t: Tally): string {
@@ -77,10 +81,18 @@ function capitalizeFirst(text: string): string {
 export function phasesOf(sentences: readonly Sentence[]): Array<{ phase: string; sentences: Sentence[] }> {
   const n = sentences.length;
   if (n === 0) return [];
-  const names = n >= 24 ? ["opening", "early middle", "late middle", "closing"] : n >= 6 ? ["opening", "middle", "closing"] : ["opening", "closing"];
+  const names =
+    n >= 24
+      ? ["opening", "early middle", "late middle", "closing"]
+      : n >= 6
+        ? ["opening", "middle", "closing"]
+        : ["opening", "closing"];
   const count = Math.min(names.length, n);
   const used = count === names.length ? names : ["opening", "closing"].slice(0, count);
-  return used.map((phase, i) => ({ phase, sentences: sentences.slice(Math.floor((i * n) / count), Math.floor(((i + 1) * n) / count)) }));
+  return used.map((phase, i) => ({
+    phase,
+    sentences: sentences.slice(Math.floor((i * n) / count), Math.floor(((i + 1) * n) / count)),
+  }));
 }
 
 export function sentimentOf(ctx: CallContext): SentimentBlock {
@@ -118,7 +130,13 @@ export function sentimentOf(ctx: CallContext): SentimentBlock {
       sourceSegmentIds: [s.segment.id],
     }));
 
-  const block: SentimentBlock = { overall: labelOf(all), score: scoreOf(all), reason: reasonOf(all), progression, emotionalSignals };
+  const block: SentimentBlock = {
+    overall: labelOf(all),
+    score: scoreOf(all),
+    reason: reasonOf(all),
+    progression,
+    emotionalSignals,
+  };
   const user = party("USER");
   const contact = party("CONTACT");
   if (user) block.userSentiment = user;
@@ -126,9 +144,12 @@ export function sentimentOf(ctx: CallContext): SentimentBlock {
   return block;
 }
 
-const FORMAL = /\b(?:please|thank you|would you|could you|regards|sir|madam|appreciate|kindly|certainly|pleasure|shall|may i|apologi[sz]e|sincerely)\b/gi;
-const INFORMAL = /\b(?:yeah|gonna|wanna|gotta|hey|cool|yep|nope|kinda|lol|dude|awesome|ya|bro|guys|stuff|totally|super|mate|cheers|okay|ok)\b/gi;
-const ENERGETIC = /!|\b(?:amazing|awesome|fantastic|excited|love|great|wow|absolutely|definitely|perfect|incredible)\b/gi;
+const FORMAL =
+  /\b(?:please|thank you|would you|could you|regards|sir|madam|appreciate|kindly|certainly|pleasure|shall|may i|apologi[sz]e|sincerely)\b/gi;
+const INFORMAL =
+  /\b(?:yeah|gonna|wanna|gotta|hey|cool|yep|nope|kinda|lol|dude|awesome|ya|bro|guys|stuff|totally|super|mate|cheers|okay|ok)\b/gi;
+const ENERGETIC =
+  /!|\b(?:amazing|awesome|fantastic|excited|love|great|wow|absolutely|definitely|perfect|incredible)\b/gi;
 const URGENCY = /\b(?:urgent|asap|immediately|right away|as soon as possible)\b/i;
 
 function countMatches(text: string, pattern: RegExp): number {
@@ -149,7 +170,8 @@ export function toneOf(ctx: CallContext, sentiment: Label): ToneBlock {
   const speakingSeconds = ctx.input.segments.reduce((sum, s) => sum + Math.max(0, s.endSeconds - s.startSeconds), 0);
   const minutes = (speakingSeconds > 0 ? speakingSeconds : ctx.spanSeconds) / 60;
   const wordsPerMinute = minutes > 0 ? words / minutes : null;
-  const pace: ToneBlock["pace"] = wordsPerMinute === null ? "normal" : wordsPerMinute < 110 ? "slow" : wordsPerMinute > 170 ? "fast" : "normal";
+  const pace: ToneBlock["pace"] =
+    wordsPerMinute === null ? "normal" : wordsPerMinute < 110 ? "slow" : wordsPerMinute > 170 ? "fast" : "normal";
 
   const descriptors: string[] = [];
   if (sentiment === "positive") descriptors.push(formality === "informal" ? "friendly" : "cordial");
@@ -157,7 +179,8 @@ export function toneOf(ctx: CallContext, sentiment: Label): ToneBlock {
   if (sentiment === "mixed") descriptors.push("mixed");
   descriptors.push(formality === "formal" ? "professional" : formality === "informal" ? "casual" : "conversational");
   if (URGENCY.test(text)) descriptors.push("urgent");
-  if (/\b(?:we|let's|together)\b/i.test(text) && countMatches(text, /\b(?:we|let's|together)\b/gi) >= 3) descriptors.push("collaborative");
+  if (/\b(?:we|let's|together)\b/i.test(text) && countMatches(text, /\b(?:we|let's|together)\b/gi) >= 3)
+    descriptors.push("collaborative");
   if (energy === "high") descriptors.push("energetic");
   else if (energy === "low" && pace !== "fast") descriptors.push("calm");
 
@@ -165,7 +188,10 @@ export function toneOf(ctx: CallContext, sentiment: Label): ToneBlock {
     const own = ctx.sentences.filter((s) => s.segment.role === role);
     if (own.length === 0) return null;
     const ownText = own.map((s) => s.text).join(" ");
-    return `${formalityOf(ownText, own.reduce((n, s) => n + s.words.length, 0))}, ${labelOf(tally(own))}`;
+    return `${formalityOf(
+      ownText,
+      own.reduce((n, s) => n + s.words.length, 0),
+    )}, ${labelOf(tally(own))}`;
   };
   const overall = descriptors.slice(0, 2).join(" and ");
   return {

@@ -2,7 +2,16 @@ import nlp from "compromise";
 import type { AnalysisDocument, CallType } from "../schema";
 import type { CallContext } from "./context";
 import { resolveDates } from "./dates";
-import { capitalize, contentWordsOf, formatTimestamp, neutralize, sentenceJaccard, STOP_WORDS, tokenize, type Sentence } from "./text";
+import {
+  capitalize,
+  contentWordsOf,
+  formatTimestamp,
+  neutralize,
+  type Sentence,
+  STOP_WORDS,
+  sentenceJaccard,
+  tokenize,
+} from "./text";
 
 /**
  * Extractive narrative: topic segmentation by lexical cohesion, sentence salience by
@@ -36,15 +45,33 @@ export class FactLedger {
 }
 
 const CALL_TYPE_KEYWORDS: Array<[CallType, RegExp]> = [
-  ["support", /\b(?:issue|problem|error|ticket|not working|broken|reset|bug|fix|troubleshoot|refund|crash(?:es|ed)?|log ?in|password|outage|support|restart(?:ed|s)?|router|connection|not loading)\b/gi],
-  ["sales", /\b(?:pricing|price|quote|proposal|demo|discount|deal|licen[cs]es?|seats|purchase|buy|subscription|plan|trial|renewal|contract|upgrade)\b/gi],
-  ["finance", /\b(?:invoice|payment|loan|bank|balance|mortgage|tax(?:es)?|budget|credit|debit|interest rate|investment|account number)\b/gi],
-  ["healthcare", /\b(?:doctor|appointment|prescription|symptoms?|clinic|pain|medication|hospital|dentist|nurse|treatment)\b/gi],
+  [
+    "support",
+    /\b(?:issue|problem|error|ticket|not working|broken|reset|bug|fix|troubleshoot|refund|crash(?:es|ed)?|log ?in|password|outage|support|restart(?:ed|s)?|router|connection|not loading)\b/gi,
+  ],
+  [
+    "sales",
+    /\b(?:pricing|price|quote|proposal|demo|discount|deal|licen[cs]es?|seats|purchase|buy|subscription|plan|trial|renewal|contract|upgrade)\b/gi,
+  ],
+  [
+    "finance",
+    /\b(?:invoice|payment|loan|bank|balance|mortgage|tax(?:es)?|budget|credit|debit|interest rate|investment|account number)\b/gi,
+  ],
+  [
+    "healthcare",
+    /\b(?:doctor|appointment|prescription|symptoms?|clinic|pain|medication|hospital|dentist|nurse|treatment)\b/gi,
+  ],
   ["legal", /\b(?:lawyer|attorney|court|lawsuit|settlement|legal|clause|litigation|hearing)\b/gi],
   ["education", /\b(?:class|homework|teacher|course|exam|school|lecture|assignment|semester|tuition)\b/gi],
   ["interview", /\b(?:interview|candidate|resume|cv|position|hiring|recruiter|salary expectations?|notice period)\b/gi],
-  ["personal", /\b(?:mom|mum|dad|birthday|dinner|weekend|love you|family|kids|party|movie|brunch|honey|sweetie|grandma|wedding|holiday)\b/gi],
-  ["business", /\b(?:meeting|project|team|client|deadline|quarter(?:ly)?|report|stakeholders?|roadmap|launch|vendor)\b/gi],
+  [
+    "personal",
+    /\b(?:mom|mum|dad|birthday|dinner|weekend|love you|family|kids|party|movie|brunch|honey|sweetie|grandma|wedding|holiday)\b/gi,
+  ],
+  [
+    "business",
+    /\b(?:meeting|project|team|client|deadline|quarter(?:ly)?|report|stakeholders?|roadmap|launch|vendor)\b/gi,
+  ],
 ];
 
 export function guessCallType(ctx: CallContext): CallType {
@@ -67,10 +94,19 @@ const nounCache = new WeakMap<Sentence, string[]>();
 function nounsOf(sentence: Sentence): string[] {
   let nouns = nounCache.get(sentence);
   if (nouns === undefined) {
-    const raw = nlp(sentence.text).match("#Noun").not("(#Pronoun|#Person|#ProperNoun|#Date|#Value|#Possessive)").out("array") as string[];
+    const raw = nlp(sentence.text)
+      .match("#Noun")
+      .not("(#Pronoun|#Person|#ProperNoun|#Date|#Value|#Possessive)")
+      .out("array") as string[];
     nouns = raw
       .flatMap((n) => tokenize(n))
-      .filter((w) => w.length > 2 && !STOP_WORDS.has(w) && !/^\d/.test(w) && !new RegExp(`\\b${w}\\b`).test(capitalisedWords(sentence.text)));
+      .filter(
+        (w) =>
+          w.length > 2 &&
+          !STOP_WORDS.has(w) &&
+          !/^\d/.test(w) &&
+          !new RegExp(`\\b${w}\\b`).test(capitalisedWords(sentence.text)),
+      );
     nounCache.set(sentence, nouns);
   }
   return nouns;
@@ -81,7 +117,11 @@ function capitalisedWords(text: string): string {
   return (text.match(/(?<!^|[.!?]\s)\b\p{Lu}[\p{L}'-]*/gu) ?? []).join(" ").toLowerCase();
 }
 
-export function topicWords(sentences: readonly Sentence[], limit: number, penalise: ReadonlyMap<string, number> = new Map()): string[] {
+export function topicWords(
+  sentences: readonly Sentence[],
+  limit: number,
+  penalise: ReadonlyMap<string, number> = new Map(),
+): string[] {
   const counts = new Map<string, number>();
   for (const s of sentences) for (const n of nounsOf(s)) counts.set(n, (counts.get(n) ?? 0) + 1);
   return [...counts.entries()]
@@ -111,11 +151,16 @@ export function segmentTopics(ctx: CallContext): Chunk[] {
   if (segments.length === 0) return [];
   const wordCount = ctx.sentences.reduce((n, s) => n + s.words.length, 0);
   const wanted = Math.min(segments.length, Math.max(3, Math.min(6, Math.round(wordCount / 150))));
-  const bags = segments.map((seg) => ctx.sentences.filter((s) => s.segment.id === seg.id).flatMap((s) => s.contentWords));
+  const bags = segments.map((seg) =>
+    ctx.sentences.filter((s) => s.segment.id === seg.id).flatMap((s) => s.contentWords),
+  );
   const window = 3;
   const gaps: Array<{ index: number; similarity: number }> = [];
   for (let i = 1; i < segments.length; i += 1) {
-    gaps.push({ index: i, similarity: cosine(bags.slice(Math.max(0, i - window), i).flat(), bags.slice(i, i + window).flat()) });
+    gaps.push({
+      index: i,
+      similarity: cosine(bags.slice(Math.max(0, i - window), i).flat(), bags.slice(i, i + window).flat()),
+    });
   }
   const minSpacing = Math.max(1, Math.floor(segments.length / (wanted * 2)));
   const cuts: number[] = [];
@@ -130,7 +175,8 @@ export function segmentTopics(ctx: CallContext): Chunk[] {
     return ctx.sentences.filter((s) => ids.has(s.segment.id));
   });
   const overall = new Map<string, number>();
-  for (const chunk of chunks) for (const w of new Set(chunk.flatMap(nounsOf))) overall.set(w, (overall.get(w) ?? 0) + 1);
+  for (const chunk of chunks)
+    for (const w of new Set(chunk.flatMap(nounsOf))) overall.set(w, (overall.get(w) ?? 0) + 1);
   return chunks.map((sentences, i) => {
     const words = topicWords(sentences, 2, overall);
     const header = words.length > 0 ? capitalize(joinWords(words)) : i === 0 ? "Opening" : `Part ${i + 1}`;
@@ -140,7 +186,8 @@ export function segmentTopics(ctx: CallContext): Chunk[] {
 
 function cosine(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const count = (words: readonly string[]) => words.reduce((m, w) => m.set(w, (m.get(w) ?? 0) + 1), new Map<string, number>());
+  const count = (words: readonly string[]) =>
+    words.reduce((m, w) => m.set(w, (m.get(w) ?? 0) + 1), new Map<string, number>());
   const ca = count(a);
   const cb = count(b);
   let dot = 0;
@@ -160,7 +207,12 @@ export function rankBySalience(ctx: CallContext): Sentence[] {
     if (resolveDates(s.text, ctx.reference).length > 0) value += 0.5;
     if (/\?\s*$/.test(s.text)) value -= 1.5;
     // Greetings, introductions and sign-offs carry no content worth summarising.
-    if (/^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you|bye|goodbye|talk (?:to you )?soon|have a good)\b|\bthis is \p{Lu}/iu.test(s.text)) return -Infinity;
+    if (
+      /^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you|bye|goodbye|talk (?:to you )?soon|have a good)\b|\bthis is \p{Lu}/iu.test(
+        s.text,
+      )
+    )
+      return -Infinity;
     return value;
   };
   return ctx.sentences
@@ -174,7 +226,12 @@ export function neutral(ctx: CallContext, sentence: Sentence): string {
   return neutralize(sentence.text, ctx.partiesFor(sentence.segment.speakerId));
 }
 
-function take(ranked: readonly Sentence[], ledger: FactLedger, limit: number, accept: (s: Sentence) => boolean = () => true): Sentence[] {
+function take(
+  ranked: readonly Sentence[],
+  ledger: FactLedger,
+  limit: number,
+  accept: (s: Sentence) => boolean = () => true,
+): Sentence[] {
   const taken: Sentence[] = [];
   for (const s of ranked) {
     if (taken.length >= limit) break;
@@ -195,7 +252,13 @@ export function participantNames(ctx: CallContext): string[] {
   return ctx.speakers.map((s) => s.displayName?.trim()).filter((n): n is string => Boolean(n));
 }
 
-export function executiveSummary(ctx: CallContext, callType: CallType, ranked: readonly Sentence[], ledger: FactLedger, outcome: string | null): string {
+export function executiveSummary(
+  ctx: CallContext,
+  callType: CallType,
+  ranked: readonly Sentence[],
+  ledger: FactLedger,
+  outcome: string | null,
+): string {
   const kind = callType === "unknown" || callType === "other" ? "" : `${callType} `;
   const names = participantNames(ctx);
   const length = minutesPhrase(ctx.spanSeconds);
@@ -210,7 +273,12 @@ function ensurePeriod(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-export function keyDiscussionPoints(ctx: CallContext, ranked: readonly Sentence[], ledger: FactLedger, chunks: readonly Chunk[]): Doc["keyDiscussionPoints"] {
+export function keyDiscussionPoints(
+  ctx: CallContext,
+  ranked: readonly Sentence[],
+  ledger: FactLedger,
+  chunks: readonly Chunk[],
+): Doc["keyDiscussionPoints"] {
   const chosen = take(ranked, ledger, 6, (s) => !/\?\s*$/.test(s.text));
   const total = Math.max(1, ctx.sentences.length);
   return chosen
@@ -219,14 +287,30 @@ export function keyDiscussionPoints(ctx: CallContext, ranked: readonly Sentence[
     .map(({ s, rank }) => {
       const position = s.ordinal / total;
       const followup = /\b(?:follow[- ]?up|next week|next time|get back|circle back)\b/i.test(s.text);
-      const phase = followup ? ("followup" as const) : position < 0.2 ? ("opening" as const) : position >= 0.8 ? ("closing" as const) : ("middle" as const);
-      const importance = rank < chosen.length / 3 ? ("high" as const) : rank < (2 * chosen.length) / 3 ? ("medium" as const) : ("low" as const);
+      const phase = followup
+        ? ("followup" as const)
+        : position < 0.2
+          ? ("opening" as const)
+          : position >= 0.8
+            ? ("closing" as const)
+            : ("middle" as const);
+      const importance =
+        rank < chosen.length / 3
+          ? ("high" as const)
+          : rank < (2 * chosen.length) / 3
+            ? ("medium" as const)
+            : ("low" as const);
       const topic = chunks.find((c) => c.sentences.includes(s))?.header ?? null;
       return { text: neutral(ctx, s), topic, phase, importance, sourceSegmentIds: [s.segment.id] };
     });
 }
 
-export function executiveSummaryBullets(ctx: CallContext, chunks: readonly Chunk[], ranked: readonly Sentence[], ledger: FactLedger): Doc["executiveSummaryBullets"] {
+export function executiveSummaryBullets(
+  ctx: CallContext,
+  chunks: readonly Chunk[],
+  ranked: readonly Sentence[],
+  ledger: FactLedger,
+): Doc["executiveSummaryBullets"] {
   return chunks.map((chunk) => {
     const inChunk = ranked.filter((s) => chunk.sentences.includes(s));
     const [best] = take(inChunk, ledger, 1, (s) => !/\?\s*$/.test(s.text));
@@ -245,7 +329,8 @@ export function qualityWarnings(ctx: CallContext): string[] {
   if (ctx.input.segments.length === 0) warnings.push("empty_transcript");
   else if (words < 60 || ctx.spanSeconds < 30) warnings.push("very_short_transcript");
   if (new Set(ctx.input.segments.map((s) => s.speakerId)).size === 1) warnings.push("single_speaker");
-  if (ctx.input.segments.length > 0 && !ctx.speakers.some((s) => s.role === "USER" || s.role === "CONTACT")) warnings.push("speaker_roles_unresolved");
+  if (ctx.input.segments.length > 0 && !ctx.speakers.some((s) => s.role === "USER" || s.role === "CONTACT"))
+    warnings.push("speaker_roles_unresolved");
   if (ctx.input.language && !/^en\b/i.test(ctx.input.language)) warnings.push("offline_analysis_english_only");
   warnings.push("offline_heuristic_analysis");
   return warnings;

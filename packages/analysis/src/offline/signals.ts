@@ -1,19 +1,24 @@
 import nlp from "compromise";
+import { maskContactDetails } from "../privacy";
 import type { AnalysisDocument } from "../schema";
 import type { CallContext } from "./context";
-import { maskContactDetails } from "../privacy";
 import { resolveDates } from "./dates";
-import { neutralize, stripFillers, tokenize, type Sentence } from "./text";
+import { neutralize, type Sentence, stripFillers, tokenize } from "./text";
 
 /** Facts that are pattern-matched from single sentences: questions, decisions, risks, figures, names, dates. */
 
 type Doc = Required<AnalysisDocument>;
 
-const SMALL_TALK_QUESTION = /^(?:how are you|how's it going|how are things|how was your|can you hear me|are you there|is that right|you know)\b/i;
-const UNCERTAIN_REPLY = /\b(?:i don't know|i do not know|not sure|no idea|i'll (?:check|find out|get back)|let me (?:check|find out|get back)|good question|i'd have to check|i need to check|can't say|hard to say|can't promise|cannot promise|don't have an answer|no answer yet|not yet known|has to review|have to review)\b/i;
-const DECISION = /\b(?:decided|we'll go with|let's go with|go ahead with|agreed to|we agree|it's agreed|settled on|approved|we're going with|i'll take the|that's a deal|it's a deal|final decision)\b/i;
-const RISK = /\b(?:concern(?:ed|s)?|worried|worry|risk(?:y|s)?|problem|issues?|delay(?:ed|s)?|blockers?|blocked|tight|too expensive|can't afford|cancel(?:led|ling)?|frustrat\w*|broken|not working|doesn't work|complain\w*|behind schedule|churn|unhappy|disappointed|overdue|late|outages?|dropping|drops|went down|was down|too high|a little high|expensive)\b/i;
-const OPPORTUNITY = /\b(?:interested in|upgrade|expand(?:ing)?|more seats|more licen[cs]es|upsell|referr?al|refer|another team|opportunit(?:y|ies)|would love to|keen to|partnership|add-on|bigger plan|renew(?:al)?)\b/i;
+const SMALL_TALK_QUESTION =
+  /^(?:how are you|how's it going|how are things|how was your|can you hear me|are you there|is that right|you know)\b/i;
+const UNCERTAIN_REPLY =
+  /\b(?:i don't know|i do not know|not sure|no idea|i'll (?:check|find out|get back)|let me (?:check|find out|get back)|good question|i'd have to check|i need to check|can't say|hard to say|can't promise|cannot promise|don't have an answer|no answer yet|not yet known|has to review|have to review)\b/i;
+const DECISION =
+  /\b(?:decided|we'll go with|let's go with|go ahead with|agreed to|we agree|it's agreed|settled on|approved|we're going with|i'll take the|that's a deal|it's a deal|final decision)\b/i;
+const RISK =
+  /\b(?:concern(?:ed|s)?|worried|worry|risk(?:y|s)?|problem|issues?|delay(?:ed|s)?|blockers?|blocked|tight|too expensive|can't afford|cancel(?:led|ling)?|frustrat\w*|broken|not working|doesn't work|complain\w*|behind schedule|churn|unhappy|disappointed|overdue|late|outages?|dropping|drops|went down|was down|too high|a little high|expensive)\b/i;
+const OPPORTUNITY =
+  /\b(?:interested in|upgrade|expand(?:ing)?|more seats|more licen[cs]es|upsell|referr?al|refer|another team|opportunit(?:y|ies)|would love to|keen to|partnership|add-on|bigger plan|renew(?:al)?)\b/i;
 
 export function isQuestion(sentence: Sentence): boolean {
   return /\?\s*$/.test(sentence.text);
@@ -26,17 +31,30 @@ export function openQuestions(ctx: CallContext, used: ReadonlySet<number>) {
     const text = stripFillers(sentence.text);
     if (SMALL_TALK_QUESTION.test(text)) continue;
     const index = ctx.segmentIndex(sentence.segment.id);
-    const reply = ctx.input.segments.slice(index + 1, index + 3).find((s) => s.speakerId !== sentence.segment.speakerId);
+    const reply = ctx.input.segments
+      .slice(index + 1, index + 3)
+      .find((s) => s.speakerId !== sentence.segment.speakerId);
     if (reply && !UNCERTAIN_REPLY.test(reply.text)) continue;
-    result.push({ text, askedBy: ctx.nameOf(sentence.segment.speakerId), sourceSegmentIds: [sentence.segment.id], ordinal: sentence.ordinal });
+    result.push({
+      text,
+      askedBy: ctx.nameOf(sentence.segment.speakerId),
+      sourceSegmentIds: [sentence.segment.id],
+      ordinal: sentence.ordinal,
+    });
   }
   return result;
 }
 
 function matching(ctx: CallContext, pattern: RegExp, used: ReadonlySet<number>, skipQuestions: boolean) {
   return ctx.sentences
-    .filter((s) => !used.has(s.ordinal) && pattern.test(s.text) && !(skipQuestions && isQuestion(s)) && s.words.length >= 3)
-    .map((s) => ({ text: neutralize(s.text, ctx.partiesFor(s.segment.speakerId)), sourceSegmentIds: [s.segment.id], ordinal: s.ordinal }));
+    .filter(
+      (s) => !used.has(s.ordinal) && pattern.test(s.text) && !(skipQuestions && isQuestion(s)) && s.words.length >= 3,
+    )
+    .map((s) => ({
+      text: neutralize(s.text, ctx.partiesFor(s.segment.speakerId)),
+      sourceSegmentIds: [s.segment.id],
+      ordinal: s.ordinal,
+    }));
 }
 
 export function decisions(ctx: CallContext, used: ReadonlySet<number>) {
@@ -59,19 +77,31 @@ export function numbersAndAmounts(ctx: CallContext): Doc["numbersAndAmounts"] {
     const text = maskContactDetails(sentence.text);
     const dateWords = new Set(resolveDates(text, ctx.reference).flatMap((d) => tokenize(d.text)));
     const doc = nlp(text);
-    const found = doc.numbers().json() as Array<{ text: string; number?: { num?: number; prefix?: string; suffix?: string }; terms?: Array<{ text: string }> }>;
+    const found = doc.numbers().json() as Array<{
+      text: string;
+      number?: { num?: number; prefix?: string; suffix?: string };
+      terms?: Array<{ text: string }>;
+    }>;
     for (const entry of found) {
       const surface = entry.text.trim().replace(/[.,;:!?]+$/, "");
       const value = entry.number?.num;
       if (surface === "" || typeof value !== "number" || !Number.isFinite(value)) continue;
       if (tokenize(surface).some((w) => dateWords.has(w))) continue;
-      const isMoney = Boolean(entry.number?.prefix) || /\b(?:dollars?|euros?|pounds?|rupees?|bucks|usd|eur|gbp|inr|k)\b/i.test(surface);
+      const isMoney =
+        Boolean(entry.number?.prefix) ||
+        /\b(?:dollars?|euros?|pounds?|rupees?|bucks|usd|eur|gbp|inr|k)\b/i.test(surface);
       const isPercent = entry.number?.suffix === "%" || /percent/i.test(surface);
       // "one" and "a" are too often not quantities ("that one", "one of them").
       if (!isMoney && !isPercent && !/\d/.test(surface) && value < 2) continue;
       const after = text.slice(text.indexOf(surface) + surface.length);
       const unitMatch = /^\s*(?:-\s*)?([A-Za-z]+)/.exec(after);
-      const unit = isMoney ? (entry.number?.prefix || unitMatch?.[1] || null) : isPercent ? "%" : unitMatch && !/^(?:and|or|to|of|the|a|in|on|at|by|for|is|are|was)$/i.test(unitMatch[1]!) ? unitMatch[1]!.toLowerCase() : null;
+      const unit = isMoney
+        ? entry.number?.prefix || unitMatch?.[1] || null
+        : isPercent
+          ? "%"
+          : unitMatch && !/^(?:and|or|to|of|the|a|in|on|at|by|for|is|are|was)$/i.test(unitMatch[1]!)
+            ? unitMatch[1]!.toLowerCase()
+            : null;
       const key = `${surface.toLowerCase()}|${unit ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -113,7 +143,12 @@ export function importantDates(ctx: CallContext): Doc["importantDates"] {
       const key = `${date.date}|${date.dateTime ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      result.push({ text: date.text, date: date.date, context: neutralize(sentence.text, ctx.partiesFor(sentence.segment.speakerId)), sourceSegmentIds: [sentence.segment.id] });
+      result.push({
+        text: date.text,
+        date: date.date,
+        context: neutralize(sentence.text, ctx.partiesFor(sentence.segment.speakerId)),
+        sourceSegmentIds: [sentence.segment.id],
+      });
     }
   }
   return result;

@@ -28,7 +28,8 @@ export const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-const FILLER_PREFIX = /^(?:(?:um+|uh+|erm|hmm+|so|well|okay|ok|oh|yeah|yes|right|alright|and|but|like|you know)\b[,.!]?\s+)+/i;
+const FILLER_PREFIX =
+  /^(?:(?:um+|uh+|erm|hmm+|so|well|okay|ok|oh|yeah|yes|right|alright|and|but|like|you know)\b[,.!]?\s+)+/i;
 
 export function tokenize(text: string): string[] {
   return (text.toLowerCase().match(/[a-z0-9]+(?:['’][a-z]+)?/g) ?? []).map((w) => w.replace("’", "'"));
@@ -107,7 +108,16 @@ const conjugationCache = new Map<string, string>();
 
 function thirdPersonSingular(verb: string): string {
   const lower = verb.toLowerCase();
-  const irregular: Record<string, string> = { am: "is", are: "is", "'m": "is", "'re": "is", were: "was", have: "has", "'ve": "has", do: "does" };
+  const irregular: Record<string, string> = {
+    am: "is",
+    are: "is",
+    "'m": "is",
+    "'re": "is",
+    were: "was",
+    have: "has",
+    "'ve": "has",
+    do: "does",
+  };
   const known = irregular[lower];
   if (known) return known;
   let conjugated = conjugationCache.get(lower);
@@ -137,7 +147,7 @@ export function neutralize(text: string, parties: Parties): string {
       const word = term.implicit ?? term.text;
       const lower = word.toLowerCase();
       const next = sentence.terms[i + 1];
-      const nextIsVerb = next !== undefined && next.tags.includes("Verb");
+      const nextIsVerb = next?.tags.includes("Verb");
       let replacement = word;
       if (lower === "i") {
         replacement = parties.speaker;
@@ -179,7 +189,13 @@ export function neutralize(text: string, parties: Parties): string {
       out.push(`${pre}${replacement}${term.post}`);
     }
   }
-  return capitalize(out.join("").replace(/\s+/g, " ").replace(/\bcan not\b/g, "cannot").trim());
+  return capitalize(
+    out
+      .join("")
+      .replace(/\s+/g, " ")
+      .replace(/\bcan not\b/g, "cannot")
+      .trim(),
+  );
 }
 
 function matchCase(value: string, like: string): string {

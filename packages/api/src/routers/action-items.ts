@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { authedProcedure, idempotentProcedure, router } from "../trpc";
 import { actionItemSchema, actionItemStatusSchema, dueDateSchema, limitSchema, prioritySchema } from "../schemas";
 import * as items from "../services/action-items";
+import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
 const itemErrors = { 401: "auth_missing / auth_invalid", 404: "action_item_not_found" };
 const callErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
@@ -11,25 +11,69 @@ const description = z.string().trim().max(5000);
 
 export const actionItemsRouter = router({
   list: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/actions", tags: ["action items"], protect: true, summary: "The user's action items, newest first", errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
-    .input(z.object({ limit: limitSchema(50, 100), cursor: z.string().max(512).optional(), status: actionItemStatusSchema.optional() }))
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/actions",
+        tags: ["action items"],
+        protect: true,
+        summary: "The user's action items, newest first",
+        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+      },
+    })
+    .input(
+      z.object({
+        limit: limitSchema(50, 100),
+        cursor: z.string().max(512).optional(),
+        status: actionItemStatusSchema.optional(),
+      }),
+    )
     .output(z.object({ items: z.array(actionItemSchema), nextCursor: z.string().optional() }))
     .query(({ ctx, input }) => items.listUserActionItems(ctx.deps, ctx.user, input)),
 
   setStatus: idempotentProcedure
-    .meta({ openapi: { method: "PATCH", path: "/actions/{id}", tags: ["action items"], protect: true, summary: "Set an action item's status", errorResponses: { ...itemErrors, 400: "validation_failed" } } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/actions/{id}",
+        tags: ["action items"],
+        protect: true,
+        summary: "Set an action item's status",
+        errorResponses: { ...itemErrors, 400: "validation_failed" },
+      },
+    })
     .input(idInput.extend({ status: actionItemStatusSchema }))
     .output(actionItemSchema)
     .mutation(({ ctx, input }) => items.setActionItemStatus(ctx.deps, ctx.user, input.id, input.status)),
 
   listForCall: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/{id}/action-items", tags: ["action items"], protect: true, summary: "Action items of one call (AI and manual)", errorResponses: callErrors } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/action-items",
+        tags: ["action items"],
+        protect: true,
+        summary: "Action items of one call (AI and manual)",
+        errorResponses: callErrors,
+      },
+    })
     .input(idInput)
     .output(z.object({ items: z.array(actionItemSchema) }))
     .query(({ ctx, input }) => items.listCallActionItems(ctx.deps, ctx.user, input.id)),
 
   create: idempotentProcedure
-    .meta({ successStatus: 201, openapi: { method: "POST", path: "/calls/{id}/action-items", tags: ["action items"], protect: true, summary: "Create a manual action item", successDescription: "Created", errorResponses: { ...callErrors, 400: "validation_failed" } } })
+    .meta({
+      successStatus: 201,
+      openapi: {
+        method: "POST",
+        path: "/calls/{id}/action-items",
+        tags: ["action items"],
+        protect: true,
+        summary: "Create a manual action item",
+        successDescription: "Created",
+        errorResponses: { ...callErrors, 400: "validation_failed" },
+      },
+    })
     .input(
       idInput.extend({
         title,
@@ -42,7 +86,16 @@ export const actionItemsRouter = router({
     .mutation(({ ctx, input: { id, ...item } }) => items.createManualActionItem(ctx.deps, ctx.user, id, item)),
 
   replace: idempotentProcedure
-    .meta({ openapi: { method: "PUT", path: "/action-items/{id}", tags: ["action items"], protect: true, summary: "Replace an action item's title, description, due date, priority and status", errorResponses: { ...itemErrors, 400: "validation_failed" } } })
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/action-items/{id}",
+        tags: ["action items"],
+        protect: true,
+        summary: "Replace an action item's title, description, due date, priority and status",
+        errorResponses: { ...itemErrors, 400: "validation_failed" },
+      },
+    })
     .input(
       idInput.extend({
         title,
@@ -56,7 +109,18 @@ export const actionItemsRouter = router({
     .mutation(({ ctx, input: { id, ...item } }) => items.replaceActionItem(ctx.deps, ctx.user, id, item)),
 
   delete: idempotentProcedure
-    .meta({ successStatus: 204, openapi: { method: "DELETE", path: "/action-items/{id}", tags: ["action items"], protect: true, summary: "Delete an action item", successDescription: "Deleted", errorResponses: itemErrors } })
+    .meta({
+      successStatus: 204,
+      openapi: {
+        method: "DELETE",
+        path: "/action-items/{id}",
+        tags: ["action items"],
+        protect: true,
+        summary: "Delete an action item",
+        successDescription: "Deleted",
+        errorResponses: itemErrors,
+      },
+    })
     .input(idInput)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {

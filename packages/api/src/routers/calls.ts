@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { authedProcedure, idempotentProcedure, router } from "../trpc";
 import {
   bulkDeleteInputSchema,
   bulkDeleteResultSchema,
@@ -13,6 +12,7 @@ import {
 import * as calls from "../services/calls";
 import * as callExports from "../services/export";
 import { statusChanges } from "../services/live";
+import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
 const idInput = z.object({ id: z.string().max(100) });
 /** Transcript and analysis documents are versioned JSON passed through as stored. */
@@ -29,7 +29,16 @@ const readErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" }
 
 export const callsRouter = router({
   list: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls", tags: ["calls"], protect: true, summary: "List the user's calls, newest first", errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls",
+        tags: ["calls"],
+        protect: true,
+        summary: "List the user's calls, newest first",
+        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+      },
+    })
     .input(
       z.object({
         limit: limitSchema(50, 100),
@@ -41,13 +50,28 @@ export const callsRouter = router({
     .query(({ ctx, input }) => calls.listCalls(ctx.deps, ctx.user, input)),
 
   status: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/status", tags: ["calls"], protect: true, summary: "Bulk poll call statuses", description: `Comma-separated ids, at most ${MAX_STATUS_IDS}. Unknown and foreign ids are left out.`, errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/status",
+        tags: ["calls"],
+        protect: true,
+        summary: "Bulk poll call statuses",
+        description: `Comma-separated ids, at most ${MAX_STATUS_IDS}. Unknown and foreign ids are left out.`,
+        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+      },
+    })
     .input(
       z.object({
         ids: z
           .union([z.string().max(MAX_STATUS_IDS * 40), z.array(z.string().max(MAX_STATUS_IDS * 40))])
           .transform((value) => (Array.isArray(value) ? value.join(",") : value))
-          .transform((value) => value.split(",").map((id) => id.trim()).filter(Boolean))
+          .transform((value) =>
+            value
+              .split(",")
+              .map((id) => id.trim())
+              .filter(Boolean),
+          )
           .pipe(z.array(z.string()).max(MAX_STATUS_IDS, `at most ${MAX_STATUS_IDS} ids`)),
       }),
     )
@@ -55,13 +79,31 @@ export const callsRouter = router({
     .query(({ ctx, input }) => calls.pollStatuses(ctx.deps, ctx.user, input.ids)),
 
   get: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Call detail", errorResponses: readErrors } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}",
+        tags: ["calls"],
+        protect: true,
+        summary: "Call detail",
+        errorResponses: readErrors,
+      },
+    })
     .input(idInput)
     .output(callDetailSchema)
     .query(({ ctx, input }) => calls.getCallDetail(ctx.deps, ctx.user, input.id)),
 
   update: idempotentProcedure
-    .meta({ openapi: { method: "PATCH", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Edit title, summary or notes (omitted = unchanged, empty = cleared)", errorResponses: { ...readErrors, 400: "validation_failed", 409: "idempotency_key_reused" } } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/calls/{id}",
+        tags: ["calls"],
+        protect: true,
+        summary: "Edit title, summary or notes (omitted = unchanged, empty = cleared)",
+        errorResponses: { ...readErrors, 400: "validation_failed", 409: "idempotency_key_reused" },
+      },
+    })
     .input(
       idInput.extend({
         title: z.string().max(200).optional(),
@@ -73,7 +115,18 @@ export const callsRouter = router({
     .mutation(({ ctx, input: { id, ...patch } }) => calls.updateCall(ctx.deps, ctx.user, id, patch)),
 
   delete: idempotentProcedure
-    .meta({ successStatus: 204, openapi: { method: "DELETE", path: "/calls/{id}", tags: ["calls"], protect: true, summary: "Hard-delete a call, its artifacts and action items", successDescription: "Deleted", errorResponses: readErrors } })
+    .meta({
+      successStatus: 204,
+      openapi: {
+        method: "DELETE",
+        path: "/calls/{id}",
+        tags: ["calls"],
+        protect: true,
+        summary: "Hard-delete a call, its artifacts and action items",
+        successDescription: "Deleted",
+        errorResponses: readErrors,
+      },
+    })
     .input(idInput)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
@@ -90,13 +143,31 @@ export const callsRouter = router({
   statusChanges: authedProcedure.subscription(({ ctx, signal }) => statusChanges(ctx.deps, ctx.user, signal)),
 
   transcript: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/{id}/transcript", tags: ["calls"], protect: true, summary: "Normalised, speaker-attributed transcript", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/transcript",
+        tags: ["calls"],
+        protect: true,
+        summary: "Normalised, speaker-attributed transcript",
+        errorResponses: { ...readErrors, 422: "call_not_completed" },
+      },
+    })
     .input(idInput)
     .output(documentSchema)
     .query(({ ctx, input }) => calls.getTranscript(ctx.deps, ctx.user, input.id)),
 
   analysis: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/{id}/analysis", tags: ["calls"], protect: true, summary: "Analysis document (schema v3) with legacy aliases", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/analysis",
+        tags: ["calls"],
+        protect: true,
+        summary: "Analysis document (schema v3) with legacy aliases",
+        errorResponses: { ...readErrors, 422: "call_not_completed" },
+      },
+    })
     .input(idInput)
     .output(documentSchema)
     .query(({ ctx, input }) => calls.getAnalysis(ctx.deps, ctx.user, input.id)),
@@ -113,7 +184,18 @@ export const callsRouter = router({
     .query(({ ctx, input }) => callExports.exportTranscript(ctx.deps, ctx.user, input.id, input.format)),
 
   digest: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/calls/{id}/digest", tags: ["calls"], protect: true, summary: "Share digest of the analysis for messaging apps", description: "Answered as text/markdown (default) or text/plain, not JSON: `?format=markdown|text` or an Accept header.", errorResponses: { ...readErrors, 422: "call_not_completed" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/digest",
+        tags: ["calls"],
+        protect: true,
+        summary: "Share digest of the analysis for messaging apps",
+        description:
+          "Answered as text/markdown (default) or text/plain, not JSON: `?format=markdown|text` or an Accept header.",
+        errorResponses: { ...readErrors, 422: "call_not_completed" },
+      },
+    })
     .input(idInput.extend({ format: z.enum(callExports.DIGEST_FORMATS).default("markdown") }))
     .output(exportedDocumentSchema)
     .query(({ ctx, input }) => callExports.exportDigest(ctx.deps, ctx.user, input.id, input.format)),
@@ -122,7 +204,16 @@ export const callsRouter = router({
 /** Registered only outside production (SPEC §4): in prod the route does not exist. */
 export const callsDeveloperRouter = router({
   reanalyze: idempotentProcedure
-    .meta({ openapi: { method: "POST", path: "/calls/{id}/reanalyze", tags: ["calls"], protect: true, summary: "Re-run the analysis from the stored transcript (dev/staging only)", errorResponses: { ...readErrors, 409: "call_state_conflict" } } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/calls/{id}/reanalyze",
+        tags: ["calls"],
+        protect: true,
+        summary: "Re-run the analysis from the stored transcript (dev/staging only)",
+        errorResponses: { ...readErrors, 409: "call_state_conflict" },
+      },
+    })
     .input(idInput)
     .output(callDetailSchema)
     .mutation(({ ctx, input }) => calls.reanalyzeCall(ctx.deps, ctx.user, input.id)),

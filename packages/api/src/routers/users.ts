@@ -1,21 +1,42 @@
 import { z } from "zod";
-import { authedProcedure, idempotentProcedure, publicProcedure, router } from "../trpc";
 import { healthSchema, userSchema } from "../schemas";
 import { toUserDto } from "../serialize";
+import { authedProcedure, idempotentProcedure, publicProcedure, router } from "../trpc";
 
 export const usersRouter = router({
   me: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/users/me", tags: ["users"], protect: true, summary: "The authenticated user", errorResponses: { 401: "auth_missing / auth_invalid", 403: "auth_disabled" } } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/users/me",
+        tags: ["users"],
+        protect: true,
+        summary: "The authenticated user",
+        errorResponses: { 401: "auth_missing / auth_invalid", 403: "auth_disabled" },
+      },
+    })
     .input(z.void())
     .output(userSchema)
     .query(({ ctx }) => toUserDto(ctx.user)),
 
   updateMe: idempotentProcedure
-    .meta({ openapi: { method: "PATCH", path: "/users/me", tags: ["users"], protect: true, summary: "Update the display name (used by speaker resolution)", errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" } } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/users/me",
+        tags: ["users"],
+        protect: true,
+        summary: "Update the display name (used by speaker resolution)",
+        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+      },
+    })
     .input(z.object({ displayName: z.string().trim().max(100) }))
     .output(userSchema)
     .mutation(async ({ ctx, input }) => {
-      const user = await ctx.deps.store.users.updateDisplayName(ctx.user.id, input.displayName === "" ? null : input.displayName);
+      const user = await ctx.deps.store.users.updateDisplayName(
+        ctx.user.id,
+        input.displayName === "" ? null : input.displayName,
+      );
       return toUserDto(user ?? ctx.user);
     }),
 });

@@ -28,7 +28,12 @@ export async function createManualActionItem(
   deps: ApiDeps,
   user: User,
   callId: string,
-  input: { title: string; description?: string | undefined; dueDate?: string | undefined; priority?: Priority | undefined },
+  input: {
+    title: string;
+    description?: string | undefined;
+    dueDate?: string | undefined;
+    priority?: Priority | undefined;
+  },
 ) {
   await requireCall(deps, user, callId);
   const item = await deps.store.actionItems.insert({
@@ -57,7 +62,13 @@ export async function replaceActionItem(
   deps: ApiDeps,
   user: User,
   id: string,
-  input: { title: string; description: string | null; dueDate: string | null; priority: Priority; status: ActionItemStatus },
+  input: {
+    title: string;
+    description: string | null;
+    dueDate: string | null;
+    priority: Priority;
+    status: ActionItemStatus;
+  },
 ) {
   if (!isUuid(id)) throw errors.actionItemNotFound();
   const item = await deps.store.actionItems.update(user.id, id, input);

@@ -79,7 +79,11 @@ const escapeVtt = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
 /** Cues in time order; a cue that would end before it starts ends where it starts. */
 function orderedCues(segments: readonly CueSegment[]) {
   return segments
-    .map((segment) => ({ ...segment, text: cueLines(segment.text), speaker: segment.speaker.replace(/\s+/g, " ").trim() }))
+    .map((segment) => ({
+      ...segment,
+      text: cueLines(segment.text),
+      speaker: segment.speaker.replace(/\s+/g, " ").trim(),
+    }))
     .filter((segment) => segment.text.length > 0)
     .sort((a, b) => a.startSeconds - b.startSeconds)
     .map((segment) => ({ ...segment, endSeconds: Math.max(segment.endSeconds, segment.startSeconds) }));
@@ -119,21 +123,24 @@ export function toPlainTranscript(segments: readonly CueSegment[]): string {
     return withHours ? hms : hms.slice(3);
   };
   return cues
-    .map((cue) => `[${clock(cue.startSeconds)} - ${clock(cue.endSeconds)}] ${cue.speaker ? `${cue.speaker}: ` : ""}${cue.text.replace(/\n/g, " ")}`)
+    .map(
+      (cue) =>
+        `[${clock(cue.startSeconds)} - ${clock(cue.endSeconds)}] ${cue.speaker ? `${cue.speaker}: ` : ""}${cue.text.replace(/\n/g, " ")}`,
+    )
     .join("\n")
     .concat(cues.length > 0 ? "\n" : "");
 }
 
 /** Segments of a stored transcript document (schema v2), read defensively: it is passed through as stored. */
 export function cueSegmentsOf(document: Record<string, unknown>): CueSegment[] {
-  const segments = Array.isArray(document["segments"]) ? (document["segments"] as Array<Record<string, unknown>>) : [];
+  const segments = Array.isArray(document.segments) ? (document.segments as Array<Record<string, unknown>>) : [];
   const str = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : null);
   const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
   return segments.map((segment) => ({
-    startSeconds: num(segment["startSeconds"]),
-    endSeconds: num(segment["endSeconds"]),
-    speaker: str(segment["speakerDisplayName"]) ?? str(segment["speakerLabel"]) ?? str(segment["speaker"]) ?? "",
-    text: typeof segment["text"] === "string" ? segment["text"] : "",
+    startSeconds: num(segment.startSeconds),
+    endSeconds: num(segment.endSeconds),
+    speaker: str(segment.speakerDisplayName) ?? str(segment.speakerLabel) ?? str(segment.speaker) ?? "",
+    text: typeof segment.text === "string" ? segment.text : "",
   }));
 }
 
@@ -176,7 +183,7 @@ export function renderDigest(input: DigestInput, format: DigestFormat): string {
   const facts = [
     input.contactName && esc(input.contactName),
     input.direction && input.direction !== "UNKNOWN" && (input.direction === "INCOMING" ? "Incoming" : "Outgoing"),
-    input.recordedAt && input.recordedAt.slice(0, 10),
+    input.recordedAt?.slice(0, 10),
     input.durationSeconds !== null && input.durationSeconds > 0 && durationLabel(input.durationSeconds),
   ].filter((fact): fact is string => typeof fact === "string" && fact.length > 0);
   if (facts.length > 0) lines.push(facts.join(" · "));
@@ -186,7 +193,12 @@ export function renderDigest(input: DigestInput, format: DigestFormat): string {
     lines.push("", heading(title), ...body);
   };
   const bullet = md ? "- " : "• ";
-  section("Summary", [input.summary, input.details && input.details !== input.summary ? input.details : null].filter((t): t is string => !!t).map(esc));
+  section(
+    "Summary",
+    [input.summary, input.details && input.details !== input.summary ? input.details : null]
+      .filter((t): t is string => !!t)
+      .map(esc),
+  );
   section(
     "Action items",
     input.actionItems.map((item) => {
@@ -195,11 +207,20 @@ export function renderDigest(input: DigestInput, format: DigestFormat): string {
       return `${box}${esc(item.title)}${extra ? ` (${extra})` : ""}`;
     }),
   );
-  section("Decisions", input.decisions.map((text) => bullet + esc(text)));
-  section("Open questions", input.openQuestions.map((text) => bullet + esc(text)));
-  const mood = [input.sentiment && `Sentiment: ${esc(input.sentiment)}`, input.tone && `Tone: ${esc(input.tone)}`].filter(Boolean);
+  section(
+    "Decisions",
+    input.decisions.map((text) => bullet + esc(text)),
+  );
+  section(
+    "Open questions",
+    input.openQuestions.map((text) => bullet + esc(text)),
+  );
+  const mood = [
+    input.sentiment && `Sentiment: ${esc(input.sentiment)}`,
+    input.tone && `Tone: ${esc(input.tone)}`,
+  ].filter(Boolean);
   if (mood.length > 0) lines.push("", mood.join(" · "));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -235,16 +256,37 @@ export function digestInputOf(
   };
 }
 
-export async function exportTranscript(deps: ApiDeps, user: User, callId: string, format: TranscriptExportFormat): Promise<ExportedDocument> {
+export async function exportTranscript(
+  deps: ApiDeps,
+  user: User,
+  callId: string,
+  format: TranscriptExportFormat,
+): Promise<ExportedDocument> {
   const segments = cueSegmentsOf(await getTranscript(deps, user, callId));
-  const content = format === "srt" ? toSubRip(segments) : format === "vtt" ? toWebVtt(segments) : toPlainTranscript(segments);
-  return { format, contentType: EXPORT_CONTENT_TYPES[format], fileName: `call-${callId}.${format === "text" ? "txt" : format}`, content };
+  const content =
+    format === "srt" ? toSubRip(segments) : format === "vtt" ? toWebVtt(segments) : toPlainTranscript(segments);
+  return {
+    format,
+    contentType: EXPORT_CONTENT_TYPES[format],
+    fileName: `call-${callId}.${format === "text" ? "txt" : format}`,
+    content,
+  };
 }
 
-export async function exportDigest(deps: ApiDeps, user: User, callId: string, format: DigestFormat): Promise<ExportedDocument> {
+export async function exportDigest(
+  deps: ApiDeps,
+  user: User,
+  callId: string,
+  format: DigestFormat,
+): Promise<ExportedDocument> {
   const call = await requireCall(deps, user, callId);
   const analysis = (await getAnalysis(deps, user, callId)) as AnalysisDocument;
   const items = await deps.store.actionItems.listForCall(user.id, callId);
   const content = renderDigest(digestInputOf(toCallDetail(call), analysis, items), format);
-  return { format, contentType: EXPORT_CONTENT_TYPES[format], fileName: `call-${callId}-digest.${format === "markdown" ? "md" : "txt"}`, content };
+  return {
+    format,
+    contentType: EXPORT_CONTENT_TYPES[format],
+    fileName: `call-${callId}-digest.${format === "markdown" ? "md" : "txt"}`,
+    content,
+  };
 }

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import { fileTypeFromBuffer } from "file-type";
 import type { User } from "@scryon/db";
 import { StorageError, tempAudioKey } from "@scryon/storage";
+import { fileTypeFromBuffer } from "file-type";
 import type { ApiDeps } from "../context";
 import { ApiError, errors, zodDetails } from "../errors";
 import { callMetadataSchema } from "../schemas";
@@ -118,11 +118,15 @@ function parseMetadata(raw: SubmitInput["metadata"], title: string | undefined) 
     try {
       value = raw.trim() === "" ? {} : JSON.parse(raw);
     } catch {
-      throw errors.validation("metadata is not valid JSON", { fields: [{ path: "metadata", message: "invalid JSON" }] });
+      throw errors.validation("metadata is not valid JSON", {
+        fields: [{ path: "metadata", message: "invalid JSON" }],
+      });
     }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw errors.validation("metadata must be a JSON object", { fields: [{ path: "metadata", message: "expected an object" }] });
+    throw errors.validation("metadata must be a JSON object", {
+      fields: [{ path: "metadata", message: "expected an object" }],
+    });
   const parsed = callMetadataSchema.safeParse(value);
   if (!parsed.success) {
     const details = zodDetails(parsed.error) as { fields: Array<{ path: string; message: string }> };
@@ -186,7 +190,10 @@ export async function submitCall(deps: ApiDeps, user: User, input: SubmitInput):
       await deps.store.idempotency.complete(user.id, input.idempotencyKey, result.status, JSON.stringify(result.body));
     // A lost enqueue is recovered by the stale-call sweeper: the row is the truth.
     await deps.pipeline.enqueue(audio.callId).catch((error: unknown) => {
-      deps.log.warn({ callId: audio.callId, err: error instanceof Error ? error.name : "error" }, "enqueue failed; sweeper will retry");
+      deps.log.warn(
+        { callId: audio.callId, err: error instanceof Error ? error.name : "error" },
+        "enqueue failed; sweeper will retry",
+      );
     });
     return result;
   } catch (error) {
@@ -195,7 +202,12 @@ export async function submitCall(deps: ApiDeps, user: User, input: SubmitInput):
   }
 }
 
-async function claimOrReplay(deps: ApiDeps, user: User, key: string, requestHash: string): Promise<SubmitResult | null> {
+async function claimOrReplay(
+  deps: ApiDeps,
+  user: User,
+  key: string,
+  requestHash: string,
+): Promise<SubmitResult | null> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const claim = await deps.store.idempotency.claim(user.id, key, requestHash);

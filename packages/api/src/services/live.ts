@@ -5,7 +5,11 @@ import type { ApiDeps, CallStatusChange } from "../context";
  * The user's call status changes as an async stream, ended by `signal`. Changes
  * that arrive while the consumer is busy are buffered, never dropped.
  */
-export async function* statusChanges(deps: ApiDeps, user: User, signal: AbortSignal | undefined): AsyncGenerator<CallStatusChange> {
+export async function* statusChanges(
+  deps: ApiDeps,
+  user: User,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<CallStatusChange> {
   const pending: CallStatusChange[] = [];
   let wake: (() => void) | undefined;
   const unsubscribe = deps.events.subscribe(user.id, (change) => {

@@ -5,7 +5,14 @@ import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzl
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord, type ListPosition } from "../model";
+import {
+  type ActionItem,
+  type Artifact,
+  type ArtifactType,
+  type CallRecord,
+  type ListPosition,
+  TERMINAL_STATUSES,
+} from "../model";
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
 import * as schema from "./schema";
@@ -86,7 +93,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         if (existing && (input.email === null || input.email === existing.email)) return existing;
         await db
           .insert(users)
-          .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })
+          .values({
+            id: randomUUID(),
+            authUid: input.authUid,
+            email: input.email,
+            displayName: input.displayName,
+            createdAt: now,
+            updatedAt: now,
+          })
           .onConflictDoNothing({ target: users.authUid });
         const [user] = await db.select().from(users).where(eq(users.authUid, input.authUid));
         if (!user) throw new Error("user vanished during findOrCreate");
@@ -102,7 +116,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return row ?? null;
       },
       async updateDisplayName(id, displayName) {
-        const [row] = await db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning();
+        const [row] = await db
+          .update(users)
+          .set({ displayName, updatedAt: new Date() })
+          .where(eq(users.id, id))
+          .returning();
         return row ?? null;
       },
       async delete(id) {
@@ -120,7 +138,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return toCall(row!);
       },
       async get(userId, id) {
-        const [row] = await db.select().from(calls).where(and(eq(calls.id, id), eq(calls.userId, userId)));
+        const [row] = await db
+          .select()
+          .from(calls)
+          .where(and(eq(calls.id, id), eq(calls.userId, userId)));
         return row ? toCall(row) : null;
       },
       async getById(id) {
@@ -133,13 +154,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           .select({
             call: calls,
             actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
-            firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+            firstActionTitle: sql<
+              string | null
+            >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
           })
           .from(calls)
-          .where(and(eq(calls.userId, userId), status ? eq(calls.status, status) : undefined, newerThan(after, calls.createdAt, calls.id)))
+          .where(
+            and(
+              eq(calls.userId, userId),
+              status ? eq(calls.status, status) : undefined,
+              newerThan(after, calls.createdAt, calls.id),
+            ),
+          )
           .orderBy(desc(calls.createdAt), desc(calls.id))
           .limit(limit);
-        return rows.map((r) => ({ ...toCall(r.call), actionItemCount: r.actionItemCount, firstActionTitle: r.firstActionTitle }));
+        return rows.map((r) => ({
+          ...toCall(r.call),
+          actionItemCount: r.actionItemCount,
+          firstActionTitle: r.firstActionTitle,
+        }));
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
@@ -257,7 +290,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return toActionItem(row!);
       },
       async get(userId, id) {
-        const [row] = await db.select().from(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)));
+        const [row] = await db
+          .select()
+          .from(actionItems)
+          .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)));
         return row ? toActionItem(row) : null;
       },
       async listForCall(userId, callId) {
@@ -313,7 +349,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
               // Expired, or an abandoned claim (its process died before answering).
               setWhere: or(
                 lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
-                and(eq(idempotencyKeys.state, "PENDING"), lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS))),
+                and(
+                  eq(idempotencyKeys.state, "PENDING"),
+                  lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS)),
+                ),
               ),
             })
             .returning({ key: idempotencyKeys.key });
@@ -333,10 +372,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async release(userId, key) {
         await db
           .delete(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")));
+          .where(
+            and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")),
+          );
       },
       async get(userId, key) {
-        const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
+        const [row] = await db
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
         return row ?? null;
       },
       async purgeBefore(before) {

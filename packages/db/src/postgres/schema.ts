@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 /** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -70,7 +82,10 @@ export const callArtifacts = pgTable(
     sizeBytes: byteCount("size_bytes").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.callId, t.type] }), index("call_artifacts_type_created_idx").on(t.type, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.callId, t.type] }),
+    index("call_artifacts_type_created_idx").on(t.type, t.createdAt),
+  ],
 );
 
 export const processingEvents = pgTable(

@@ -67,7 +67,10 @@ export const callArtifacts = sqliteTable(
     sizeBytes: integer("size_bytes").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.callId, t.type] }), index("call_artifacts_type_created_idx").on(t.type, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.callId, t.type] }),
+    index("call_artifacts_type_created_idx").on(t.type, t.createdAt),
+  ],
 );
 
 export const processingEvents = sqliteTable(

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { TERMINAL_STATUSES, type ActionItem, type Artifact, type ArtifactType, type CallRecord } from "../model";
+import { type ActionItem, type Artifact, type ArtifactType, type CallRecord, TERMINAL_STATUSES } from "../model";
 import type { Store } from "../store";
 import * as schema from "./schema";
 
@@ -49,7 +49,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       .select({
         call: calls,
         actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
-        firstActionTitle: sql<string | null>`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+        firstActionTitle: sql<
+          string | null
+        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
       })
       .from(calls)
       .where(
@@ -98,7 +100,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         const existing = findUserByAuthUid.get({ authUid: input.authUid });
         if (existing && (input.email === null || input.email === existing.email)) return existing;
         db.insert(users)
-          .values({ id: randomUUID(), authUid: input.authUid, email: input.email, displayName: input.displayName, createdAt: now, updatedAt: now })
+          .values({
+            id: randomUUID(),
+            authUid: input.authUid,
+            email: input.email,
+            displayName: input.displayName,
+            createdAt: now,
+            updatedAt: now,
+          })
           .onConflictDoNothing({ target: users.authUid })
           .run();
         const user = db.select().from(users).where(eq(users.authUid, input.authUid)).get()!;
@@ -113,7 +122,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return db.select().from(users).where(eq(users.id, id)).get() ?? null;
       },
       async updateDisplayName(id, displayName) {
-        return db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ?? null;
+        return (
+          db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ?? null
+        );
       },
       async delete(id) {
         return db.delete(users).where(eq(users.id, id)).run().changes > 0;
@@ -124,14 +135,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       async insert(call) {
         const now = new Date();
         return toCall(
-          db.insert(calls)
+          db
+            .insert(calls)
             .values({ ...call, status: "QUEUED", statusChangedAt: now, createdAt: now, updatedAt: now })
             .returning()
             .get(),
         );
       },
       async get(userId, id) {
-        const row = db.select().from(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))).get();
+        const row = db
+          .select()
+          .from(calls)
+          .where(and(eq(calls.id, id), eq(calls.userId, userId)))
+          .get();
         return row ? toCall(row) : null;
       },
       async getById(id) {
@@ -147,7 +163,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           afterId: after ? after.id : "",
         };
         const rows = status ? listCallsWithStatus.all({ ...params, status }) : listCalls.all(params);
-        return rows.map((r) => ({ ...toCall(r.call), actionItemCount: Number(r.actionItemCount), firstActionTitle: r.firstActionTitle }));
+        return rows.map((r) => ({
+          ...toCall(r.call),
+          actionItemCount: Number(r.actionItemCount),
+          firstActionTitle: r.firstActionTitle,
+        }));
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
@@ -182,7 +202,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           .map(toCall);
       },
       async delete(userId, id) {
-        return db.delete(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))).run().changes > 0;
+        return (
+          db
+            .delete(calls)
+            .where(and(eq(calls.id, id), eq(calls.userId, userId)))
+            .run().changes > 0
+        );
       },
       async existingIds(ids) {
         if (ids.length === 0) return new Set();
@@ -211,7 +236,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return db.select().from(callArtifacts).where(eq(callArtifacts.callId, callId)).all().map(toArtifact);
       },
       async remove(callId, type) {
-        db.delete(callArtifacts).where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type))).run();
+        db.delete(callArtifacts)
+          .where(and(eq(callArtifacts.callId, callId), eq(callArtifacts.type, type)))
+          .run();
       },
       async olderThan(type, before, limit) {
         return db
@@ -226,7 +253,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
 
     events: {
       async add(event) {
-        db.insert(processingEvents).values({ ...event, id: randomUUID(), createdAt: new Date() }).run();
+        db.insert(processingEvents)
+          .values({ ...event, id: randomUUID(), createdAt: new Date() })
+          .run();
       },
       async list(callId) {
         return db
@@ -242,20 +271,34 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       async replaceAiItems(callId, items) {
         const now = new Date();
         db.transaction((tx) => {
-          tx.delete(actionItems).where(and(eq(actionItems.callId, callId), eq(actionItems.source, "AI"))).run();
+          tx.delete(actionItems)
+            .where(and(eq(actionItems.callId, callId), eq(actionItems.source, "AI")))
+            .run();
           // Distinct timestamps keep "oldest first" equal to the analysis order.
           items.forEach((item, i) => {
             const at = new Date(now.getTime() + i);
-            tx.insert(actionItems).values({ ...item, createdAt: at, updatedAt: at }).run();
+            tx.insert(actionItems)
+              .values({ ...item, createdAt: at, updatedAt: at })
+              .run();
           });
         });
       },
       async insert(item) {
         const now = new Date();
-        return toActionItem(db.insert(actionItems).values({ ...item, createdAt: now, updatedAt: now }).returning().get());
+        return toActionItem(
+          db
+            .insert(actionItems)
+            .values({ ...item, createdAt: now, updatedAt: now })
+            .returning()
+            .get(),
+        );
       },
       async get(userId, id) {
-        const row = db.select().from(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))).get();
+        const row = db
+          .select()
+          .from(actionItems)
+          .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)))
+          .get();
         return row ? toActionItem(row) : null;
       },
       async listForCall(userId, callId) {
@@ -298,7 +341,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return row ? toActionItem(row) : null;
       },
       async delete(userId, id) {
-        return db.delete(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))).run().changes > 0;
+        return (
+          db
+            .delete(actionItems)
+            .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)))
+            .run().changes > 0
+        );
       },
     },
 
@@ -314,7 +362,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
                 where,
                 or(
                   lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
-                  and(eq(idempotencyKeys.state, "PENDING"), lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS))),
+                  and(
+                    eq(idempotencyKeys.state, "PENDING"),
+                    lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS)),
+                  ),
                 ),
               ),
             )
@@ -336,12 +387,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       },
       async release(userId, key) {
         db.delete(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")))
+          .where(
+            and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "PENDING")),
+          )
           .run();
       },
       async get(userId, key) {
         return (
-          db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key))).get() ?? null
+          db
+            .select()
+            .from(idempotencyKeys)
+            .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+            .get() ?? null
         );
       },
       async purgeBefore(before) {

@@ -38,9 +38,10 @@ describe("locateFfmpeg", () => {
   });
 
   it("falls back when the configured binary is not ffmpeg, and skips such binaries on the PATH", async () => {
-    await expect(
-      locateFfmpeg({ configuredPath: notFfmpeg, searchPath: `${temp.dir}:/usr/bin` }),
-    ).resolves.toEqual({ path: SYSTEM_FFMPEG, source: "SYSTEM" });
+    await expect(locateFfmpeg({ configuredPath: notFfmpeg, searchPath: `${temp.dir}:/usr/bin` })).resolves.toEqual({
+      path: SYSTEM_FFMPEG,
+      source: "SYSTEM",
+    });
   });
 
   it("falls back to the npm package binary when the PATH has no ffmpeg", async () => {

@@ -55,7 +55,8 @@ async function findWorkingFfmpeg(options: LocateFfmpegOptions): Promise<FfmpegLo
   if (configured && (await answersVersion(configured))) return { path: configured, source: "CONFIGURED" };
 
   for (const candidate of systemCandidates(options.searchPath ?? process.env.PATH ?? "")) {
-    if ((await isExecutable(candidate)) && (await answersVersion(candidate))) return { path: candidate, source: "SYSTEM" };
+    if ((await isExecutable(candidate)) && (await answersVersion(candidate)))
+      return { path: candidate, source: "SYSTEM" };
   }
 
   if (options.allowPackagedBinary ?? true) {

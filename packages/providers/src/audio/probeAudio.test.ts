@@ -21,19 +21,48 @@ describe.each([
     ffmpeg = (await locateFfmpeg({ searchPath })).path;
     temp = await makeTempDir();
     const systemFfmpeg = (await locateFfmpeg({ searchPath: "/usr/bin" })).path;
-    await ffmpegMake(systemFfmpeg, ["-f", "lavfi", "-i", "sine=f=440:d=3.3:sample_rate=44100", "-ac", "2", input("tone.wav")]);
+    await ffmpegMake(systemFfmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=f=440:d=3.3:sample_rate=44100",
+      "-ac",
+      "2",
+      input("tone.wav"),
+    ]);
     for (const extension of ["mp3", "ogg", "m4a", "aac"]) {
       await ffmpegMake(systemFfmpeg, ["-i", input("tone.wav"), input(`tone.${extension}`)]);
     }
     // 3 s of noise then 6 s of silence, VBR without a Xing header: the header's estimate is wrong.
     await ffmpegMake(systemFfmpeg, [
-      "-f", "lavfi", "-i", "anoisesrc=d=3:a=0.5:c=pink:r=44100",
-      "-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono",
-      "-filter_complex", "[1:a]atrim=0:6[silence];[0:a][silence]concat=n=2:v=0:a=1",
-      "-c:a", "libmp3lame", "-q:a", "9", "-write_xing", "0", input("vbr.mp3"),
+      "-f",
+      "lavfi",
+      "-i",
+      "anoisesrc=d=3:a=0.5:c=pink:r=44100",
+      "-f",
+      "lavfi",
+      "-i",
+      "anullsrc=r=44100:cl=mono",
+      "-filter_complex",
+      "[1:a]atrim=0:6[silence];[0:a][silence]concat=n=2:v=0:a=1",
+      "-c:a",
+      "libmp3lame",
+      "-q:a",
+      "9",
+      "-write_xing",
+      "0",
+      input("vbr.mp3"),
     ]);
     await ffmpegMake(systemFfmpeg, ["-f", "lavfi", "-i", "sine=f=300:d=1.5:sample_rate=8000", input("mono.wav")]);
-    await ffmpegMake(systemFfmpeg, ["-f", "lavfi", "-i", "color=c=black:s=32x32:d=1", "-c:v", "ffv1", input("video-only.mkv")]);
+    await ffmpegMake(systemFfmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=black:s=32x32:d=1",
+      "-c:v",
+      "ffv1",
+      input("video-only.mkv"),
+    ]);
   });
   afterAll(() => temp.remove());
 
@@ -65,7 +94,9 @@ describe.each([
   });
 
   it("fails with audio_stream_missing for a file without audio", async () => {
-    await expect(probeAudio(ffmpeg, input("video-only.mkv"), TIMEOUT)).rejects.toMatchObject({ code: "audio_stream_missing" });
+    await expect(probeAudio(ffmpeg, input("video-only.mkv"), TIMEOUT)).rejects.toMatchObject({
+      code: "audio_stream_missing",
+    });
   });
 
   it("fails with ffmpeg_failed for a corrupt or missing file, without the path in the message", async () => {

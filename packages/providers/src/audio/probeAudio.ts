@@ -27,7 +27,11 @@ export interface AudioHeader {
  * works with ffmpeg alone (the npm binary ships no ffprobe) and measures the real
  * duration rather than trusting the header.
  */
-export async function probeAudio(ffmpegPath: string, filePath: string, options: ProbeAudioOptions): Promise<AudioProbe> {
+export async function probeAudio(
+  ffmpegPath: string,
+  filePath: string,
+  options: ProbeAudioOptions,
+): Promise<AudioProbe> {
   const run = await runFfmpeg(
     ffmpegPath,
     ["-hide_banner", "-nostdin", "-i", filePath, "-map", "0:a:0", "-vn", "-sn", "-dn", "-f", "null", "-"],
@@ -45,7 +49,11 @@ export async function probeAudio(ffmpegPath: string, filePath: string, options: 
 }
 
 /** Reads only the container header (fast: nothing is decoded). */
-export async function readAudioHeader(ffmpegPath: string, filePath: string, options: ProbeAudioOptions): Promise<AudioHeader> {
+export async function readAudioHeader(
+  ffmpegPath: string,
+  filePath: string,
+  options: ProbeAudioOptions,
+): Promise<AudioHeader> {
   // Without an output ffmpeg exits 1 after describing the input; that is the expected outcome.
   const run = await runFfmpeg(ffmpegPath, ["-hide_banner", "-nostdin", "-i", filePath], options);
   if (!/^Input #0/m.test(run.stderr)) throw probeFailure(run.stderr, run.exitCode);
@@ -64,7 +72,8 @@ function probeFailure(stderr: string, exitCode: number): ProviderError {
 /** Parses ffmpeg's description of input #0 ("Duration: …", "Stream #0:0: Audio: …"). */
 export function parseAudioHeader(stderr: string): AudioHeader {
   const inputStart = stderr.search(/^Input #0/m);
-  const inputSection = inputStart < 0 ? "" : stderr.slice(inputStart).split(/^(?:Output #|Stream mapping:|Input #1)/m)[0] ?? "";
+  const inputSection =
+    inputStart < 0 ? "" : (stderr.slice(inputStart).split(/^(?:Output #|Stream mapping:|Input #1)/m)[0] ?? "");
 
   const duration = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(inputSection);
   const audio = /Stream #\d+:\d+\S*: Audio: ([^\s,]+)[^\n]*/.exec(inputSection);

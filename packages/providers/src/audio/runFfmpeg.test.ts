@@ -9,7 +9,19 @@ describe("runFfmpeg", () => {
     let bytes = 0;
     const run = await runFfmpeg(
       FFMPEG,
-      ["-hide_banner", "-nostdin", "-f", "lavfi", "-i", "sine=d=1:sample_rate=8000", "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
+      [
+        "-hide_banner",
+        "-nostdin",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=1:sample_rate=8000",
+        "-f",
+        "s16le",
+        "-c:a",
+        "pcm_s16le",
+        "pipe:1",
+      ],
       { timeoutMs: 10_000, onStdout: (chunk) => (bytes += chunk.length) },
     );
     expect(run.exitCode).toBe(0);
@@ -26,7 +38,9 @@ describe("runFfmpeg", () => {
   it("does not start when the signal is already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(runFfmpeg(FFMPEG, ["-version"], { timeoutMs: 5_000, signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      runFfmpeg(FFMPEG, ["-version"], { timeoutMs: 5_000, signal: controller.signal }),
+    ).rejects.toMatchObject({
       code: "ffmpeg_aborted",
     });
   });
@@ -34,12 +48,16 @@ describe("runFfmpeg", () => {
   it("kills ffmpeg and rethrows when the stdout consumer fails", async () => {
     const failure = new Error("consumer broke");
     await expect(
-      runFfmpeg(FFMPEG, ["-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i", "sine=d=60", "-f", "s16le", "pipe:1"], {
-        timeoutMs: 20_000,
-        onStdout: () => {
-          throw failure;
+      runFfmpeg(
+        FFMPEG,
+        ["-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i", "sine=d=60", "-f", "s16le", "pipe:1"],
+        {
+          timeoutMs: 20_000,
+          onStdout: () => {
+            throw failure;
+          },
         },
-      }),
+      ),
     ).rejects.toBe(failure);
     expect(await childFfmpegPids()).toEqual([]);
   });

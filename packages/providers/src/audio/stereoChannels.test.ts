@@ -21,22 +21,37 @@ describe("diarizeStereoChannels", () => {
     const hiss = ["-f", "lavfi", "-i", "anoisesrc=a=0.002:c=pink:r=44100:d=4:seed=7"];
     // Left: a tone 0–2 s; right: another tone 2–4 s; faint independent hiss on both sides.
     await ffmpegMake(ffmpeg, [
-      "-f", "lavfi", "-i", "aevalsrc=if(lt(t\\,2)\\,0.4*sin(2*PI*440*t)\\,0)|if(gte(t\\,2)\\,0.4*sin(2*PI*660*t)\\,0):s=44100:d=4",
+      "-f",
+      "lavfi",
+      "-i",
+      "aevalsrc=if(lt(t\\,2)\\,0.4*sin(2*PI*440*t)\\,0)|if(gte(t\\,2)\\,0.4*sin(2*PI*660*t)\\,0):s=44100:d=4",
       ...hiss,
-      "-f", "lavfi", "-i", "anoisesrc=a=0.002:c=pink:r=44100:d=4:seed=99",
-      "-filter_complex", "[1:a][2:a]amerge=inputs=2[noise];[0:a][noise]amix=inputs=2:normalize=0",
-      "-c:a", "pcm_s16le", path("sides.wav"),
+      "-f",
+      "lavfi",
+      "-i",
+      "anoisesrc=a=0.002:c=pink:r=44100:d=4:seed=99",
+      "-filter_complex",
+      "[1:a][2:a]amerge=inputs=2[noise];[0:a][noise]amix=inputs=2:normalize=0",
+      "-c:a",
+      "pcm_s16le",
+      path("sides.wav"),
     ]);
     await ffmpegMake(ffmpeg, ["-i", path("sides.wav"), "-c:a", "libmp3lame", "-b:a", "128k", path("sides.mp3")]);
     // Mono speech-like noise bursts, and the same saved as two identical channels.
     await ffmpegMake(ffmpeg, [
-      "-f", "lavfi", "-i", "aevalsrc=if(lt(mod(t\\,2)\\,1)\\,0.3*sin(2*PI*300*t)\\,0):s=16000:d=4",
+      "-f",
+      "lavfi",
+      "-i",
+      "aevalsrc=if(lt(mod(t\\,2)\\,1)\\,0.3*sin(2*PI*300*t)\\,0):s=16000:d=4",
       path("mono.wav"),
     ]);
     await ffmpegMake(ffmpeg, ["-i", path("mono.wav"), "-ac", "2", path("dual-mono.wav")]);
     // Stereo where only the left side ever speaks.
     await ffmpegMake(ffmpeg, [
-      "-f", "lavfi", "-i", "aevalsrc=0.3*sin(2*PI*300*t)|0:s=16000:d=3",
+      "-f",
+      "lavfi",
+      "-i",
+      "aevalsrc=0.3*sin(2*PI*300*t)|0:s=16000:d=3",
       path("left-only.wav"),
     ]);
   });
@@ -78,7 +93,8 @@ describe("diarizeStereoChannels", () => {
     await speak("Hello, thanks for calling. How can I help you today?", path("agent.wav"));
     await speak("Hi, I would like to move my appointment to Friday afternoon.", path("caller.wav"), "en-us");
     await speak("Sure, Friday at three works.", path("agent-2.wav"));
-    const length = async (file: string) => (await probeAudio(ffmpeg, path(file), { timeoutMs: 10_000 })).durationSeconds ?? 0;
+    const length = async (file: string) =>
+      (await probeAudio(ffmpeg, path(file), { timeoutMs: 10_000 })).durationSeconds ?? 0;
     const agentEnd = 0.5 + (await length("agent.wav"));
     const callerStart = agentEnd + 0.6;
     const callerEnd = callerStart + (await length("caller.wav"));
@@ -87,9 +103,20 @@ describe("diarizeStereoChannels", () => {
 
     // Each party on its own channel; the other party leaks in 20 dB down, as on a phone line.
     await ffmpegMake(ffmpeg, [
-      "-i", path("agent.wav"), "-i", path("caller.wav"), "-i", path("agent-2.wav"),
-      "-f", "lavfi", "-i", "anoisesrc=a=0.003:c=pink:r=22050:seed=3",
-      "-f", "lavfi", "-i", "anoisesrc=a=0.003:c=pink:r=22050:seed=5",
+      "-i",
+      path("agent.wav"),
+      "-i",
+      path("caller.wav"),
+      "-i",
+      path("agent-2.wav"),
+      "-f",
+      "lavfi",
+      "-i",
+      "anoisesrc=a=0.003:c=pink:r=22050:seed=3",
+      "-f",
+      "lavfi",
+      "-i",
+      "anoisesrc=a=0.003:c=pink:r=22050:seed=5",
       "-filter_complex",
       [
         `[0:a]adelay=${ms(0.5)}[a1]`,
@@ -104,7 +131,9 @@ describe("diarizeStereoChannels", () => {
         "[right]apad,aformat=sample_fmts=fltp:sample_rates=22050:channel_layouts=mono[rightPadded]",
         `[leftPadded][rightPadded]join=inputs=2:channel_layout=stereo,atrim=0:${(agentAgain + 3).toFixed(2)}`,
       ].join(";"),
-      "-c:a", "pcm_s16le", path("exchange.wav"),
+      "-c:a",
+      "pcm_s16le",
+      path("exchange.wav"),
     ]);
 
     const turns = await diarize("exchange.wav");

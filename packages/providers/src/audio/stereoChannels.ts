@@ -89,7 +89,8 @@ export async function diarizeStereoChannels(options: DiarizeStereoChannelsOption
       onStdout: (chunk) => analysis.push(chunk),
     },
   );
-  if (run.exitCode !== 0) throw new ProviderError("ffmpeg_failed", `ffmpeg could not decode the channels (exit ${run.exitCode})`);
+  if (run.exitCode !== 0)
+    throw new ProviderError("ffmpeg_failed", `ffmpeg could not decode the channels (exit ${run.exitCode})`);
   analysis.finish();
 
   if (Math.abs(analysis.correlation()) >= SAME_SIGNAL_CORRELATION) return null;

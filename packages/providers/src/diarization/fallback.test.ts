@@ -1,15 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { diarizeStereoChannels, locateFfmpeg } from "../audio";
-import { ProviderError } from "../types";
 import type { DiarizationRequest, DiarizationSource, TranscriptionResult } from "../types";
+import { ProviderError } from "../types";
 import { diarizeWithFallback } from "./fallback";
 import { createPyannoteDiarizationSource } from "./pyannote";
 import { createSingleSpeakerSource } from "./singleSpeaker";
-import { createStereoChannelSource } from "./stereoChannelSource";
 import type { StereoDiarizer } from "./stereoChannelSource";
-import { startFakePyannote } from "./testing/fakePyannote";
+import { createStereoChannelSource } from "./stereoChannelSource";
 import type { FakePyannote } from "./testing/fakePyannote";
+import { startFakePyannote } from "./testing/fakePyannote";
 import { createTranscriptionSpeakerSource } from "./transcriptionSpeakerSource";
 
 const STEREO_CALL = fileURLToPath(new URL("../../../../fixtures/audio/stereo-two-party.wav", import.meta.url));
@@ -21,7 +21,8 @@ let fake: FakePyannote | undefined;
 
 beforeAll(async () => {
   const ffmpeg = await locateFfmpeg();
-  stereo = (filePath, signal) => diarizeStereoChannels({ ffmpegPath: ffmpeg.path, filePath, timeoutMs: 30_000, signal });
+  stereo = (filePath, signal) =>
+    diarizeStereoChannels({ ffmpegPath: ffmpeg.path, filePath, timeoutMs: 30_000, signal });
 });
 
 afterEach(async () => {
@@ -35,7 +36,12 @@ async function pyannote(
   fake = await startFakePyannote({
     apiKey: API_KEY,
     jobStatuses: options.jobStatuses,
-    output: { diarization: [{ speaker: "SPEAKER_00", start: 0.5, end: 2.0 }, { speaker: "SPEAKER_01", start: 2.4, end: 4.4 }] },
+    output: {
+      diarization: [
+        { speaker: "SPEAKER_00", start: 0.5, end: 2.0 },
+        { speaker: "SPEAKER_01", start: 2.4, end: 4.4 },
+      ],
+    },
   });
   return createPyannoteDiarizationSource({
     apiKey: options.apiKey ?? API_KEY,
@@ -70,12 +76,19 @@ function request(overrides: Partial<DiarizationRequest> = {}): DiarizationReques
 }
 
 function outcomes(attempts: Array<{ source: string; outcome: string; errorCode?: string }>) {
-  return attempts.map(({ source, outcome, errorCode }) => (errorCode ? { source, outcome, errorCode } : { source, outcome }));
+  return attempts.map(({ source, outcome, errorCode }) =>
+    errorCode ? { source, outcome, errorCode } : { source, outcome },
+  );
 }
 
 describe("diarizeWithFallback", () => {
   it("uses the first source that finds turns", async () => {
-    const sources = [await pyannote(), createTranscriptionSpeakerSource(), createStereoChannelSource(stereo), createSingleSpeakerSource()];
+    const sources = [
+      await pyannote(),
+      createTranscriptionSpeakerSource(),
+      createStereoChannelSource(stereo),
+      createSingleSpeakerSource(),
+    ];
 
     const { result, attempts } = await diarizeWithFallback(sources, request({ transcription: labelledTranscription }));
 
@@ -87,7 +100,11 @@ describe("diarizeWithFallback", () => {
   });
 
   it("falls through a failing pyannote to the transcription's speaker labels", async () => {
-    const sources = [await pyannote({ apiKey: "revoked" }), createTranscriptionSpeakerSource(), createSingleSpeakerSource()];
+    const sources = [
+      await pyannote({ apiKey: "revoked" }),
+      createTranscriptionSpeakerSource(),
+      createSingleSpeakerSource(),
+    ];
 
     const { result, attempts } = await diarizeWithFallback(sources, request({ transcription: labelledTranscription }));
 
@@ -113,7 +130,10 @@ describe("diarizeWithFallback", () => {
       createSingleSpeakerSource(),
     ];
 
-    const { result, attempts } = await diarizeWithFallback(sources, request({ transcription: unlabelledTranscription }));
+    const { result, attempts } = await diarizeWithFallback(
+      sources,
+      request({ transcription: unlabelledTranscription }),
+    );
 
     expect(outcomes(attempts)).toEqual([
       { source: "PYANNOTE", outcome: "NOT_APPLICABLE" },
@@ -130,14 +150,21 @@ describe("diarizeWithFallback", () => {
   it("ends with one speaker when nothing else applies, even without a single-speaker source", async () => {
     const sources = [createTranscriptionSpeakerSource(), createStereoChannelSource(stereo)];
 
-    const { result, attempts } = await diarizeWithFallback(sources, request({ filePath: MONO_TONE, durationSeconds: 3 }));
+    const { result, attempts } = await diarizeWithFallback(
+      sources,
+      request({ filePath: MONO_TONE, durationSeconds: 3 }),
+    );
 
     expect(outcomes(attempts)).toEqual([
       { source: "TRANSCRIPTION_PROVIDER", outcome: "NOT_APPLICABLE" },
       { source: "STEREO_CHANNELS", outcome: "NOT_APPLICABLE" },
       { source: "SINGLE_SPEAKER", outcome: "USED" },
     ]);
-    expect(result).toEqual({ turns: [{ speaker: "SPEAKER_00", start: 0, end: 3 }], source: "SINGLE_SPEAKER", provider: "single-speaker" });
+    expect(result).toEqual({
+      turns: [{ speaker: "SPEAKER_00", start: 0, end: 3 }],
+      source: "SINGLE_SPEAKER",
+      provider: "single-speaker",
+    });
   });
 
   it("records a source's failure code, or a generic one for unexpected errors", async () => {
@@ -151,7 +178,10 @@ describe("diarizeWithFallback", () => {
       },
     };
 
-    const { result, attempts } = await diarizeWithFallback([brokenStereo, buggy, createSingleSpeakerSource()], request());
+    const { result, attempts } = await diarizeWithFallback(
+      [brokenStereo, buggy, createSingleSpeakerSource()],
+      request(),
+    );
 
     expect(outcomes(attempts)).toEqual([
       { source: "STEREO_CHANNELS", outcome: "FAILED", errorCode: "ffmpeg_timeout" },

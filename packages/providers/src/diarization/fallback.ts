@@ -1,5 +1,5 @@
-import { ProviderError } from "../types";
 import type { DiarizationRequest, DiarizationResult, DiarizationSource, DiarizationSourceName } from "../types";
+import { ProviderError } from "../types";
 import { singleSpeakerResult } from "./singleSpeaker";
 
 export type DiarizationAttemptOutcome = "USED" | "NOT_APPLICABLE" | "FAILED";
@@ -50,5 +50,6 @@ export async function diarizeWithFallback(
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ProviderError("diarization_aborted", "Diarization was cancelled", false, { cause: signal.reason });
+  if (signal?.aborted)
+    throw new ProviderError("diarization_aborted", "Diarization was cancelled", false, { cause: signal.reason });
 }

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError } from "../types";
 import type { DiarizationRequest, SpeakerTurn } from "../types";
-import { createPyannoteDiarizationSource } from "./pyannote";
+import { ProviderError } from "../types";
 import type { PyannoteDiarizationOptions } from "./pyannote";
-import { startFakePyannote } from "./testing/fakePyannote";
+import { createPyannoteDiarizationSource } from "./pyannote";
 import type { FakePyannote, FakePyannoteOptions } from "./testing/fakePyannote";
+import { startFakePyannote } from "./testing/fakePyannote";
 
 const API_KEY = "pyannote-test-key";
 const FIXTURE = new URL("../../../../fixtures/calls/support-call/diarization.pyannote.json", import.meta.url);
@@ -234,7 +234,10 @@ describe("createPyannoteDiarizationSource", () => {
 
   it("reports a missing audio file without calling the API", async () => {
     const source = await setUp({});
-    await expectProviderError(source.diarize(request({ filePath: join(workDir, "missing.wav") })), "diarization_file_unreadable");
+    await expectProviderError(
+      source.diarize(request({ filePath: join(workDir, "missing.wav") })),
+      "diarization_file_unreadable",
+    );
     expect(fake!.calls).toHaveLength(0);
   });
 });

@@ -4,8 +4,8 @@ import { stat } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { ProviderError } from "../types";
 import type { DiarizationRequest, DiarizationResult, DiarizationSource } from "../types";
+import { ProviderError } from "../types";
 import { orderTurns } from "./turns";
 
 export interface PyannoteDiarizationOptions {
@@ -121,7 +121,8 @@ export function createPyannoteDiarizationSource(options: PyannoteDiarizationOpti
         return job.output;
       }
       if (job.status === "failed") throw new ProviderError("diarization_job_failed", "Diarization job failed");
-      if (job.status === "canceled") throw new ProviderError("diarization_job_canceled", "Diarization job was canceled");
+      if (job.status === "canceled")
+        throw new ProviderError("diarization_job_canceled", "Diarization job was canceled");
       // pending, created, running: keep polling.
     }
   }
@@ -191,12 +192,16 @@ function putFile(url: string, filePath: string, size: number, signal: AbortSigna
   const transport = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const file = createReadStream(filePath);
-    const request = transport.request(target, { method: "PUT", headers: { "content-length": size }, signal }, (response) => {
-      // The status is the answer; an early reply (a refusal before the body is sent) still counts.
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-      response.on("error", reject);
-    });
+    const request = transport.request(
+      target,
+      { method: "PUT", headers: { "content-length": size }, signal },
+      (response) => {
+        // The status is the answer; an early reply (a refusal before the body is sent) still counts.
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
     request.on("error", (error) => {
       file.destroy();
       reject(error);
@@ -226,7 +231,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 function httpFailure(status: number): ProviderError {
   if (status === 401 || status === 403) {
-    return new ProviderError("diarization_auth_failed", `Diarization provider refused the credentials (HTTP ${status})`);
+    return new ProviderError(
+      "diarization_auth_failed",
+      `Diarization provider refused the credentials (HTTP ${status})`,
+    );
   }
   if (status === 429) {
     return new ProviderError("diarization_rate_limited", "Diarization provider is rate limiting (HTTP 429)", true);
@@ -238,12 +246,19 @@ function httpFailure(status: number): ProviderError {
 }
 
 function invalidResponse(cause?: unknown): ProviderError {
-  return new ProviderError("diarization_invalid_response", "Diarization provider answered with an unexpected body", false, { cause });
+  return new ProviderError(
+    "diarization_invalid_response",
+    "Diarization provider answered with an unexpected body",
+    false,
+    { cause },
+  );
 }
 
 function classifyDiarizationError(error: unknown, run: Run): ProviderError {
-  if (run.callerSignal?.aborted) return new ProviderError("diarization_aborted", "Diarization was cancelled", false, { cause: error });
-  if (run.deadline.aborted) return new ProviderError("diarization_timeout", "Diarization did not finish in time", true, { cause: error });
+  if (run.callerSignal?.aborted)
+    return new ProviderError("diarization_aborted", "Diarization was cancelled", false, { cause: error });
+  if (run.deadline.aborted)
+    return new ProviderError("diarization_timeout", "Diarization did not finish in time", true, { cause: error });
   if (error instanceof ProviderError) return error;
   if (error instanceof SyntaxError) return invalidResponse(error);
   // fetch reports refused, reset and cut-off connections as TypeError; node:http as errno errors.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ProviderError } from "../types";
 import type { DiarizationRequest, SpeakerTurn, TranscriptionResult } from "../types";
+import { ProviderError } from "../types";
 import { createSingleSpeakerSource } from "./singleSpeaker";
 import { createStereoChannelSource } from "./stereoChannelSource";
 import { createTranscriptionSpeakerSource } from "./transcriptionSpeakerSource";

@@ -16,7 +16,9 @@ export function createStereoChannelSource(diarizeStereo: StereoDiarizer): Diariz
     async diarize(request) {
       const turns = await diarizeStereo(request.filePath, request.signal);
       const ordered = orderTurns(turns ?? []);
-      return ordered.length > 0 ? { turns: ordered, source: "STEREO_CHANNELS", provider: STEREO_CHANNELS_PROVIDER } : null;
+      return ordered.length > 0
+        ? { turns: ordered, source: "STEREO_CHANNELS", provider: STEREO_CHANNELS_PROVIDER }
+        : null;
     },
   };
 }

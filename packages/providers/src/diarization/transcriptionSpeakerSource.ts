@@ -29,7 +29,9 @@ export function createTranscriptionSpeakerSource(): DiarizationSource {
 /** Consecutive spans of one speaker become one turn; unlabelled spans neither start nor break a turn. */
 function turnsFromLabels(spans: readonly LabelledSpan[]): SpeakerTurn[] {
   const labelled = spans
-    .filter((span): span is LabelledSpan & { speaker: string } => typeof span.speaker === "string" && span.speaker !== "")
+    .filter(
+      (span): span is LabelledSpan & { speaker: string } => typeof span.speaker === "string" && span.speaker !== "",
+    )
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const turns: SpeakerTurn[] = [];
   for (const span of labelled) {

@@ -1,3 +1,3 @@
-export { createOpenAiCompatibleTranscriber, OPENAI_COMPATIBLE_PROVIDER } from "./openAiCompatible";
-export type { OpenAiCompatibleTranscriberOptions } from "./openAiCompatible";
 export { toIsoLanguageCode } from "./language";
+export type { OpenAiCompatibleTranscriberOptions } from "./openAiCompatible";
+export { createOpenAiCompatibleTranscriber, OPENAI_COMPATIBLE_PROVIDER } from "./openAiCompatible";

@@ -65,9 +65,6 @@ export function toIsoLanguageCode(value: string | null | undefined): string | nu
   if (!normalised) return null;
   const primarySubtag = normalised.split("-")[0] ?? "";
   return (
-    knownTwoLetterCode(primarySubtag) ??
-    WHISPER_NAME_ALIASES[normalised] ??
-    englishNameIndex().get(normalised) ??
-    null
+    knownTwoLetterCode(primarySubtag) ?? WHISPER_NAME_ALIASES[normalised] ?? englishNameIndex().get(normalised) ?? null
   );
 }

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ProviderError } from "../types";
 import type { TranscriptionRequest } from "../types";
+import { ProviderError } from "../types";
 import { createOpenAiCompatibleTranscriber } from "./openAiCompatible";
 
 /** What the fake server saw of one multipart `POST /v1/audio/transcriptions`. */
@@ -55,7 +55,9 @@ async function readMultipart(req: IncomingMessage): Promise<ReceivedTranscriptio
     fields,
     fileName: file.name,
     fileType: file.type,
-    fileSha256: createHash("sha256").update(Buffer.from(await file.arrayBuffer())).digest("hex"),
+    fileSha256: createHash("sha256")
+      .update(Buffer.from(await file.arrayBuffer()))
+      .digest("hex"),
   };
 }
 
@@ -84,8 +86,30 @@ const VERBOSE_JSON = {
     { word: " help?", start: 2.2, end: 2.6 },
   ],
   segments: [
-    { id: 0, seek: 0, start: 0.0, end: 0.9, text: " Hello there.", tokens: [50364, 2425], temperature: 0, avg_logprob: -0.2, compression_ratio: 0.9, no_speech_prob: 0.01 },
-    { id: 1, seek: 0, start: 1.5, end: 2.6, text: " Hi, how can I help?", tokens: [50439, 2421], temperature: 0, avg_logprob: -0.3, compression_ratio: 0.9, no_speech_prob: 0.02 },
+    {
+      id: 0,
+      seek: 0,
+      start: 0.0,
+      end: 0.9,
+      text: " Hello there.",
+      tokens: [50364, 2425],
+      temperature: 0,
+      avg_logprob: -0.2,
+      compression_ratio: 0.9,
+      no_speech_prob: 0.01,
+    },
+    {
+      id: 1,
+      seek: 0,
+      start: 1.5,
+      end: 2.6,
+      text: " Hi, how can I help?",
+      tokens: [50439, 2421],
+      temperature: 0,
+      avg_logprob: -0.3,
+      compression_ratio: 0.9,
+      no_speech_prob: 0.02,
+    },
   ],
   usage: { type: "duration", seconds: 5 },
 };
@@ -146,7 +170,12 @@ afterEach(async () => {
 describe("createOpenAiCompatibleTranscriber", () => {
   it("streams the file as multipart verbose_json with word and segment granularity and maps the answer", async () => {
     responders = [json(200, VERBOSE_JSON)];
-    const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1", language: "English" });
+    const transcriber = createOpenAiCompatibleTranscriber({
+      baseURL,
+      apiKey: API_KEY,
+      model: "whisper-1",
+      language: "English",
+    });
 
     const result = await transcriber.transcribe(request());
 
@@ -200,7 +229,11 @@ describe("createOpenAiCompatibleTranscriber", () => {
     expect(result.language).toBe("en");
     expect(result.durationSeconds).toBe(recorded.duration);
     expect(result.words).toHaveLength(recorded.words.length);
-    expect(result.words[0]).toEqual({ text: recorded.words[0]!.word, start: recorded.words[0]!.start, end: recorded.words[0]!.end });
+    expect(result.words[0]).toEqual({
+      text: recorded.words[0]!.word,
+      start: recorded.words[0]!.start,
+      end: recorded.words[0]!.end,
+    });
     expect(result.segments).toHaveLength(recorded.segments.length);
     expect(result.text.startsWith("Brightline support, this is Alice.")).toBe(true);
   });
@@ -243,13 +276,32 @@ describe("createOpenAiCompatibleTranscriber", () => {
         duration: 6.5,
         text: "Good morning, support. Hi, my order is late.",
         segments: [
-          { type: "transcript.text.segment", id: "seg_0", start: 0.2, end: 1.9, text: "Good morning, support.", speaker: "A" },
-          { type: "transcript.text.segment", id: "seg_1", start: 2.3, end: 4.8, text: "Hi, my order is late.", speaker: "B" },
+          {
+            type: "transcript.text.segment",
+            id: "seg_0",
+            start: 0.2,
+            end: 1.9,
+            text: "Good morning, support.",
+            speaker: "A",
+          },
+          {
+            type: "transcript.text.segment",
+            id: "seg_1",
+            start: 2.3,
+            end: 4.8,
+            text: "Hi, my order is late.",
+            speaker: "B",
+          },
         ],
         usage: { type: "tokens", input_tokens: 80, output_tokens: 20, total_tokens: 100 },
       }),
     ];
-    const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "gpt-4o-transcribe-diarize", language: "en" });
+    const transcriber = createOpenAiCompatibleTranscriber({
+      baseURL,
+      apiKey: API_KEY,
+      model: "gpt-4o-transcribe-diarize",
+      language: "en",
+    });
 
     const result = await transcriber.transcribe(request());
 
@@ -271,7 +323,10 @@ describe("createOpenAiCompatibleTranscriber", () => {
   });
 
   it("retries once after a 500 and returns the second answer", async () => {
-    responders = [openAiError(500, "The server had an error while processing your request.", null), json(200, VERBOSE_JSON)];
+    responders = [
+      openAiError(500, "The server had an error while processing your request.", null),
+      json(200, VERBOSE_JSON),
+    ];
     const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1" });
 
     const result = await transcriber.transcribe(request());
@@ -290,7 +345,10 @@ describe("createOpenAiCompatibleTranscriber", () => {
   });
 
   it("fails a 401 with transcription_auth_failed and does not retry", async () => {
-    responders = [openAiError(401, "Incorrect API key provided: sk-test***.", "invalid_api_key"), json(200, VERBOSE_JSON)];
+    responders = [
+      openAiError(401, "Incorrect API key provided: sk-test***.", "invalid_api_key"),
+      json(200, VERBOSE_JSON),
+    ];
     const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1" });
 
     await expectProviderError(transcriber.transcribe(request()), "transcription_auth_failed", false);
@@ -349,7 +407,12 @@ describe("createOpenAiCompatibleTranscriber", () => {
       res.write('{"text": "slow');
     };
     responders = [neverFinish, neverFinish];
-    const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1", timeoutMs: 300 });
+    const transcriber = createOpenAiCompatibleTranscriber({
+      baseURL,
+      apiKey: API_KEY,
+      model: "whisper-1",
+      timeoutMs: 300,
+    });
 
     const started = Date.now();
     await expectProviderError(transcriber.transcribe(request()), "transcription_timeout", true);
@@ -363,14 +426,22 @@ describe("createOpenAiCompatibleTranscriber", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
 
-    await expectProviderError(transcriber.transcribe(request({ signal: controller.signal })), "transcription_aborted", false);
+    await expectProviderError(
+      transcriber.transcribe(request({ signal: controller.signal })),
+      "transcription_aborted",
+      false,
+    );
     expect(received).toHaveLength(1);
   });
 
   it("reports an unreadable audio file without calling the server", async () => {
     const transcriber = createOpenAiCompatibleTranscriber({ baseURL, apiKey: API_KEY, model: "whisper-1" });
 
-    await expectProviderError(transcriber.transcribe(request({ filePath: join(workDir, "missing.wav") })), "transcription_file_unreadable", false);
+    await expectProviderError(
+      transcriber.transcribe(request({ filePath: join(workDir, "missing.wav") })),
+      "transcription_file_unreadable",
+      false,
+    );
     expect(received).toHaveLength(0);
   });
 });

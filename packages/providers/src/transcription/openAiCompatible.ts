@@ -1,8 +1,8 @@
 import { openAsBlob } from "node:fs";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import type { TranscriptionCreateParamsNonStreaming } from "openai/resources/audio/transcriptions";
-import { ProviderError } from "../types";
 import type { TranscriptionProvider, TranscriptionRequest, TranscriptionResult } from "../types";
+import { ProviderError } from "../types";
 import { toIsoLanguageCode } from "./language";
 import { InvalidTranscriptionResponse, parseTranscriptionResponse } from "./response";
 
@@ -33,12 +33,18 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
   // Retries are ours (maxRetries 0) so the attempt count is exact and every fault is classified once.
   const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0, timeout: timeoutMs });
   // gpt-4o-transcribe-diarize rejects verbose_json and word timestamps; it labels speakers only in diarized_json.
-  const formatParams: Pick<TranscriptionCreateParamsNonStreaming, "response_format" | "chunking_strategy" | "timestamp_granularities"> =
-    /diarize/i.test(options.model)
-      ? { response_format: "diarized_json", chunking_strategy: "auto" }
-      : { response_format: "verbose_json", timestamp_granularities: ["word", "segment"] };
+  const formatParams: Pick<
+    TranscriptionCreateParamsNonStreaming,
+    "response_format" | "chunking_strategy" | "timestamp_granularities"
+  > = /diarize/i.test(options.model)
+    ? { response_format: "diarized_json", chunking_strategy: "auto" }
+    : { response_format: "verbose_json", timestamp_granularities: ["word", "segment"] };
 
-  async function transcribeOnce(request: TranscriptionRequest, file: File, language: string | null): Promise<TranscriptionResult> {
+  async function transcribeOnce(
+    request: TranscriptionRequest,
+    file: File,
+    language: string | null,
+  ): Promise<TranscriptionResult> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
@@ -118,30 +124,58 @@ function classifyTranscriptionError(error: unknown, state: { aborted: boolean; t
   if (error instanceof ProviderError) return error;
   if (state.aborted) return aborted(error);
   if (state.timedOut || error instanceof APIConnectionTimeoutError) {
-    return new ProviderError("transcription_timeout", "Transcription provider did not answer in time", true, { cause: error });
+    return new ProviderError("transcription_timeout", "Transcription provider did not answer in time", true, {
+      cause: error,
+    });
   }
   if (error instanceof APIError && typeof error.status === "number") {
     const status = error.status;
     if (status === 401 || status === 403) {
-      return new ProviderError("transcription_auth_failed", `Transcription provider refused the credentials (HTTP ${status})`, false, { cause: error });
+      return new ProviderError(
+        "transcription_auth_failed",
+        `Transcription provider refused the credentials (HTTP ${status})`,
+        false,
+        { cause: error },
+      );
     }
     if (status === 429) {
-      return new ProviderError("transcription_rate_limited", "Transcription provider is rate limiting (HTTP 429)", true, { cause: error });
+      return new ProviderError(
+        "transcription_rate_limited",
+        "Transcription provider is rate limiting (HTTP 429)",
+        true,
+        { cause: error },
+      );
     }
     if (status >= 400 && status < 500) {
-      return new ProviderError("transcription_http_4xx", `Transcription provider rejected the request (HTTP ${status})`, false, { cause: error });
+      return new ProviderError(
+        "transcription_http_4xx",
+        `Transcription provider rejected the request (HTTP ${status})`,
+        false,
+        { cause: error },
+      );
     }
-    return new ProviderError("transcription_unavailable", `Transcription provider failed (HTTP ${status})`, true, { cause: error });
+    return new ProviderError("transcription_unavailable", `Transcription provider failed (HTTP ${status})`, true, {
+      cause: error,
+    });
   }
   if (error instanceof APIConnectionError) {
-    return new ProviderError("transcription_unavailable", "Transcription provider is unreachable", true, { cause: error });
+    return new ProviderError("transcription_unavailable", "Transcription provider is unreachable", true, {
+      cause: error,
+    });
   }
   if (error instanceof InvalidTranscriptionResponse || error instanceof SyntaxError) {
-    return new ProviderError("transcription_invalid_response", "Transcription provider answered with an unexpected body", false, { cause: error });
+    return new ProviderError(
+      "transcription_invalid_response",
+      "Transcription provider answered with an unexpected body",
+      false,
+      { cause: error },
+    );
   }
   if (error instanceof TypeError) {
     // undici's "terminated": the connection died while the response body was streaming in.
-    return new ProviderError("transcription_unavailable", "Transcription provider connection failed", true, { cause: error });
+    return new ProviderError("transcription_unavailable", "Transcription provider connection failed", true, {
+      cause: error,
+    });
   }
   return new ProviderError("transcription_failed", "Transcription failed unexpectedly", false, { cause: error });
 }

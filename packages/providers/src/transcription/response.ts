@@ -47,7 +47,11 @@ const transcriptionResponseSchema = z
     message: "neither text nor segments",
   });
 
-type SpeakerFields = { speaker?: string | number | null; speaker_id?: string | number | null; speaker_label?: string | number | null };
+type SpeakerFields = {
+  speaker?: string | number | null;
+  speaker_id?: string | number | null;
+  speaker_label?: string | number | null;
+};
 
 function speakerOf(item: SpeakerFields): string | null {
   const label = item.speaker ?? item.speaker_id ?? item.speaker_label;

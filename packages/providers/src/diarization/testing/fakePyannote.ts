@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SpeakerTurn } from "../../types";
 
@@ -91,7 +91,8 @@ export async function startFakePyannote(options: FakePyannoteOptions): Promise<F
 
     if (route === "POST /v1/media/input") {
       const input = JSON.parse(body.toString("utf8")) as { url?: unknown };
-      if (typeof input.url !== "string" || !MEDIA_URL.test(input.url)) return send(res, 400, { message: "invalid url" });
+      if (typeof input.url !== "string" || !MEDIA_URL.test(input.url))
+        return send(res, 400, { message: "invalid url" });
       const token = randomUUID();
       pendingUploads.set(token, input.url);
       return send(res, 201, { url: `${baseURL}/upload/${token}?X-Amz-Expires=3600&X-Amz-Signature=abc123` });
@@ -99,7 +100,8 @@ export async function startFakePyannote(options: FakePyannoteOptions): Promise<F
     if (route === "POST /v1/diarize") {
       const input = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
       diarizeBodies.push(input);
-      if (typeof input.url !== "string" || !uploads.has(input.url)) return send(res, 400, { message: "media not found" });
+      if (typeof input.url !== "string" || !uploads.has(input.url))
+        return send(res, 400, { message: "media not found" });
       const jobId = randomUUID();
       jobs.set(jobId, { polls: 0 });
       return send(res, 200, { jobId, status: "created" });
@@ -110,7 +112,12 @@ export async function startFakePyannote(options: FakePyannoteOptions): Promise<F
       if (!job) return send(res, 404, { message: "job not found" });
       const status = jobStatuses[Math.min(job.polls, jobStatuses.length - 1)] ?? "succeeded";
       job.polls += 1;
-      const answer: Record<string, unknown> = { jobId, status, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:05Z" };
+      const answer: Record<string, unknown> = {
+        jobId,
+        status,
+        createdAt: "2026-01-01T00:00:00Z",
+        updatedAt: "2026-01-01T00:00:05Z",
+      };
       if (status === "succeeded") answer.output = options.output ?? { diarization: [] };
       if (status === "failed") answer.output = { error: "Audio could not be processed" };
       return send(res, 200, answer);
