@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/pipeline.ts [--scale 1]
  */
-import { fixture, startTestServer, uploadFile } from "../apps/server/test/harness";
+import { fixture, startTestServer, uploadFile } from "@scryon/server/testing";
 import { waitForTerminalCall } from "./lib/calls";
 import { startInstantTranscriber } from "./lib/instant-transcriber";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";

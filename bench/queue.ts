@@ -14,7 +14,7 @@ import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL, storeAudio, submitCall } from "@scryon/api";
 import { loadConfig } from "@scryon/config";
 import { createRuntime } from "@scryon/runtime";
-import { fixture } from "../apps/server/test/harness";
+import { fixture } from "@scryon/server/testing";
 import { waitForTerminalCall } from "./lib/calls";
 import { startInstantTranscriber } from "./lib/instant-transcriber";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";

@@ -11,8 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
 import { openSqliteStore } from "@scryon/db";
+import { startTestServer } from "@scryon/server/testing";
 import Fastify from "fastify";
-import { startTestServer } from "../apps/server/test/harness";
 import { type LoadResult, measureLoad } from "./lib/load";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";
 

@@ -17,8 +17,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@scryon/db/testing";
 import pg from "pg";
-import { createTestDatabase } from "../packages/db/test/postgres-harness";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 150);

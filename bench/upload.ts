@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { REPO_ROOT } from "../apps/server/test/harness";
+import { REPO_ROOT } from "@scryon/server/testing";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";
 
 const MB = 1024 * 1024;

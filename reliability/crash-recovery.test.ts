@@ -83,7 +83,10 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
     await sleep(randomInt(400, 2500));
     const states = await listAllCalls(server.url).then(
       (calls) =>
-        calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }), {}),
+        calls.reduce<Record<string, number>>((acc, c) => {
+          acc[c.status] = (acc[c.status] ?? 0) + 1;
+          return acc;
+        }, {}),
       () => ({}),
     );
     killedAt.push(JSON.stringify(states));

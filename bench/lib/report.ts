@@ -1,12 +1,12 @@
 /** Command-line options shared by every benchmark: `--scale 0.1`, `--duration 5`. */
 export function benchOptions(argv = process.argv.slice(2)): { scale: number; durationSeconds: number | null } {
-  const valueOf = (flag: string) => {
+  const flagValue = (flag: string) => {
     const index = argv.indexOf(flag);
     const inline = argv.find((arg) => arg.startsWith(`${flag}=`));
     return inline ? inline.slice(flag.length + 1) : index >= 0 ? argv[index + 1] : undefined;
   };
   const number = (flag: string) => {
-    const raw = valueOf(flag);
+    const raw = flagValue(flag);
     if (raw === undefined) return null;
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} must be a positive number`);

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type FakePyannote, startFakePyannote } from "../../packages/providers/src/diarization/testing/fakePyannote";
+import { type FakePyannote, startFakePyannote } from "@scryon/providers/testing";
 import { answerWithFault, type Fault, HeldRequests, readBody } from "./faults";
 import { fixture } from "./server";
 

@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixture,
   startFakeTranscriptionServer,
@@ -11,7 +10,8 @@ import {
   type TestServer,
   uploadFile,
   waitForTerminal,
-} from "../../server/test/harness";
+} from "@scryon/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/scryon.mjs", import.meta.url));
 const AUDIO_FILES = ["liar.mp3", "stereo-two-party.wav", "tone.aac", "tone.m4a", "tone.mp3", "tone.ogg", "tone.wav"];

@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { startFakePyannote } from "@scryon/providers/testing";
 import Fastify from "fastify";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
 import { webPlugin } from "../src/plugins/web";
 import {
   fixture,

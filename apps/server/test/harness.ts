@@ -7,15 +7,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppRouter } from "@scryon/api";
 import { loadConfig } from "@scryon/config";
+// Shared with the db and storage packages' own tests: one way to get a throwaway database and a real S3 server.
+import { createTestDatabase } from "@scryon/db/testing";
 import { createRuntime, type Runtime } from "@scryon/runtime";
+import { startS3Server, type TestS3Server } from "@scryon/storage/testing";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
 import type { FastifyInstance } from "fastify";
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { inject } from "vitest";
-// Shared with the db and storage packages' own tests: one way to get a throwaway database and a real S3 server.
-import { createTestDatabase } from "../../../packages/db/test/postgres-harness";
-import { startS3Server, type TestS3Server } from "../../../packages/storage/test/s3-server";
 import { buildServer } from "../src/app";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

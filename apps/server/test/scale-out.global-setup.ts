@@ -1,5 +1,5 @@
+import { startS3Server } from "@scryon/storage/testing";
 import type { TestProject } from "vitest/node";
-import { startS3Server } from "../../../packages/storage/test/s3-server";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
+import { startFakePyannote } from "@scryon/providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakePyannote } from "../../../packages/providers/src/diarization/testing/fakePyannote";
 import {
   fixture,
   fixtureJson,

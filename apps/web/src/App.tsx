@@ -20,6 +20,7 @@ export function App() {
   // After navigation, move focus to the content so keyboard and screen-reader users follow it.
   const mainRef = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `route` is the trigger, not an input
   useEffect(() => {
     if (firstRoute.current) {
       firstRoute.current = false;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type Dirent } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -25,7 +25,7 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
   const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
 
   async function* walk(dir: string): AsyncGenerator<string> {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {

@@ -7,9 +7,11 @@ import { pipeline } from "node:stream/promises";
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -91,7 +93,7 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
   async function* listPages(prefix: string): AsyncGenerator<StoredObject[]> {
     let continuationToken: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await client.send(
           new ListObjectsV2Command({
@@ -200,7 +202,7 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       let batch: string[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        let result;
+        let result: DeleteObjectsCommandOutput;
         try {
           result = await client.send(
             new DeleteObjectsCommand({

@@ -25,7 +25,7 @@ export async function startS3Server(bucket = "scryon-test"): Promise<TestS3Serve
     let buffered = "";
     child.stdout.on("data", (chunk: Buffer) => {
       buffered += chunk.toString();
-      let newline;
+      let newline: number;
       while ((newline = buffered.indexOf("\n")) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);

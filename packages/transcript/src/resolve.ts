@@ -188,7 +188,7 @@ class ResolutionState {
     }
     for (const [role, speakerIds] of claimants) {
       const heldElsewhere = [...this.assignments.values()].some((assignment) => assignment.role === role);
-      if (heldElsewhere || speakerIds.length > 1) speakerIds.forEach((speakerId) => contradicted.add(speakerId));
+      if (heldElsewhere || speakerIds.length > 1) for (const speakerId of speakerIds) contradicted.add(speakerId);
     }
 
     for (const [speakerId, proposal] of candidates) {

@@ -81,6 +81,7 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
               value={title}
               required
               maxLength={300}
+              // biome-ignore lint/a11y/noAutofocus: the field opens because the user just asked to add an item
               autoFocus
               onChange={(event) => setTitle(event.target.value)}
             />

@@ -18,6 +18,7 @@ export function ActionsPage() {
       <section className="panel" aria-labelledby="actions-heading">
         <div className="panel-head">
           <h2 id="actions-heading">{filter === "ALL" ? "All items" : `${humanize(filter)} items`}</h2>
+          {/* biome-ignore lint/a11y/useSemanticElements: a toggle-button group, not a form field set */}
           <div className="segmented" role="group" aria-label="Show">
             {FILTERS.map((value) => (
               <button key={value} type="button" aria-pressed={filter === value} onClick={() => setFilter(value)}>

@@ -38,6 +38,7 @@ export function AnalysisPanel({ analysis }: { analysis: AnalysisDocument }) {
           {section.items && section.items.length > 0 && (
             <ul>
               {section.items.map((item, itemIndex) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a read-only list that is never reordered
                 <li key={itemIndex} className={item.importance === "high" ? "important" : undefined}>
                   {item.text}
                   {item.speaker && <span className="muted"> — {item.speaker}</span>}

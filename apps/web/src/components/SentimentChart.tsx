@@ -40,11 +40,13 @@ export function SentimentChart({ progression }: { progression: Progression }) {
           <polyline points={plotted.map((point) => `${point.x},${point.y}`).join(" ")} className="trend" />
         )}
         {plotted.map((point, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one point per phase, in a fixed order
           <circle key={index} cx={point.x} cy={point.y} r={4.5} className={`dot dot-${point.step.overall}`}>
             <title>{`${point.step.phase ?? ""}: ${point.step.overall ?? ""}${point.step.note ? ` — ${point.step.note}` : ""}`}</title>
           </circle>
         ))}
         {points.map((point, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one label per phase, in a fixed order
           <text key={index} x={point.x} y={HEIGHT + 12} textAnchor="middle" className="phase-label">
             {point.step.phase ?? ""}
           </text>

@@ -109,7 +109,7 @@ export function extractActions(ctx: CallContext): ActionExtraction {
   const usedSentences = new Set<number>();
 
   for (const candidate of merged) {
-    candidate.ordinals.forEach((o) => usedSentences.add(o));
+    for (const o of candidate.ordinals) usedSentences.add(o);
     const title = titleOf(ctx, candidate);
     if (title.split(" ").length < 2) continue;
     const due = candidate.dates[0] ?? null;
@@ -338,7 +338,7 @@ function titleOf(ctx: CallContext, candidate: Candidate): string {
   for (const date of candidate.dates) {
     const at = clause.indexOf(date.text);
     if (at >= 0)
-      clause = (`${clause.slice(0, at).replace(DATE_LEAD, "")} ${clause.slice(at + date.text.length)}`)
+      clause = `${clause.slice(0, at).replace(DATE_LEAD, "")} ${clause.slice(at + date.text.length)}`
         .replace(/\s+,/g, ",")
         .trim();
   }

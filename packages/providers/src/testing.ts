@@ -1,0 +1,2 @@
+/** Test helpers for other packages' tests: `@scryon/providers/testing`. */
+export { type FakePyannote, type FakePyannoteOptions, startFakePyannote } from "./diarization/testing/fakePyannote";
