@@ -14,17 +14,6 @@ export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
 export { type CallMetadata, callMetadataSchema } from "./schemas";
-export {
-  type CueSegment,
-  type DigestFormat,
-  type DigestInput,
-  type ExportedDocument,
-  formatSubRipTime,
-  formatWebVttTime,
-  renderDigest,
-  type TranscriptExportFormat,
-  toPlainTranscript,
-  toSubRip,
-  toWebVtt,
-} from "./services/export";
+export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
+export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -59,6 +59,15 @@ export interface Pipeline {
 
 const NON_TERMINAL: CallStatus[] = ["QUEUED", "TRANSCRIBING", "ANALYZING"];
 
+/** The audio the transcriber gets: the preprocessed file, or the original when preprocessing was skipped or failed. */
+interface PreparedAudio {
+  path: string;
+  preprocessed: boolean;
+  durationSeconds: number | null;
+}
+type DiarizationTurns = Parameters<typeof alignTranscript>[1];
+type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
+
 /**
  * The call-processing pipeline of SPEC §5. Every status change is a
  * compare-and-set, so a duplicated or restarted worker can never make a call
@@ -134,117 +143,130 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return outcome.document;
   }
 
-  async function transcribe(call: CallRecord, originalPath: string): Promise<TranscriptDocument> {
-    const transcriber = options.transcriber!;
-    // Stage 1: preprocessing; any failure falls back to the original audio.
-    let audioPath = originalPath;
-    let durationSeconds: number | null = call.durationSeconds;
-    const ffmpegPath = options.audio.preprocessingEnabled ? await options.audio.ffmpegPath() : null;
-    if (!options.audio.preprocessingEnabled) await skipStage(store, call.id, "AUDIO_PREPROCESSED", "disabled");
-    else if (!ffmpegPath) await skipStage(store, call.id, "AUDIO_PREPROCESSED", "ffmpeg_not_found");
-    else {
-      const outputPath = path.join(workDir, `scryon-${call.id}.wav`);
-      try {
-        const pre = await runStage(
-          store,
-          call.id,
-          "AUDIO_PREPROCESSED",
-          "ffmpeg",
-          () =>
-            preprocessAudio({
-              ffmpegPath,
-              inputPath: originalPath,
-              outputPath,
-              highpassHz: options.audio.highpassHz,
-              denoiseNrDb: options.audio.denoiseNrDb,
-              timeoutMs: options.audio.timeoutMs,
-            }),
-          { failureCode: "preprocessing_failed" },
-        );
-        audioPath = pre.outputPath;
-        durationSeconds = pre.durationSeconds ?? durationSeconds;
-      } catch {
-        log.info({ callId: call.id }, "preprocessing failed; using the original audio");
-      }
+  /** Preprocessing (ffmpeg): any failure falls back to the original audio. */
+  async function preprocess(call: CallRecord, originalPath: string): Promise<PreparedAudio> {
+    const original: PreparedAudio = { path: originalPath, preprocessed: false, durationSeconds: call.durationSeconds };
+    if (!options.audio.preprocessingEnabled) {
+      await skipStage(store, call.id, "AUDIO_PREPROCESSED", "disabled");
+      return original;
     }
-
+    const ffmpegPath = await options.audio.ffmpegPath();
+    if (!ffmpegPath) {
+      await skipStage(store, call.id, "AUDIO_PREPROCESSED", "ffmpeg_not_found");
+      return original;
+    }
     try {
-      // Stage 3 (run before diarization: one diarization source is the transcriber's own labels).
-      const transcription: TranscriptionResult = await runStage(
+      const pre = await runStage(
         store,
         call.id,
-        "TRANSCRIBED",
-        transcriber.name,
+        "AUDIO_PREPROCESSED",
+        "ffmpeg",
         () =>
-          transcriber.transcribe({
-            filePath: audioPath,
-            fileName: audioPath === originalPath ? `audio${path.extname(originalPath)}` : "audio.wav",
-            contentType:
-              audioPath === originalPath ? (call.sourceContentType ?? "application/octet-stream") : "audio/wav",
+          preprocessAudio({
+            ffmpegPath,
+            inputPath: originalPath,
+            outputPath: path.join(workDir, `scryon-${call.id}.wav`),
+            highpassHz: options.audio.highpassHz,
+            denoiseNrDb: options.audio.denoiseNrDb,
+            timeoutMs: options.audio.timeoutMs,
           }),
-        { failureCode: "transcription_failed" },
+        { failureCode: "preprocessing_failed" },
       );
-      durationSeconds = durationSeconds ?? transcription.durationSeconds;
-      await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
-      await touch(call, "TRANSCRIBING");
+      return { path: pre.outputPath, preprocessed: true, durationSeconds: pre.durationSeconds ?? call.durationSeconds };
+    } catch {
+      log.info({ callId: call.id }, "preprocessing failed; using the original audio");
+      return original;
+    }
+  }
 
-      // Stage 2: who spoke when. Stereo detection needs the original channels.
-      const twoParty = call.direction === "INCOMING" || call.direction === "OUTGOING";
-      const diarization = await runStage(
-        store,
-        call.id,
-        "DIARIZED",
-        null,
-        () =>
-          diarizeWithFallback(options.diarizationSources, {
-            filePath: originalPath,
-            durationSeconds,
-            ...(twoParty && { numSpeakersHint: 2 }),
-            transcription,
-          }),
-        { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
-      );
-      await putJson(call, "DIARIZATION_JSON", diarization);
+  /** Speech to words; its raw answer is kept as an artifact. */
+  async function transcribeAudio(call: CallRecord, audio: PreparedAudio): Promise<TranscriptionResult> {
+    const transcriber = options.transcriber!;
+    const transcription = await runStage(
+      store,
+      call.id,
+      "TRANSCRIBED",
+      transcriber.name,
+      () =>
+        transcriber.transcribe({
+          filePath: audio.path,
+          fileName: audio.preprocessed ? "audio.wav" : `audio${path.extname(audio.path)}`,
+          contentType: audio.preprocessed ? "audio/wav" : (call.sourceContentType ?? "application/octet-stream"),
+        }),
+      { failureCode: "transcription_failed" },
+    );
+    await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
+    await touch(call, "TRANSCRIBING");
+    return transcription;
+  }
 
-      const aligned = await runStage(
-        store,
-        call.id,
-        "TRANSCRIPT_ALIGNED",
-        null,
-        async () => alignTranscript(transcription, diarization.result.turns),
-        { failureCode: "alignment_failed" },
-      );
-      const normalized = await runStage(
-        store,
-        call.id,
-        "TRANSCRIPT_NORMALIZED",
-        null,
-        async () => normalizeTranscript(aligned),
-        {
-          failureCode: "normalization_failed",
-        },
-      );
-      await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
+  /** Who spoke when, through the fallback chain. Stereo detection needs the original channels. */
+  async function diarize(
+    call: CallRecord,
+    originalPath: string,
+    durationSeconds: number | null,
+    transcription: TranscriptionResult,
+  ) {
+    const twoParty = call.direction === "INCOMING" || call.direction === "OUTGOING";
+    const diarization = await runStage(
+      store,
+      call.id,
+      "DIARIZED",
+      null,
+      () =>
+        diarizeWithFallback(options.diarizationSources, {
+          filePath: originalPath,
+          durationSeconds,
+          ...(twoParty && { numSpeakersHint: 2 }),
+          transcription,
+        }),
+      { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
+    );
+    await putJson(call, "DIARIZATION_JSON", diarization);
+    return diarization;
+  }
 
-      const user = await store.users.get(call.userId);
-      const context = {
-        userDisplayName: user?.displayName ?? null,
-        contactName: call.contactName,
-        phoneNumber: call.phoneNumber,
-        direction: call.direction,
-        voiceEmbeddingEnabled: false,
-      };
-      const resolved = await runStage(
-        store,
-        call.id,
-        "SPEAKER_REFINED",
-        null,
-        async () => resolveSpeakers(normalized, context),
-        {
-          failureCode: "speaker_resolution_failed",
-        },
-      ).catch(() => unresolvedSpeakers(normalized, context));
+  /** Words onto turns, then normalised segments and stable speaker ids. */
+  async function alignAndNormalize(transcription: TranscriptionResult, turns: DiarizationTurns, callId: string) {
+    const aligned = await runStage(
+      store,
+      callId,
+      "TRANSCRIPT_ALIGNED",
+      null,
+      async () => alignTranscript(transcription, turns),
+      { failureCode: "alignment_failed" },
+    );
+    return runStage(store, callId, "TRANSCRIPT_NORMALIZED", null, async () => normalizeTranscript(aligned), {
+      failureCode: "normalization_failed",
+    });
+  }
 
+  /** Names and roles from the call metadata and the words spoken; unresolved speakers on failure. */
+  async function resolveSpeakerNames(call: CallRecord, normalized: NormalizedTranscript) {
+    await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
+    const user = await store.users.get(call.userId);
+    const context = {
+      userDisplayName: user?.displayName ?? null,
+      contactName: call.contactName,
+      phoneNumber: call.phoneNumber,
+      direction: call.direction,
+      voiceEmbeddingEnabled: false,
+    };
+    return runStage(store, call.id, "SPEAKER_REFINED", null, async () => resolveSpeakers(normalized, context), {
+      failureCode: "speaker_resolution_failed",
+    }).catch(() => unresolvedSpeakers(normalized, context));
+  }
+
+  /** Every transcript stage in order, then the transcript document, stored. */
+  async function produceTranscript(call: CallRecord, originalPath: string): Promise<TranscriptDocument> {
+    const audio = await preprocess(call, originalPath);
+    try {
+      // Transcription runs before diarization: one diarization source is the transcriber's own labels.
+      const transcription = await transcribeAudio(call, audio);
+      const durationSeconds = audio.durationSeconds ?? transcription.durationSeconds;
+      const diarization = await diarize(call, originalPath, durationSeconds, transcription);
+      const normalized = await alignAndNormalize(transcription, diarization.result.turns, call.id);
+      const resolved = await resolveSpeakerNames(call, normalized);
       const document = assembleTranscriptDocument(
         {
           callId: call.id,
@@ -253,7 +275,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           createdAt: new Date().toISOString(),
           pipeline: {
             status: "COMPLETED",
-            preprocessing: audioPath === originalPath ? "ORIGINAL_AUDIO" : "FFMPEG",
+            preprocessing: audio.preprocessed ? "FFMPEG" : "ORIGINAL_AUDIO",
             transcription: { provider: transcription.provider, model: transcription.model },
             diarization: { source: diarization.result.source, provider: diarization.result.provider },
           },
@@ -263,7 +285,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       await putJson(call, "NORMALIZED_TRANSCRIPT_JSON", document);
       return document;
     } finally {
-      if (audioPath !== originalPath) await fs.rm(audioPath, { force: true });
+      if (audio.preprocessed) await fs.rm(audio.path, { force: true });
     }
   }
 
@@ -279,7 +301,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!temp || !(await storage.exists(temp.storageKey))) return fail(call, "audio_missing");
 
     try {
-      const transcript = await storage.withLocalFile(temp.storageKey, (filePath) => transcribe(call, filePath));
+      const transcript = await storage.withLocalFile(temp.storageKey, (filePath) => produceTranscript(call, filePath));
       if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", { durationSeconds: transcript.durationSeconds })))
         return;
       const analysis = await analyzeAndPersist(call, transcript);

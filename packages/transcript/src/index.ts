@@ -45,3 +45,14 @@ export {
   transcriptSpeakerSchema,
   voiceMatchStatusSchema,
 } from "./schema";
+export {
+  type CueSegment,
+  cueSegmentsOf,
+  formatSubRipTime,
+  formatWebVttTime,
+  TRANSCRIPT_EXPORT_FORMATS,
+  type TranscriptExportFormat,
+  toPlainTranscript,
+  toSubRip,
+  toWebVtt,
+} from "./subtitles";

@@ -1,3 +1,4 @@
+import { TRANSCRIPT_EXPORT_FORMATS } from "@scryon/transcript";
 import { z } from "zod";
 import {
   bulkDeleteInputSchema,
@@ -10,6 +11,7 @@ import {
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
+import { DIGEST_FORMATS } from "../services/digest";
 import * as callExports from "../services/export";
 import { statusChanges } from "../services/live";
 import { authedProcedure, idempotentProcedure, router } from "../trpc";
@@ -19,7 +21,7 @@ const idInput = z.object({ id: z.string().max(100) });
 const documentSchema = z.looseObject({ schemaVersion: z.number().optional() });
 /** A rendered export (subtitles, digest): the text plus what to serve it as. */
 const exportedDocumentSchema = z.object({
-  format: z.enum([...callExports.TRANSCRIPT_EXPORT_FORMATS, ...callExports.DIGEST_FORMATS]),
+  format: z.enum([...TRANSCRIPT_EXPORT_FORMATS, ...DIGEST_FORMATS]),
   contentType: z.string(),
   fileName: z.string(),
   content: z.string(),
@@ -179,7 +181,7 @@ export const callsRouter = router({
    * always answers JSON.
    */
   transcriptExport: authedProcedure
-    .input(idInput.extend({ format: z.enum(callExports.TRANSCRIPT_EXPORT_FORMATS) }))
+    .input(idInput.extend({ format: z.enum(TRANSCRIPT_EXPORT_FORMATS) }))
     .output(exportedDocumentSchema)
     .query(({ ctx, input }) => callExports.exportTranscript(ctx.deps, ctx.user, input.id, input.format)),
 
@@ -196,7 +198,7 @@ export const callsRouter = router({
         errorResponses: { ...readErrors, 422: "call_not_completed" },
       },
     })
-    .input(idInput.extend({ format: z.enum(callExports.DIGEST_FORMATS).default("markdown") }))
+    .input(idInput.extend({ format: z.enum(DIGEST_FORMATS).default("markdown") }))
     .output(exportedDocumentSchema)
     .query(({ ctx, input }) => callExports.exportDigest(ctx.deps, ctx.user, input.id, input.format)),
 });
