@@ -8,7 +8,7 @@ import { makeDataDir, type ServerProcess, startServerProcess } from "./support/s
 
 /**
  * An upload the storage cannot take must fail loudly and leave nothing behind:
- * 503 in the SPEC error shape, no call row, no file. We run as root, so chmod
+ * 503 in the documented error shape, no call row, no file. We run as root, so chmod
  * does not stop writes; the faults here are ones root cannot write through.
  */
 const expectStorageUnavailable = (answer: HttpAnswer) => {

@@ -5,7 +5,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Digit runs inside identifiers (UUIDs, hex) are not phone numbers: they must stand alone.
 const PHONE = /(?<![\w-])\+?\d[\d ()./-]{6,}\d(?![\w-])/g;
 
-/** Masks e-mail addresses and phone numbers in any string that reaches a log line (SPEC §8). */
+/** Masks e-mail addresses and phone numbers in any string that reaches a log line (docs/contract.md § Privacy rules). */
 export function maskPii(value: string): string {
   return value.replace(EMAIL, "[email]").replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
 }

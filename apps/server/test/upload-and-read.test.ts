@@ -74,7 +74,7 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     expect(typeof analysis.body!.oneLineSummary).toBe("string");
     expect(analysis.body!.shortSummary).toBe(analysis.body!.oneLineSummary);
 
-    // The raw audio is gone once processed (SPEC §8).
+    // The raw audio is gone once processed (docs/contract.md § Privacy rules).
     const files = await listStoredObjects(server);
     expect(files.filter((f) => f.includes(callId) && f.includes("/temp/"))).toEqual([]);
     expect(

@@ -13,7 +13,7 @@ function digitsOnly(value: string): string {
 }
 
 /**
- * Enforces "nothing is invented" (SPEC §6) on a document from any analyser:
+ * Enforces "nothing is invented" (docs/contract.md § Analysis document) on a document from any analyser:
  * every `sourceSegmentIds` list keeps only ids of real segments, and an email or phone
  * number in an action item's metadata survives only if the transcript contains it.
  */

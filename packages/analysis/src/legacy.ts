@@ -7,7 +7,7 @@ export interface LegacyAliases {
 }
 
 /**
- * Adds the aliases older clients read (SPEC §6): shortSummary, detailedSummary and
+ * Adds the aliases older clients read (docs/contract.md § Analysis document): shortSummary, detailedSummary and
  * keyPoints, each only when the field it mirrors exists. Documents of an older schema
  * version are returned unchanged.
  */

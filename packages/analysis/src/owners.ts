@@ -23,7 +23,7 @@ export interface ReconciledOwner {
 }
 
 /**
- * Ties each action item's owner to a real transcript speaker (SPEC §6): the speaker id
+ * Ties each action item's owner to a real transcript speaker (docs/contract.md § Analysis document): the speaker id
  * wins when it exists; otherwise the owner label is matched case-insensitively against
  * speaker labels and display names. A match fills every owner field from the speaker;
  * no match nulls them, because a wrong owner is worse than none.

@@ -5,7 +5,7 @@ const GROUPED_AMOUNT = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 
 /**
  * Masks emails and phone-like digit runs (7+ digits) before text leaves the process
- * (SPEC §6: the prompt never contains phone numbers or emails).
+ * (docs/contract.md § Analysis document: the prompt never contains phone numbers or emails).
  */
 export function maskContactDetails(text: string): string {
   return text.replace(EMAIL, "[email]").replace(PHONE_LIKE, (match) => {

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
 /**
- * The analysis document, schema v3 (SPEC §6). Every field is optional and every object
+ * The analysis document, schema v3 (docs/contract.md § Analysis document). Every field is optional and every object
  * is loose: unknown keys pass through untouched, so documents written by newer or
  * richer analysers survive a round trip. Values that may legitimately be "unknown"
- * accept null (SPEC §2: null means "we tried and it is unknown").
+ * accept null (docs/contract.md § Conventions: null means "we tried and it is unknown").
  */
 
 export const ANALYSIS_SCHEMA_VERSION = 3;

@@ -3,7 +3,7 @@ import type { AnalysisDocument } from "./schema";
 export type SpeakerRole = "USER" | "CONTACT" | "UNKNOWN";
 
 /**
- * What an analyser needs from the normalised transcript (SPEC §5). A structural view:
+ * What an analyser needs from the normalised transcript (docs/contract.md § Transcript document). A structural view:
  * the transcript package builds it, this package never imports that one.
  */
 export interface AnalysisInput {

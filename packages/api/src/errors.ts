@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
-/** The wire shape of every error (SPEC §2): `{"error": {code, message, details?}}`. */
+/** The wire shape of every error (docs/contract.md § Errors): `{"error": {code, message, details?}}`. */
 export interface ApiErrorBody {
   code: string;
   message: string;

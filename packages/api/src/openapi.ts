@@ -41,7 +41,7 @@ export function successStatuses(router: AppRouter): Map<string, number> {
  * The public REST document: generated from the router's zod schemas, plus the
  * two routes served outside trpc-to-openapi (the multipart upload and the bulk
  * delete, whose JSON body on DELETE the generator cannot express), with every
- * error in the SPEC §2 shape.
+ * error in our shape (docs/contract.md § Errors).
  */
 export function buildOpenApiDocument(router: AppRouter, options: { version: string; baseUrl: string }): Document {
   const document = generateOpenApiDocument(router, {
@@ -70,7 +70,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
         delete responses["200"];
         responses[String(status)] = status === 204 ? { description: ok.description ?? "No content" } : ok;
       }
-      // The generator describes errors in its own shape; ours is SPEC §2.
+      // The generator describes errors in its own shape; ours is docs/contract.md § Errors.
       for (const code of Object.keys(responses)) {
         if (Number(code) >= 400) {
           const description = (responses[code] as { description?: string }).description ?? "Error";

@@ -15,7 +15,7 @@ export type AppRouter = typeof fullRouter;
 
 /**
  * The router for this process. In production the developer-only procedures are
- * left out entirely, so their REST routes do not exist (404), as SPEC §4 asks.
+ * left out entirely, so their REST routes do not exist (404), as docs/contract.md § Calls says.
  */
 export function buildAppRouter(options: { developerTools: boolean }): AppRouter {
   if (options.developerTools) return fullRouter;

@@ -5,7 +5,7 @@ import type { actionItemSchema, callDetailSchema, callListItemSchema, userSchema
 /** ISO-8601 UTC at second precision, as in the contract's examples. */
 export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** Omit absent values (SPEC §2: "a field with no meaningful value is omitted"). */
+/** Omit absent values (docs/contract.md § Conventions: "a field with no meaningful value is omitted"). */
 const present = <T>(value: T | null | undefined): T | undefined => (value === null || value === "" ? undefined : value);
 
 export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema> {

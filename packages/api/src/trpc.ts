@@ -50,7 +50,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 const IDEMPOTENCY_WAIT_MS = 10_000;
 
 /**
- * Idempotency-Key for JSON mutations (SPEC §2): the first request with a key
+ * Idempotency-Key for JSON mutations (docs/contract.md § Idempotency): the first request with a key
  * runs and its response is stored; a retry gets the stored response; the same
  * key with a different request is a 409; a concurrent duplicate waits for the
  * first to finish.

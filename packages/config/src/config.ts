@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * Every setting of SPEC §7, parsed and validated once at start-up. A bad value
+ * Every setting (docs/contract.md § Configuration), parsed and validated once at start-up. A bad value
  * stops the process with a message naming the variable (never its value: it may
  * be a secret).
  */

@@ -1,6 +1,6 @@
 import type { Store } from "@scryon/db";
 
-/** SPEC §5 stage names, recorded as processing events. */
+/** Stage names (docs/contract.md § Pipeline), recorded as processing events. */
 export type Stage =
   | "AUDIO_PREPROCESSED"
   | "DIARIZED"

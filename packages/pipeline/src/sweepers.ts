@@ -19,7 +19,7 @@ export interface SweeperOptions {
 const BATCH = 200;
 
 /**
- * The janitors of SPEC §5 and §8: nothing stays non-terminal forever, raw
+ * The janitors (docs/contract.md § Pipeline and § Privacy rules): nothing stays non-terminal forever, raw
  * audio does not outlive its TTL, and objects of deleted calls are removed.
  */
 export function createSweepers(options: SweeperOptions) {

@@ -1,7 +1,7 @@
 import type { ArtifactTypeName } from "./artifact-types";
 
 /**
- * The SPEC §5 key layout. Keys hold only UUIDs and fixed words — never names,
+ * The artifact key layout (docs/contract.md § Storage layout). Keys hold only UUIDs and fixed words — never names,
  * numbers or anything a user typed — so a leaked listing reveals nothing.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

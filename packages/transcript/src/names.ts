@@ -230,7 +230,7 @@ const MIN_RECOGNISABLE_PHONE_DIGITS = 7;
 /**
  * Replaces the call's own phone number where it was spoken and transcribed as digits
  * ("+91 98765 43210", "098765-43210") by "[number ending NNNN]": the full number never
- * enters a transcript (SPEC §8.3).
+ * enters a transcript (docs/contract.md § Privacy rules, rule 3).
  */
 export function redactPhoneNumber(text: string, phoneNumber: string | null | undefined): string {
   const digits = phoneNumber?.replace(/\D/gu, "") ?? "";

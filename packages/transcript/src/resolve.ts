@@ -55,7 +55,7 @@ interface Proposal extends Assignment {
 }
 
 /**
- * Decides who is the user and who is the contact (SPEC §5, rules 1–8 in order of
+ * Decides who is the user and who is the contact (docs/contract.md § Speaker resolution, rules 1–8 in order of
  * evidence; for each speaker the first rule that applies wins). Deterministic,
  * text-only and conservative: contradicting evidence leaves speakers UNKNOWN.
  * Also removes the call's phone number from the segment texts.
@@ -134,7 +134,7 @@ export function resolveSpeakers(normalized: NormalizedTranscript, context: Speak
 
 /**
  * The result to ship when resolution itself failed: every speaker stays "Speaker N"
- * (SPEC §5 stage SPEAKER_REFINED "on failure"), the phone number still redacted.
+ * (docs/contract.md § Pipeline: SPEAKER_REFINED on failure), the phone number still redacted.
  */
 export function unresolvedSpeakers(normalized: NormalizedTranscript, context: SpeakerContext): ResolvedSpeakers {
   const state = new ResolutionState(normalized.speakers.map((speaker) => speaker.speakerId));

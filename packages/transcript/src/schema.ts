@@ -8,7 +8,7 @@ export type SpeakerRole = z.infer<typeof speakerRoleSchema>;
 export const speakerConfidenceSchema = z.enum(["HIGH", "MEDIUM", "LOW"]);
 export type SpeakerConfidence = z.infer<typeof speakerConfidenceSchema>;
 
-/** The resolution rule that decided a speaker's role (SPEC §5 rules 1–4 and 6). */
+/** The resolution rule that decided a speaker's role (docs/contract.md § Speaker resolution, rules 1–4 and 6). */
 export const roleSourceSchema = z.enum([
   "VOICE_EMBEDDING",
   "GREETING_MATCH",

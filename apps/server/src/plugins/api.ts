@@ -59,7 +59,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
           (request as { body: unknown }).body = {};
         }
       });
-      // trpc-to-openapi writes its own error body; reshape it to SPEC §2.
+      // trpc-to-openapi writes its own error body; reshape it to ours (docs/contract.md § Errors).
       rest.addHook("onSend", async (_request, reply, payload) => {
         if (reply.statusCode < 400 || typeof payload !== "string") return payload;
         try {

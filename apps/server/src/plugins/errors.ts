@@ -4,7 +4,7 @@ import fp from "fastify-plugin";
 
 /**
  * Every error leaves the server as `{"error": {code, message, details?}}`
- * (SPEC §2): Fastify's own errors (bad JSON, body too large, rate limit), unknown
+ * (docs/contract.md § Errors): Fastify's own errors (bad JSON, body too large, rate limit), unknown
  * routes, and anything unexpected — which is logged and answered as an opaque
  * 500 with no stack trace.
  */

@@ -57,7 +57,7 @@ function sendExport(reply: FastifyReply, exported: ExportedDocument) {
  * procedures (createCaller), and take precedence over its catch-all route:
  * `/api/calls/{id}/transcript` answers the JSON document unless SubRip, WebVTT or
  * text is asked for (`?format=` wins over `Accept`); `/api/calls/{id}/digest`
- * answers Markdown or plain text. Errors take the usual path to the SPEC §2 shape.
+ * answers Markdown or plain text. Errors take the usual path to the documented error shape.
  */
 export async function exportsPlugin(app: FastifyInstance, options: ExportsPluginOptions) {
   const { deps, authenticate } = options;

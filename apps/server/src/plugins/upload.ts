@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 export interface UploadPluginOptions {
   deps: ApiDeps;
   authenticate: (request: FastifyRequest) => Promise<Principal>;
-  /** Applied to the upload route only (SPEC: rate-limit the upload). */
+  /** Applied to the upload route only (its own, configurable limit: SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE). */
   rateLimit?: { max: number; timeWindow: number } | false;
 }
 

@@ -16,7 +16,7 @@ export interface LlmAnalyzerOptions {
   baseURL: string;
   apiKey: string;
   model: string;
-  /** Default 0.2 (SPEC §6). */
+  /** Default 0.2 (docs/contract.md § Analysis document). */
   temperature?: number;
   /** Per attempt; default 120 s. */
   timeoutMs?: number;

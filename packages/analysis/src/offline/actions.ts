@@ -9,7 +9,7 @@ import { capitalize, contentWordsOf, neutralize, type Sentence, sentenceJaccard,
 /**
  * Commitments ("I'll send you…"), requests ("can you…", "please…", "remind me…") and
  * joint plans ("let's schedule…") found sentence by sentence. Launchable tasks become
- * action items; planned personal activities become next steps (SPEC §6).
+ * action items; planned personal activities become next steps (docs/contract.md § Analysis document).
  */
 
 export type NextStep = {

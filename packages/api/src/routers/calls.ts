@@ -203,7 +203,7 @@ export const callsRouter = router({
     .query(({ ctx, input }) => callExports.exportDigest(ctx.deps, ctx.user, input.id, input.format)),
 });
 
-/** Registered only outside production (SPEC §4): in prod the route does not exist. */
+/** Registered only outside production (docs/contract.md § Calls): in prod the route does not exist. */
 export const callsDeveloperRouter = router({
   reanalyze: idempotentProcedure
     .meta({

@@ -65,7 +65,7 @@ export async function updateCall(
 }
 
 /**
- * Artifacts first, then the row (SPEC §4): a failure in between leaves only
+ * Artifacts first, then the row (docs/contract.md § Calls): a failure in between leaves only
  * orphan objects, which the sweeper removes — never a row without its files.
  */
 export async function deleteCall(deps: ApiDeps, user: User, callId: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { Store } from "../store";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
-/** Idempotency records answer retries for this long (SPEC §2). */
+/** Idempotency records answer retries for this long (docs/contract.md § Idempotency). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /**
  * A claim still PENDING after this long belongs to a request whose process died
