@@ -8,6 +8,7 @@ import {
   submitCall,
   toApiError,
 } from "@scryon/api";
+import { TERMINAL_STATUSES } from "@scryon/db/model";
 import { createRuntime } from "@scryon/runtime";
 import { configError, ExitCode } from "./exit-codes";
 import { expandAudioInputs } from "./inputs";
@@ -33,7 +34,7 @@ export interface AnalyzeResult {
   errorReason: string | null;
 }
 
-const TERMINAL = new Set(["COMPLETED", "FAILED", "REJECTED"]);
+const TERMINAL = new Set<string>([...TERMINAL_STATUSES, "REJECTED"]);
 
 /**
  * `scryon analyze`: stores each recording and queues it exactly as an upload

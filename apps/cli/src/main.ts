@@ -1,3 +1,5 @@
+// The enum module only: the CLI starts without loading the stores.
+import { CALL_STATUSES } from "@scryon/db/model";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { TargetOptions } from "./calls-command";
 import { CliError, ExitCode } from "./exit-codes";
@@ -79,7 +81,7 @@ function buildProgram(): Command {
   target(calls.command("list").description("List calls, newest first"))
     .option("--limit <n>", "page size (1–100)", positiveInt)
     .option("--all", "follow every page")
-    .addOption(new Option("--status <status>").choices(["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]))
+    .addOption(new Option("--status <status>").choices(CALL_STATUSES))
     .action(async (options) => (await callsCommand()).listCalls(options));
   target(calls.command("show").description("Show a call").argument("<id>")).action(
     async (id: string, options: TargetOptions) => (await callsCommand()).showCall(id, options),

@@ -131,6 +131,23 @@ async function waitForAll(db: pg.Pool, ids: string[], status: string, timeoutMs:
   }
 }
 
+/**
+ * A call turns COMPLETED inside its job; pg-boss marks the job completed a moment
+ * later, after the handler returns. Assertions on job state wait for that state.
+ */
+async function waitForCompletedJobs(db: pg.Pool, ids: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(DISTINCT singleton_key)::int AS n FROM pgboss.job WHERE name = 'call.process' AND singleton_key = ANY($1) AND state = 'completed'",
+      [ids],
+    );
+    if (rows[0]!.n === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${ids.length} jobs completed`);
+    await sleep(250);
+  }
+}
+
 /** What each call left behind, straight from PostgreSQL. */
 async function resultsOf(db: pg.Pool, ids: string[]) {
   const one = async (sql: string) => (await db.query<{ id: string; n: number }>(sql, [ids])).rows;
@@ -193,6 +210,7 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
       const started = Date.now();
       const ids = await uploadMany(apis, UPLOADS);
       await waitForAll(db, ids, "COMPLETED", Math.max(60_000, UPLOADS * 1000));
+      await waitForCompletedJobs(db, ids, 60_000);
       console.log(
         `scale-out: ${ids.length} calls through 2 APIs and 3 workers in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
@@ -253,6 +271,7 @@ describe("2 API processes and 3 worker processes on one PostgreSQL and one bucke
     // The survivors answer their held calls at once; the victim's two stay TRANSCRIBING until
     // pg-boss expires their jobs, which another worker then runs again (retry_count 1).
     await waitForAll(db, ids, "COMPLETED", 90_000);
+    await waitForCompletedJobs(db, ids, 60_000);
     const { rows: rerun } = await db.query<{ id: string }>(
       "SELECT singleton_key AS id FROM pgboss.job WHERE name = 'call.process' AND singleton_key = ANY($1) AND state = 'completed' AND retry_count >= 1",
       [ids],

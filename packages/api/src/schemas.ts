@@ -1,9 +1,17 @@
+import {
+  ACTION_ITEM_SOURCES,
+  ACTION_ITEM_STATUSES,
+  CALL_STATUSES,
+  DIRECTIONS,
+  PRIORITIES,
+  SPEAKER_ROLES,
+} from "@scryon/db";
 import { z } from "zod";
 
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
 
-export const callStatusSchema = z.enum(["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]);
-export const directionSchema = z.enum(["INCOMING", "OUTGOING", "UNKNOWN"]);
+export const callStatusSchema = z.enum(CALL_STATUSES);
+export const directionSchema = z.enum(DIRECTIONS);
 export const uuidSchema = z.uuid({ message: "must be a UUID" });
 export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
@@ -87,8 +95,8 @@ export const bulkDeleteResultSchema = z.object({
   failed: z.array(z.object({ callId: z.string(), code: z.string() })),
 });
 
-export const actionItemStatusSchema = z.enum(["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"]);
-export const prioritySchema = z.enum(["LOW", "MEDIUM", "HIGH"]);
+export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
+export const prioritySchema = z.enum(PRIORITIES);
 export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
 
 export const actionItemSchema = z.object({
@@ -99,12 +107,12 @@ export const actionItemSchema = z.object({
   dueDate: z.string().nullable(),
   status: actionItemStatusSchema,
   priority: prioritySchema,
-  source: z.enum(["AI", "MANUAL"]),
+  source: z.enum(ACTION_ITEM_SOURCES),
   sourceText: z.string().nullable(),
   ownerSpeakerId: z.string().nullable(),
   ownerSpeakerLabel: z.string().nullable(),
   ownerDisplayName: z.string().nullable(),
-  ownerRole: z.enum(["USER", "CONTACT", "UNKNOWN"]).nullable(),
+  ownerRole: z.enum(SPEAKER_ROLES).nullable(),
   sourceSegmentIds: z.array(z.string()),
   intent: z.string().nullable(),
   intentMetadata: z.record(z.string(), z.unknown()).nullable(),

@@ -1,8 +1,13 @@
-/** Domain records as the store hands them out: plain objects, Dates for instants. */
+/**
+ * Domain records as the store hands them out (plain objects, Dates for instants),
+ * and the one definition of every enum: both schemas, the API and the clients
+ * import these lists.
+ */
 
 export const CALL_STATUSES = ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly CallStatus[] = ["COMPLETED", "FAILED"];
+export const NON_TERMINAL_STATUSES: readonly CallStatus[] = CALL_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
 
 export const DIRECTIONS = ["INCOMING", "OUTGOING", "UNKNOWN"] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -20,10 +25,13 @@ export const ACTION_ITEM_STATUSES = ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"]
 export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
 export const PRIORITIES = ["LOW", "MEDIUM", "HIGH"] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export type ActionItemSource = "AI" | "MANUAL";
-export type SpeakerRole = "USER" | "CONTACT" | "UNKNOWN";
+export const ACTION_ITEM_SOURCES = ["AI", "MANUAL"] as const;
+export type ActionItemSource = (typeof ACTION_ITEM_SOURCES)[number];
+export const SPEAKER_ROLES = ["USER", "CONTACT", "UNKNOWN"] as const;
+export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
 
-export type EventStatus = "STARTED" | "COMPLETED" | "FAILED" | "SKIPPED";
+export const EVENT_STATUSES = ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 export interface User {
   id: string;

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type AnalysisDocument, type Analyzer, reconcileActionItemOwners } from "@scryon/analysis";
-import type { CallRecord, CallStatus, NewActionItem, Store } from "@scryon/db";
+import { type CallRecord, type CallStatus, type NewActionItem, NON_TERMINAL_STATUSES, type Store } from "@scryon/db";
 import {
   type DiarizationSource,
   diarizeWithFallback,
@@ -57,7 +57,7 @@ export interface Pipeline {
   reanalyze(callId: string): Promise<void>;
 }
 
-const NON_TERMINAL: CallStatus[] = ["QUEUED", "TRANSCRIBING", "ANALYZING"];
+const NON_TERMINAL = [...NON_TERMINAL_STATUSES];
 
 /** The audio the transcriber gets: the preprocessed file, or the original when preprocessing was skipped or failed. */
 interface PreparedAudio {
@@ -69,7 +69,7 @@ type DiarizationTurns = Parameters<typeof alignTranscript>[1];
 type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
 
 /**
- * The call-processing pipeline of SPEC §5. Every status change is a
+ * The call-processing pipeline (docs/contract.md § Pipeline). Every status change is a
  * compare-and-set, so a duplicated or restarted worker can never make a call
  * diverge: the loser's transition fails and it stops. Stages write artifacts
  * in place and replace action items wholesale, so re-running is safe.
@@ -90,7 +90,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     await discardTempAudio(call);
   };
 
-  /** Raw audio is kept no longer than processing needs (SPEC §8). */
+  /** Raw audio is kept no longer than processing needs (docs/contract.md § Privacy rules). */
   const discardTempAudio = async (call: CallRecord) => {
     const temp = await store.artifacts.get(call.id, "TEMP_AUDIO");
     if (!temp) return;

@@ -1,3 +1,4 @@
+import { TERMINAL_STATUSES } from "@scryon/db/model";
 import { type InfiniteData, infiniteQueryOptions, type QueryClient, queryOptions } from "@tanstack/react-query";
 import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs, trpc } from "./trpc";
 
@@ -6,7 +7,7 @@ import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs
  * mutations update exactly the caches the views read.
  */
 export const PAGE_SIZE = 20;
-export const TERMINAL: ReadonlySet<CallStatus> = new Set(["COMPLETED", "FAILED"]);
+export const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
 
 export const keys = {
   me: ["users.me"] as const,

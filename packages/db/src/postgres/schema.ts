@@ -12,6 +12,15 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import {
+  ACTION_ITEM_SOURCES,
+  ACTION_ITEM_STATUSES,
+  CALL_STATUSES,
+  DIRECTIONS,
+  EVENT_STATUSES,
+  PRIORITIES,
+  SPEAKER_ROLES,
+} from "../model";
 
 /** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -46,10 +55,10 @@ export const calls = pgTable(
     contactId: text("contact_id"),
     phoneNumber: text("phone_number"),
     organization: text("organization"),
-    direction: text("direction", { enum: ["INCOMING", "OUTGOING", "UNKNOWN"] }),
+    direction: text("direction", { enum: DIRECTIONS }),
     recordedAt: instant("recorded_at"),
     durationSeconds: doublePrecision("duration_seconds"),
-    status: text("status", { enum: ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] }).notNull(),
+    status: text("status", { enum: CALL_STATUSES }).notNull(),
     errorReason: text("error_reason"),
     summaryOverride: text("summary_override"),
     analysisSummary: text("analysis_summary"),
@@ -96,7 +105,7 @@ export const processingEvents = pgTable(
       .notNull()
       .references(() => calls.id, { onDelete: "cascade" }),
     stage: text("stage").notNull(),
-    status: text("status", { enum: ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] }).notNull(),
+    status: text("status", { enum: EVENT_STATUSES }).notNull(),
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
@@ -116,14 +125,14 @@ export const actionItems = pgTable(
     title: text("title").notNull(),
     description: text("description"),
     dueDate: text("due_date"),
-    status: text("status", { enum: ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"] }).notNull(),
-    priority: text("priority", { enum: ["LOW", "MEDIUM", "HIGH"] }).notNull(),
-    source: text("source", { enum: ["AI", "MANUAL"] }).notNull(),
+    status: text("status", { enum: ACTION_ITEM_STATUSES }).notNull(),
+    priority: text("priority", { enum: PRIORITIES }).notNull(),
+    source: text("source", { enum: ACTION_ITEM_SOURCES }).notNull(),
     sourceText: text("source_text"),
     ownerSpeakerId: text("owner_speaker_id"),
     ownerSpeakerLabel: text("owner_speaker_label"),
     ownerDisplayName: text("owner_display_name"),
-    ownerRole: text("owner_role", { enum: ["USER", "CONTACT", "UNKNOWN"] }),
+    ownerRole: text("owner_role", { enum: SPEAKER_ROLES }),
     sourceSegmentIds: jsonb("source_segment_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     intent: text("intent"),
     intentMetadata: jsonb("intent_metadata").$type<Record<string, unknown>>(),

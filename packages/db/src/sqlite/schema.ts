@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  ACTION_ITEM_SOURCES,
+  ACTION_ITEM_STATUSES,
+  CALL_STATUSES,
+  DIRECTIONS,
+  EVENT_STATUSES,
+  PRIORITIES,
+  SPEAKER_ROLES,
+} from "../model";
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
 const createdAt = () => instant("created_at").notNull();
@@ -31,10 +40,10 @@ export const calls = sqliteTable(
     contactId: text("contact_id"),
     phoneNumber: text("phone_number"),
     organization: text("organization"),
-    direction: text("direction", { enum: ["INCOMING", "OUTGOING", "UNKNOWN"] }),
+    direction: text("direction", { enum: DIRECTIONS }),
     recordedAt: instant("recorded_at"),
     durationSeconds: real("duration_seconds"),
-    status: text("status", { enum: ["QUEUED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"] }).notNull(),
+    status: text("status", { enum: CALL_STATUSES }).notNull(),
     errorReason: text("error_reason"),
     summaryOverride: text("summary_override"),
     analysisSummary: text("analysis_summary"),
@@ -81,7 +90,7 @@ export const processingEvents = sqliteTable(
       .notNull()
       .references(() => calls.id, { onDelete: "cascade" }),
     stage: text("stage").notNull(),
-    status: text("status", { enum: ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] }).notNull(),
+    status: text("status", { enum: EVENT_STATUSES }).notNull(),
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
@@ -101,14 +110,14 @@ export const actionItems = sqliteTable(
     title: text("title").notNull(),
     description: text("description"),
     dueDate: text("due_date"),
-    status: text("status", { enum: ["OPEN", "IN_PROGRESS", "DONE", "DISMISSED"] }).notNull(),
-    priority: text("priority", { enum: ["LOW", "MEDIUM", "HIGH"] }).notNull(),
-    source: text("source", { enum: ["AI", "MANUAL"] }).notNull(),
+    status: text("status", { enum: ACTION_ITEM_STATUSES }).notNull(),
+    priority: text("priority", { enum: PRIORITIES }).notNull(),
+    source: text("source", { enum: ACTION_ITEM_SOURCES }).notNull(),
     sourceText: text("source_text"),
     ownerSpeakerId: text("owner_speaker_id"),
     ownerSpeakerLabel: text("owner_speaker_label"),
     ownerDisplayName: text("owner_display_name"),
-    ownerRole: text("owner_role", { enum: ["USER", "CONTACT", "UNKNOWN"] }),
+    ownerRole: text("owner_role", { enum: SPEAKER_ROLES }),
     sourceSegmentIds: text("source_segment_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     intent: text("intent"),
     intentMetadata: text("intent_metadata", { mode: "json" }).$type<Record<string, unknown>>(),
