@@ -3,7 +3,10 @@
  * for a user with N calls among M, each against a bare Fastify route that
  * returns the same bytes (the floor for this machine, measured in the same run).
  *
- *   npx tsx bench/read-paths.ts [--scale 1] [--duration 10]
+ *   npx tsx bench/read-paths.ts [--scale 1] [--duration 10] [--profile]
+ *
+ * `--profile` also samples the server's CPU during each measured run and prints
+ * where the time went, by package and by function.
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
@@ -14,6 +17,7 @@ import { openSqliteStore } from "@scryon/db";
 import { startTestServer } from "@scryon/server/testing";
 import Fastify from "fastify";
 import { type LoadResult, measureLoad } from "./lib/load";
+import { type ProfileSummary, printProfile, profileDuring } from "./lib/profile";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";
 
 const FULL_USER_CALLS = 100_000;
@@ -89,6 +93,8 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
   const userCalls = Math.max(100, Math.round(FULL_USER_CALLS * scale));
   const totalCalls = Math.max(userCalls, Math.round(FULL_TOTAL_CALLS * scale));
   const seconds = durationSeconds ?? 10;
+  const profile = argv.includes("--profile");
+  const profiles: Array<[string, ProfileSummary]> = [];
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-read-"));
   try {
     progress(`seeding ${totalCalls.toLocaleString("en-US")} calls (${userCalls.toLocaleString("en-US")} for one user)`);
@@ -125,7 +131,15 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
           progress(`${route.name}: ${seconds} s against the server, ${seconds} s against the bare route`);
           // A short warm-up first, so the server's figures are not its JIT compiling.
           await measureLoad(route.url, { connections: 10, durationSeconds: 2 });
-          const measured = await measureLoad(route.url, { connections: 10, durationSeconds: seconds });
+          const load = () => measureLoad(route.url, { connections: 10, durationSeconds: seconds });
+          let measured: LoadResult;
+          if (profile) {
+            const summary = await profileDuring(async () => {
+              measured = await load();
+            });
+            profiles.push([route.name, summary]);
+          }
+          measured ??= await load();
           const baseline = await measureLoad(bare.url, { connections: 10, durationSeconds: seconds });
           if (measured.non2xx + measured.errors > 0)
             throw new Error(`${route.name}: ${measured.non2xx} non-2xx, ${measured.errors} errors`);
@@ -151,6 +165,7 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         ],
         rows,
       );
+      for (const [name, summary] of profiles) printProfile(name, summary);
     } finally {
       await server.stop();
     }

@@ -1,5 +1,4 @@
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import { buildOpenApiDocument } from "@scryon/api";
 import type { ScryonConfig } from "@scryon/config";
@@ -12,6 +11,7 @@ import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
 import { exportsPlugin } from "./plugins/exports";
 import { jsonBodyPlugin } from "./plugins/json-body";
+import { securityHeadersPlugin } from "./plugins/security-headers";
 import { uploadPlugin } from "./plugins/upload";
 import { webPlugin } from "./plugins/web";
 
@@ -35,7 +35,7 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
 
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(helmet, {
+  await app.register(securityHeadersPlugin, {
     // The docs page loads its own scripts and styles from this origin only.
     contentSecurityPolicy: {
       directives: {
@@ -77,7 +77,6 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     deps: runtime.apiDeps,
     router: runtime.router,
     authenticate,
-    maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
     document,
   });
   await app.register(exportsPlugin, { deps: runtime.apiDeps, authenticate, document });

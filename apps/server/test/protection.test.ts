@@ -33,6 +33,11 @@ describe("API key guard, security headers and CORS", () => {
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
     expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
     expect(allowed.headers.get("strict-transport-security")).toContain("max-age");
+    expect(allowed.headers.get("content-security-policy")).toContain("default-src 'self'");
+    // Also on answers that never reach a route.
+    const missing = await fetch(`${server.url}/api/no-such-route`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     const other = await fetch(`${server.url}/api/health`, { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     const preflight = await fetch(`${server.url}/api/calls`, {

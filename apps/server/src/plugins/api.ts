@@ -5,19 +5,18 @@ import {
   errors,
   type Principal,
   type RequestContext,
-  successStatuses,
   toApiError,
 } from "@scryon/api";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { bulkDeleteBody } from "./bulk-delete";
+import { EXPORT_OPERATIONS } from "./exports";
+import { registerRestRoutes } from "./rest";
 
 export interface ApiPluginOptions {
   deps: ApiDeps;
   router: AppRouter;
   authenticate: (request: FastifyRequest) => Promise<Principal>;
-  maxJsonBodyBytes: number;
   document: object;
 }
 
@@ -28,8 +27,8 @@ const idempotencyKeyOf = (request: FastifyRequest): string | null => {
 };
 
 /**
- * The one router served three ways: tRPC under /trpc, REST under /api (via
- * trpc-to-openapi, on the documented paths), and its OpenAPI document.
+ * The one router served three ways: tRPC under /trpc, REST under /api (routes
+ * generated from the procedures' OpenAPI meta, see rest.ts), and its OpenAPI document.
  */
 export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions) {
   const { deps, router, authenticate } = options;
@@ -48,50 +47,17 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
     trpcOptions: { router, createContext, onError } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  const statuses = successStatuses(router);
   await app.register(
     async (rest) => {
-      // trpc-to-openapi refuses body-less POSTs without a JSON content type; a bare
-      // POST (reanalyze) is legitimate, so treat "no body" as an empty JSON object.
-      rest.addHook("preHandler", async (request) => {
-        if (request.method !== "GET" && request.method !== "DELETE" && !request.headers["content-type"]) {
-          request.headers["content-type"] = "application/json";
-          (request as { body: unknown }).body = {};
-        }
-      });
-      // trpc-to-openapi writes its own error body; reshape it to ours (docs/contract.md § Errors).
-      rest.addHook("onSend", async (_request, reply, payload) => {
-        if (reply.statusCode < 400 || typeof payload !== "string") return payload;
-        try {
-          const body = JSON.parse(payload) as { error?: unknown; data?: { error?: unknown } };
-          if (body.data?.error) return JSON.stringify({ error: body.data.error });
-          if (body.error) return payload;
-        } catch {
-          // not JSON: fall through
-        }
-        return JSON.stringify({ error: errors.internal().toBody() });
-      });
-
       rest.delete("/calls", async (request, reply) => {
         const caller = createCaller(createContext({ req: request }));
         return reply.send(await caller.calls.deleteMany(bulkDeleteBody(request.body)));
       });
-
-      await rest.register(fastifyTRPCOpenApiPlugin, {
-        basePath: "/",
+      registerRestRoutes(rest, {
         router,
-        createContext: ({ req }: { req: FastifyRequest }) => createContext({ req }),
-        onError,
-        maxBodySize: options.maxJsonBodyBytes,
-        responseMeta: ({ paths, errors: procedureErrors }: { paths?: readonly string[]; errors: readonly Error[] }) => {
-          if (procedureErrors.length > 0) {
-            const apiError = toApiError(procedureErrors[0]);
-            return { status: apiError.status };
-          }
-          const status = paths?.[0] ? statuses.get(paths[0]) : undefined;
-          return status ? { status } : {};
-        },
-      } as never);
+        createContext: (req) => createContext({ req }),
+        servedElsewhere: EXPORT_OPERATIONS,
+      });
     },
     { prefix: "/api" },
   );

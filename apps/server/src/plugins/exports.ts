@@ -52,13 +52,16 @@ function sendExport(reply: FastifyReply, exported: ExportedDocument) {
 }
 
 /**
- * Transcript and digest exports in their own media types. trpc-to-openapi always
- * answers JSON, so these two REST paths are served here, through the same
- * procedures (createCaller), and take precedence over its catch-all route:
+ * Transcript and digest exports in their own media types. The generated REST
+ * routes always answer JSON, so these two paths are served here, through the same
+ * procedures (createCaller), instead of theirs:
  * `/api/calls/{id}/transcript` answers the JSON document unless SubRip, WebVTT or
  * text is asked for (`?format=` wins over `Accept`); `/api/calls/{id}/digest`
  * answers Markdown or plain text. Errors take the usual path to the documented error shape.
  */
+/** The REST operations this plugin answers instead of the generated routes. */
+export const EXPORT_OPERATIONS = ["GET /calls/{id}/transcript", "GET /calls/{id}/digest"] as const;
+
 export async function exportsPlugin(app: FastifyInstance, options: ExportsPluginOptions) {
   const { deps, authenticate } = options;
   const callerFor = (request: FastifyRequest) =>
