@@ -1,9 +1,12 @@
 /**
- * Read paths under a large database: the status poll and the first list page
- * for a user with N calls among M, each against a bare Fastify route that
- * returns the same bytes (the floor for this machine, measured in the same run).
+ * Read paths under a large database, in both modes (SQLite and PostgreSQL): the
+ * status poll over REST and tRPC, the first list page for a user with N calls
+ * among M, and the health check. Each is compared, in the same run, with a bare
+ * Fastify route returning the same bytes (the floor for this machine) and with
+ * a bare route running the same SQL on the same database (the limit of this
+ * design).
  *
- *   npx tsx bench/read-paths.ts [--scale 1] [--duration 10] [--profile]
+ *   npx tsx bench/read-paths.ts [--scale 1] [--duration 5] [--mode=sqlite|postgres|both] [--profile]
  *
  * `--profile` also samples the server's CPU during each measured run and prints
  * where the time went, by package and by function.
@@ -13,9 +16,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
-import { openSqliteStore } from "@scryon/db";
+import { openPostgresStore, openSqliteStore } from "@scryon/db";
+import { createTestDatabase } from "@scryon/db/testing";
 import { startTestServer } from "@scryon/server/testing";
+import Database from "better-sqlite3";
 import Fastify from "fastify";
+import pg from "pg";
 import { type LoadResult, measureLoad } from "./lib/load";
 import { type ProfileSummary, printProfile, profileDuring } from "./lib/profile";
 import { benchOptions, fixed, printTable, progress, ratio } from "./lib/report";
@@ -82,116 +88,276 @@ async function seed(databaseFile: string, userCalls: number, totalCalls: number)
   }
 }
 
-async function startBareServer(body: string) {
+/** The floor for this machine: a bare Fastify route that returns the same bytes. */
+async function startBytesBaseline(body: string) {
   const app = Fastify({ logger: false });
   app.get("/", (_request, reply) => reply.type("application/json; charset=utf-8").send(body));
   return { app, url: await app.listen({ port: 0, host: "127.0.0.1" }) };
+}
+
+/**
+ * The limit of this design: bare Fastify routes that run the statements the
+ * store runs for the same request (find the user, then the query) straight on
+ * the driver, and answer JSON.stringify of the rows. The SQL mirrors the
+ * store's (packages/db/src/sqlite/sqlite-store.ts, postgres/postgres-store.ts).
+ */
+async function startSqlBaseline(database: SqlDatabase, authUid: string) {
+  const app = Fastify({ logger: false });
+  app.get<{ Querystring: { ids: string } }>("/status", async (request, reply) => {
+    const user = await database.user(authUid);
+    const ids = request.query.ids.split(",");
+    const rows = await database.statuses(user.id, ids);
+    const byId = new Map(rows.map((row) => [row.id, row.status]));
+    const items = ids.flatMap((callId) => (byId.has(callId) ? [{ callId, status: byId.get(callId) }] : []));
+    return reply.type("application/json; charset=utf-8").send(JSON.stringify({ items }));
+  });
+  app.get("/list", async (_request, reply) => {
+    const user = await database.user(authUid);
+    const rows = await database.list(user.id, 51);
+    return reply.type("application/json; charset=utf-8").send(JSON.stringify({ items: rows.slice(0, 50) }));
+  });
+  return { app, url: await app.listen({ port: 0, host: "127.0.0.1" }) };
+}
+
+interface SqlDatabase {
+  user(authUid: string): Promise<{ id: string }>;
+  statuses(userId: string, ids: string[]): Promise<Array<{ id: string; status: string }>>;
+  list(userId: string, limit: number): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+const LIVE_ITEMS = "action_items.call_id = calls.id and action_items.status <> 'DISMISSED'";
+const LIST_SQL = (param: (n: number) => string) =>
+  `select calls.id, calls.title, calls.contact_name, calls.direction, calls.status, calls.duration_seconds, calls.created_at,
+     (select count(*) from action_items where ${LIVE_ITEMS}) as action_item_count,
+     (select title from action_items where ${LIVE_ITEMS} order by action_items.created_at, action_items.id limit 1) as first_action_title
+   from calls where calls.user_id = ${param(1)} and (calls.created_at, calls.id) < (${param(2)}, ${param(3)})
+   order by calls.created_at desc, calls.id desc limit ${param(4)}`;
+
+function sqliteDatabase(file: string): SqlDatabase {
+  const sqlite = new Database(file, { readonly: true });
+  const user = sqlite.prepare("select * from users where auth_uid = ?");
+  const statuses = sqlite.prepare(
+    "select id, status from calls where user_id = ? and id in (select value from json_each(?))",
+  );
+  const list = sqlite.prepare(LIST_SQL(() => "?"));
+  return {
+    user: async (authUid) => user.get(authUid) as { id: string },
+    statuses: async (userId, ids) => statuses.all(userId, JSON.stringify(ids)) as Array<{ id: string; status: string }>,
+    list: async (userId, limit) => list.all(userId, Number.MAX_SAFE_INTEGER, "", limit),
+    close: async () => void sqlite.close(),
+  };
+}
+
+function postgresDatabase(url: string): SqlDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const one = async <T>(name: string, text: string, values: unknown[]) =>
+    (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+  return {
+    user: async (authUid) =>
+      (await one<{ id: string }>("user", "select * from users where auth_uid = $1", [authUid]))[0]!,
+    statuses: (userId, ids) =>
+      one("statuses", "select id, status from calls where user_id = $1 and id = any($2::text[])", [userId, ids]),
+    list: (userId, limit) =>
+      one(
+        "list",
+        LIST_SQL((n) => `$${n}`),
+        [userId, new Date("9999-12-31T23:59:59.999Z"), "", limit],
+      ),
+    close: () => pool.end(),
+  };
+}
+
+/** The same data as the SQLite seed, written by PostgreSQL itself (generate_series), then analysed. */
+async function seedPostgres(url: string, userCalls: number, totalCalls: number): Promise<string[]> {
+  const store = await openPostgresStore({ url });
+  try {
+    await store.users.findOrCreate({
+      authUid: LOCAL_DEV_PRINCIPAL.authUid,
+      email: LOCAL_DEV_PRINCIPAL.email,
+      displayName: LOCAL_DEV_PRINCIPAL.displayName,
+    });
+    for (let i = 0; i < OTHER_USERS; i++)
+      await store.users.findOrCreate({ authUid: `bench-user-${i}`, email: null, displayName: null });
+  } finally {
+    await store.close();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows: users } = await pool.query<{ id: string; auth_uid: string }>("select id, auth_uid from users");
+    const me = users.find((u) => u.auth_uid === LOCAL_DEV_PRINCIPAL.authUid)!.id;
+    const others = users.filter((u) => u.id !== me).map((u) => u.id);
+    const every = totalCalls / userCalls;
+    const start = Date.now() - totalCalls * 1000;
+    await pool.query(
+      `insert into calls (id, user_id, title, contact_name, direction, recorded_at, duration_seconds, status,
+         source_content_type, source_size_bytes, stale_requeues, status_changed_at, created_at, updated_at)
+       select gen_random_uuid()::text,
+              case when i % $1 = 0 then $2 else ($3::text[])[(i % $4) + 1] end,
+              'Call ' || i || ' about the proposal', 'Contact ' || (i % 5000),
+              case when i % 2 = 1 then 'INCOMING' else 'OUTGOING' end,
+              to_timestamp(($5::bigint + i * 1000) / 1000.0), 60 + (i % 3600),
+              (array['COMPLETED','COMPLETED','COMPLETED','FAILED','QUEUED'])[(i % 5) + 1],
+              'audio/wav', 100000 + i, 0,
+              to_timestamp(($5::bigint + i * 1000) / 1000.0), to_timestamp(($5::bigint + i * 1000) / 1000.0), to_timestamp(($5::bigint + i * 1000) / 1000.0)
+       from generate_series(0, $6 - 1) as i`,
+      [every, me, others, others.length, start, totalCalls],
+    );
+    await pool.query("analyze");
+    const { rows } = await pool.query<{ id: string }>("select id from calls where user_id = $1 order by created_at", [
+      me,
+    ]);
+    return rows.map((row) => row.id);
+  } finally {
+    await pool.end();
+  }
+}
+
+interface Route {
+  name: string;
+  url: string;
+  expectItems: number | null;
+  /** The same-SQL baseline for this route, if it touches the database. */
+  sqlUrl?: string;
+}
+
+async function measureRoute(route: Route, seconds: number, profiles: Array<[string, ProfileSummary]> | null) {
+  const response = await fetch(route.url);
+  const body = await response.text();
+  const parsed = JSON.parse(body) as { items?: unknown[]; result?: { data?: { items?: unknown[] } } };
+  const items = (parsed.items ?? parsed.result?.data?.items)?.length ?? null;
+  if (response.status !== 200 || items !== route.expectItems)
+    throw new Error(
+      `${route.name} answered ${response.status} with ${items} items; expected 200 with ${route.expectItems}`,
+    );
+
+  const bytes = await startBytesBaseline(body);
+  try {
+    progress(`${route.name}: ${seconds} s each against the server and its baselines`);
+    // A short warm-up first, so the server's figures are not its JIT compiling.
+    await measureLoad(route.url, { connections: 10, durationSeconds: 2 });
+    const load = () => measureLoad(route.url, { connections: 10, durationSeconds: seconds });
+    let measured: LoadResult | undefined;
+    if (profiles) {
+      const summary = await profileDuring(async () => {
+        measured = await load();
+      });
+      profiles.push([route.name, summary]);
+    }
+    measured ??= await load();
+    const bytesBaseline = await measureLoad(bytes.url, { connections: 10, durationSeconds: seconds });
+    let sqlBaseline: LoadResult | null = null;
+    if (route.sqlUrl) {
+      await measureLoad(route.sqlUrl, { connections: 10, durationSeconds: 1 });
+      sqlBaseline = await measureLoad(route.sqlUrl, { connections: 10, durationSeconds: seconds });
+    }
+    for (const result of [measured, bytesBaseline, sqlBaseline])
+      if (result && result.non2xx + result.errors > 0)
+        throw new Error(`${route.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    return { bytes: body.length, measured, bytesBaseline, sqlBaseline };
+  } finally {
+    await bytes.app.close();
+  }
 }
 
 export async function benchReadPaths(argv = process.argv.slice(2)) {
   const { scale, durationSeconds } = benchOptions(argv);
   const userCalls = Math.max(100, Math.round(FULL_USER_CALLS * scale));
   const totalCalls = Math.max(userCalls, Math.round(FULL_TOTAL_CALLS * scale));
-  const seconds = durationSeconds ?? 10;
-  const profile = argv.includes("--profile");
-  const profiles: Array<[string, ProfileSummary]> = [];
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-read-"));
-  try {
-    progress(`seeding ${totalCalls.toLocaleString("en-US")} calls (${userCalls.toLocaleString("en-US")} for one user)`);
-    const seedStarted = performance.now();
-    const myIds = await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const seconds = durationSeconds ?? 5;
+  const profiles: Array<[string, ProfileSummary]> | null = argv.includes("--profile") ? [] : null;
+  const modeArg = argv.find((arg) => arg.startsWith("--mode="))?.slice("--mode=".length) ?? "both";
+  const modes = (["sqlite", "postgres"] as const).filter((mode) => modeArg === "both" || modeArg === mode);
 
-    const server = await startTestServer({ SCRYON_LOG_LEVEL: "silent", SCRYON_ROLE: "api" }, dataDir);
+  for (const mode of modes) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-read-"));
+    const pgDatabase = mode === "postgres" ? await createTestDatabase("scryon_bench_read") : null;
     try {
-      // Fifty ids spread over the user's whole history, not just the newest page.
-      const pollIds = Array.from({ length: 50 }, (_, i) => myIds[Math.floor((i * myIds.length) / 50)]!);
-      const routes = [
-        {
-          name: "GET /api/calls/status?ids=<50>",
-          url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`,
-          expectItems: 50,
-        },
-        { name: "GET /api/calls?limit=50", url: `${server.url}/api/calls?limit=50`, expectItems: 50 },
-        // No database and no auth: separates the host's per-request cost from the queries'.
-        { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
-      ];
-      const rows: Array<Array<string | number>> = [];
-      for (const route of routes) {
-        const response = await fetch(route.url);
-        const body = await response.text();
-        const items = (JSON.parse(body) as { items?: unknown[] }).items?.length ?? null;
-        if (response.status !== 200 || items !== route.expectItems)
-          throw new Error(
-            `${route.name} answered ${response.status} with ${items} items; expected 200 with ${route.expectItems}`,
-          );
-
-        const bare = await startBareServer(body);
-        try {
-          progress(`${route.name}: ${seconds} s against the server, ${seconds} s against the bare route`);
-          // A short warm-up first, so the server's figures are not its JIT compiling.
-          await measureLoad(route.url, { connections: 10, durationSeconds: 2 });
-          const load = () => measureLoad(route.url, { connections: 10, durationSeconds: seconds });
-          let measured: LoadResult;
-          if (profile) {
-            const summary = await profileDuring(async () => {
-              measured = await load();
-            });
-            profiles.push([route.name, summary]);
-          }
-          measured ??= await load();
-          const baseline = await measureLoad(bare.url, { connections: 10, durationSeconds: seconds });
-          if (measured.non2xx + measured.errors > 0)
-            throw new Error(`${route.name}: ${measured.non2xx} non-2xx, ${measured.errors} errors`);
-          rows.push(...tableRows(route.name, body.length, measured, baseline));
-        } finally {
-          await bare.app.close();
-        }
-      }
-      printTable(
-        `Read paths — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
-          `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); autocannon 10 connections × ${seconds} s; ratio = server / bare Fastify route with the same bytes`,
-        [
-          "route (response bytes)",
-          "req/s",
-          "bare req/s",
-          "ratio",
-          "p50 ms",
-          "bare p50",
-          "ratio",
-          "p99 ms",
-          "bare p99",
-          "ratio",
-        ],
-        rows,
+      progress(
+        `${mode}: seeding ${totalCalls.toLocaleString("en-US")} calls (${userCalls.toLocaleString("en-US")} for one user)`,
       );
-      for (const [name, summary] of profiles) printProfile(name, summary);
+      const seedStarted = performance.now();
+      const myIds = pgDatabase
+        ? await seedPostgres(pgDatabase.url, userCalls, totalCalls)
+        : await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
+      const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+      const server = await startTestServer(
+        { SCRYON_LOG_LEVEL: "silent", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
+        dataDir,
+      );
+      const database = pgDatabase ? postgresDatabase(pgDatabase.url) : sqliteDatabase(path.join(dataDir, "scryon.db"));
+      const sql = await startSqlBaseline(database, LOCAL_DEV_PRINCIPAL.authUid);
+      try {
+        // Fifty ids spread over the user's whole history, not just the newest page.
+        const pollIds = Array.from({ length: 50 }, (_, i) => myIds[Math.floor((i * myIds.length) / 50)]!);
+        const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify(input));
+        const routes: Route[] = [
+          {
+            name: "GET /api/calls/status?ids=<50>",
+            url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`,
+            sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
+            expectItems: 50,
+          },
+          {
+            name: "GET /trpc/calls.status (50 ids)",
+            url: `${server.url}/trpc/calls.status?input=${trpcInput({ ids: pollIds })}`,
+            sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
+            expectItems: 50,
+          },
+          {
+            name: "GET /api/calls?limit=50",
+            url: `${server.url}/api/calls?limit=50`,
+            sqlUrl: `${sql.url}/list`,
+            expectItems: 50,
+          },
+          // No database and no auth: separates the host's per-request cost from the queries'.
+          { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
+        ];
+        const rows: Array<Array<string | number>> = [];
+        for (const route of routes) rows.push(tableRow(route.name, await measureRoute(route, seconds, profiles)));
+        printTable(
+          `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
+            `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); autocannon 10 connections × ${seconds} s; ` +
+            "ratios: server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL",
+          [
+            "route (response bytes)",
+            "req/s",
+            "÷ bytes",
+            "÷ SQL",
+            "p50 ms",
+            "p99 ms",
+            "SQL p50",
+            "SQL p99",
+            "bytes p99",
+          ],
+          rows,
+        );
+        if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
+      } finally {
+        await sql.app.close();
+        await database.close();
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+      await pgDatabase?.drop();
     }
-  } finally {
-    await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
 
-/** autocannon reports whole milliseconds; a 0 ms baseline is floored to 1 ms and the ratio shown as a lower bound. */
-const latencyRatio = (value: number, baseline: number) =>
-  baseline >= 1 ? ratio(value, baseline) : `≥${ratio(value, 1)}`;
-
-function tableRows(name: string, bytes: number, measured: LoadResult, baseline: LoadResult) {
+function tableRow(name: string, result: Awaited<ReturnType<typeof measureRoute>>): Array<string | number> {
+  const { measured, bytesBaseline, sqlBaseline } = result;
   return [
-    [
-      `${name} (${bytes} B)`,
-      fixed(measured.requestsPerSecond),
-      fixed(baseline.requestsPerSecond),
-      ratio(measured.requestsPerSecond, baseline.requestsPerSecond),
-      measured.p50Ms,
-      baseline.p50Ms,
-      latencyRatio(measured.p50Ms, baseline.p50Ms),
-      measured.p99Ms,
-      baseline.p99Ms,
-      latencyRatio(measured.p99Ms, baseline.p99Ms),
-    ],
+    `${name} (${result.bytes} B)`,
+    fixed(measured.requestsPerSecond),
+    ratio(measured.requestsPerSecond, bytesBaseline.requestsPerSecond),
+    sqlBaseline ? ratio(measured.requestsPerSecond, sqlBaseline.requestsPerSecond) : "—",
+    measured.p50Ms,
+    measured.p99Ms,
+    sqlBaseline?.p50Ms ?? "—",
+    sqlBaseline?.p99Ms ?? "—",
+    bytesBaseline.p99Ms,
   ];
 }
 

@@ -32,12 +32,11 @@ export async function profileDuring(work: () => Promise<unknown>, top = 12): Pro
   await session.post("Profiler.enable");
   await session.post("Profiler.setSamplingInterval", { interval: 200 });
   await session.post("Profiler.start");
+  let profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   try {
     await work();
   } finally {
-    var { profile } = (await session.post("Profiler.stop")) as unknown as {
-      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-    };
+    ({ profile } = (await session.post("Profiler.stop")) as unknown as { profile: typeof profile });
     session.disconnect();
   }
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));

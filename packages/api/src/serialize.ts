@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { actionItemSchema, callDetailSchema, callListItemSchema, userSchema } from "./schemas";
 
 /** ISO-8601 UTC at second precision, as in the contract's examples. */
-export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+export const isoSeconds = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
 
 /** Omit absent values (docs/contract.md § Conventions: "a field with no meaningful value is omitted"). */
 const present = <T>(value: T | null | undefined): T | undefined => (value === null || value === "" ? undefined : value);

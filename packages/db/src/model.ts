@@ -83,7 +83,9 @@ export type NewCall = Pick<
   | "sourceSizeBytes"
 >;
 
-export interface CallListRow extends CallRecord {
+/** A call as the list shows it: only the columns a list item carries, so the hot list query reads no more. */
+export interface CallListRow
+  extends Pick<CallRecord, "id" | "title" | "contactName" | "direction" | "status" | "durationSeconds" | "createdAt"> {
   actionItemCount: number;
   firstActionTitle: string | null;
 }

@@ -50,6 +50,9 @@ export async function migratePostgres(url: string): Promise<void> {
   }
 }
 
+/** "No cursor": a keyset position after every row (later than any row can be). */
+const LATEST = new Date("9999-12-31T23:59:59.999Z");
+
 /**
  * The scale-out store: PostgreSQL through a node-postgres pool. Unlike the
  * embedded store, callers really do run concurrently (many API replicas and
@@ -82,6 +85,48 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   const changed = (result: { rowCount: number | null }) => (result.rowCount ?? 0) > 0;
 
+  // The hot read paths as named prepared statements: PostgreSQL plans them once per connection.
+  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
+  const prepareList = (withStatus: boolean) =>
+    db
+      .select({
+        id: calls.id,
+        title: calls.title,
+        contactName: calls.contactName,
+        direction: calls.direction,
+        status: calls.status,
+        durationSeconds: calls.durationSeconds,
+        createdAt: calls.createdAt,
+        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
+        firstActionTitle: sql<
+          string | null
+        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
+      })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.userId, sql.placeholder("userId")),
+          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
+          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
+        ),
+      )
+      .orderBy(desc(calls.createdAt), desc(calls.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(withStatus ? "calls_list_by_status" : "calls_list");
+  const listCalls = prepareList(false);
+  const listCallsWithStatus = prepareList(true);
+  const statusesOf = db
+    .select({ id: calls.id, status: calls.status })
+    .from(calls)
+    .where(and(eq(calls.userId, sql.placeholder("userId")), sql`${calls.id} = any(${sql.placeholder("ids")}::text[])`))
+    .prepare("calls_statuses");
+  // Every authenticated request looks its user up.
+  const findUserByAuthUid = db
+    .select()
+    .from(users)
+    .where(eq(users.authUid, sql.placeholder("authUid")))
+    .prepare("users_by_auth_uid");
+
   return {
     dialect: "postgres",
 
@@ -89,7 +134,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       async findOrCreate(input) {
         const now = new Date();
         // Every authenticated request lands here: read first, write only for a new user.
-        const [existing] = await db.select().from(users).where(eq(users.authUid, input.authUid));
+        const [existing] = await findUserByAuthUid.execute({ authUid: input.authUid });
         if (existing && (input.email === null || input.email === existing.email)) return existing;
         await db
           .insert(users)
@@ -149,37 +194,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return row ? toCall(row) : null;
       },
       async list(userId, { limit, after, status }) {
-        const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-        const rows = await db
-          .select({
-            call: calls,
-            actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
-            firstActionTitle: sql<
-              string | null
-            >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-          })
-          .from(calls)
-          .where(
-            and(
-              eq(calls.userId, userId),
-              status ? eq(calls.status, status) : undefined,
-              newerThan(after, calls.createdAt, calls.id),
-            ),
-          )
-          .orderBy(desc(calls.createdAt), desc(calls.id))
-          .limit(limit);
-        return rows.map((r) => ({
-          ...toCall(r.call),
-          actionItemCount: r.actionItemCount,
-          firstActionTitle: r.firstActionTitle,
-        }));
+        const params = {
+          userId,
+          limit,
+          // Keyset position as a row-value comparison; "no cursor" is a position after everything.
+          afterTime: after ? after.createdAt : LATEST,
+          afterId: after ? after.id : "",
+        };
+        return status ? listCallsWithStatus.execute({ ...params, status }) : listCalls.execute(params);
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
-        return db
-          .select({ id: calls.id, status: calls.status })
-          .from(calls)
-          .where(and(eq(calls.userId, userId), inArray(calls.id, ids)));
+        return statusesOf.execute({ userId, ids });
       },
       async update(userId, id, patch) {
         const [row] = await db

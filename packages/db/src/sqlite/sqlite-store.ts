@@ -43,11 +43,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
   // The call list, prepared once per filter shape (the hot read paths skip query building).
+  const listColumns = {
+    id: calls.id,
+    title: calls.title,
+    contactName: calls.contactName,
+    direction: calls.direction,
+    status: calls.status,
+    durationSeconds: calls.durationSeconds,
+    createdAt: calls.createdAt,
+  };
   const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
   const prepareList = (withStatus: boolean) =>
     db
       .select({
-        call: calls,
+        ...listColumns,
         actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
         firstActionTitle: sql<
           string | null
@@ -163,11 +172,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           afterId: after ? after.id : "",
         };
         const rows = status ? listCallsWithStatus.all({ ...params, status }) : listCalls.all(params);
-        return rows.map((r) => ({
-          ...toCall(r.call),
-          actionItemCount: Number(r.actionItemCount),
-          firstActionTitle: r.firstActionTitle,
-        }));
+        for (const row of rows) row.actionItemCount = Number(row.actionItemCount);
+        return rows;
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
