@@ -78,7 +78,7 @@ export function resolveDates(text: string, reference: Date): ResolvedDate[] {
   // Durations ("a minute", "in an hour" said in passing) resolve to "today" in chrono;
   // only expressions that name a day count as dates.
   const namesADay = (r: chrono.ParsedResult) =>
-    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d/i.test(
+    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d|\bthis\s+(?:morning|afternoon|evening)/i.test(
       r.text,
     ) ||
       /\d\s*(?:am|pm|a\.m|p\.m|o'clock)|\d:\d\d|\b(?:noon|midnight)\b/i.test(r.text)) &&
