@@ -8,6 +8,7 @@ import {
   ALREADY_DONE,
   CANCELLATION_LEADS,
   CANCELLATIONS,
+  CONDITION_OPENERS,
   HEDGES,
   REFUSAL_OPENERS,
   VAGUE_TIMES,
@@ -102,6 +103,7 @@ const CANCELLATION = new RegExp(
 );
 const VAGUE_TIME = new RegExp(`\\b(?:${alternation(VAGUE_TIMES)})\\b`, "i");
 const HEDGE = new RegExp(`\\b(?:${alternation(HEDGES)})\\b`, "i");
+const CONDITION = new RegExp(`^\\s*(?:${alternation(CONDITION_OPENERS)})\\b`, "i");
 const DONE = new RegExp(`\\b(?:${alternation(ALREADY_DONE)})\\b`, "i");
 /** Words that negate the task verb right after an opener ("please don't call", "let's not meet"). */
 const NEGATED_VERBS = new Set(["not", "never", "don", "dont", "no", "won", "cannot"]);
@@ -172,7 +174,7 @@ function clausesOf(text: string): string[] {
     )
     .flatMap((c) =>
       c.split(
-        /(?<![,.;:!?]|\b(?:if|you|maybe|perhaps|probably|think|guess|hope|said|promised|that|unless|once|when))\s+(?=(?:can you|could you|would you|will you|i'll|i will|let's|don't forget to|remind me)\b)/i,
+        /(?<!\b(?:if|you|maybe|perhaps|probably|think|guess|hope|said|promised|that|unless|once|when))\s+(?=(?:can you|could you|would you|will you|i'll|i will|let's|don't forget to|remind me)\b)/i,
       ),
     )
     .map((c) =>
@@ -190,6 +192,10 @@ function clausesOf(text: string): string[] {
 function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate | null {
   const candidate = match(ctx, sentence, text);
   if (!candidate) return null;
+  const at = sentence.text.indexOf(text);
+  if (candidate.dates.length === 0 && at > 0 && CONDITION.test(sentence.text)) {
+    candidate.dates = datesIn(ctx, sentence.text.slice(0, at));
+  }
   const verbs = nlp(candidate.clause).verbs().json() as Array<{
     terms?: Array<{ tags?: string[] }>;
     verb?: { negative?: boolean; grammar?: { tense?: string } };
@@ -411,8 +417,25 @@ function isLaunchable(candidate: Candidate): boolean {
   return HANDOFF_VERBS.has(verb) || /\b(?:you|your)\b/i.test(candidate.clause);
 }
 
+/** The channel a head verb names outright: "text me a reminder" is a message, not a reminder. */
+const CHANNEL_VERBS: Record<string, ActionIntent> = {
+  text: "message",
+  message: "message",
+  whatsapp: "message",
+  sms: "message",
+  ping: "message",
+  email: "email",
+  "e-mail": "email",
+  mail: "email",
+  call: "call",
+  ring: "call",
+  phone: "call",
+};
+
 export function classifyIntent(clause: string): ActionIntent {
   const lower = clause.toLowerCase();
+  const head = CHANNEL_VERBS[lower.trim().split(/\s+/)[0] ?? ""];
+  if (head) return head;
   if (/\bremind/.test(lower)) return "reminder";
   if (
     /\b(?:schedule|set up|book|arrange|organi[sz]e|plan|reschedule)\b.*\b(?:meeting|call|demo|session|chat|sync|appointment|catch[- ]?up|review|walkthrough|interview|time)\b/.test(

@@ -204,7 +204,9 @@ function glossChunk(table: LanguageTable, words: string[], form: VerbForm): stri
     if (table.subjects[word]) subject = table.subjects[word]!;
     else if (table.recipients[word]) recipient = table.recipients[word]!;
     else if (table.negations.includes(word)) negated = true;
-    else object.push(words[i]!);
+    else if (table.placePostpositions[word] && object.length > 0) {
+      object.push(`${table.placePostpositions[word]} ${object.pop()}`);
+    } else object.push(words[i]!);
   }
   let verb = form.english;
   if (verb === null) {
@@ -219,6 +221,8 @@ function glossChunk(table: LanguageTable, words: string[], form: VerbForm): stri
       object.push("it");
     }
   }
+  // The object is often left unsaid ("kal tak bhej dunga"): it is what was just asked for.
+  if (object.length === 0 && recipient === null && form.english !== null && form.mood !== "joint") object.push("it");
   const rest = [recipient, ...object, ...times].filter(Boolean).join(" ");
   const we = subject === "we";
   switch (form.mood) {

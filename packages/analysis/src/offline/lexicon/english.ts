@@ -196,3 +196,6 @@ export const HEDGES = ["maybe", "perhaps", "possibly", "probably", "might", "i g
 
 /** A reply that says the request is already done ("I already sent it"). */
 export const ALREADY_DONE = ["already", "just did", "just sent", "done that", "did that"];
+
+/** Words that open a condition ("if it rains on Saturday, can you…"): its date is the task's date. */
+export const CONDITION_OPENERS = ["if", "once", "in case", "unless", "assuming", "as soon as", "when", "should"];

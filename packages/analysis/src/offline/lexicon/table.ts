@@ -17,6 +17,8 @@ export interface LanguageTable {
   negations: string[];
   times: Array<{ words: string[]; future: string; past: string }>;
   timePostpositions: Record<string, string>;
+  /** Postpositions of place: "office mein" = in the office. */
+  placePostpositions: Record<string, string>;
   particles: string[];
   clauseBreaks: string[];
   refusals: string[];
