@@ -19,6 +19,9 @@ describe("ASR mending", () => {
     expect(normalizeSpeech("a fridge full")).toBe("a fridge full");
     expect(normalizeSpeech("for the sundae")).toBe("for the sundae");
     expect(normalizeSpeech("I'm ill today")).toBe("I'm ill today");
+    // Words compromise knows are never taken for mis-heard dates ("remember" is close to "december").
+    expect(normalizeSpeech("before the match")).toBe("before the match");
+    expect(normalizeSpeech("the sturdy one, by remember")).toBe("the sturdy one, by remember");
   });
 
   it("turns a double negative into the commitment it is", () => {

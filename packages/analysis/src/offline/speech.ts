@@ -1,3 +1,4 @@
+import nlp from "compromise";
 import {
   DATE_CUES,
   DOUBLE_NEGATIVES,
@@ -55,12 +56,18 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Words compromise knows ("remember", "match", "sturdy"): real words, not mis-heard dates. */
+const KNOWN_WORDS = new Set(
+  Object.keys((nlp as unknown as { model(): { one: { lexicon: Record<string, unknown> } } }).model().one.lexicon),
+);
+
 /** The day or month name a near-miss stands for, when one is clearly meant. */
 function dateNameFor(word: string): string | null {
   const lower = word.toLowerCase();
   const known = MISHEARD_DATE_WORDS[lower];
   if (known) return known;
   if (lower.length < 5 || DATE_NAMES.includes(lower) || NOT_DATE_WORDS.includes(lower)) return null;
+  if (KNOWN_WORDS.has(lower) && !DATE_NAMES.some((name) => lower === `${name}s`)) return null;
   const close = DATE_NAMES.filter(
     (name) => name.length >= 5 && editDistance(lower, name) <= (name.length >= 7 ? 2 : 1),
   );
