@@ -51,5 +51,8 @@ describe("glossing Hinglish into English", () => {
   it("leaves English alone", () => {
     expect(glossClause("I'll send you the invoice by Friday.")).toBeNull();
     expect(glossClause("Could you do the review?")).toBeNull();
+    // Names that look like a Hindi verb form ("Lana", "Milo") in an English clause.
+    expect(glossClause("Can you call Lana tomorrow?")).toBeNull();
+    expect(glossClause("I'll send Milo the deck")).toBeNull();
   });
 });

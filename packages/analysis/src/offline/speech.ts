@@ -162,6 +162,9 @@ export function glossClause(clause: string, tables: readonly LanguageTable[] = L
   const tokens = original.map((w) => w.toLowerCase());
   for (const table of tables) {
     const forms = verbForms(table);
+    // A one-word form that is also an English word or name ("Lana", "Milo") counts only
+    // in a clause with some other word of the language.
+    const speaksIt = tokens.some((t) => languageMarkers(table).has(t));
     const glosses: string[] = [];
     let chunkStart = 0;
     for (let i = 0; i < tokens.length; i += 1) {
@@ -171,7 +174,9 @@ export function glossClause(clause: string, tables: readonly LanguageTable[] = L
         i += breakWords - 1;
         continue;
       }
-      const form = forms.find((f) => startsWith(tokens, i, f.tokens));
+      const form = forms.find(
+        (f) => startsWith(tokens, i, f.tokens) && (speaksIt || f.tokens.length > 1 || !KNOWN_WORDS.has(f.tokens[0]!)),
+      );
       if (form) {
         glosses.push(glossChunk(table, original.slice(chunkStart, i), form));
         i += form.tokens.length - 1;
@@ -183,6 +188,27 @@ export function glossClause(clause: string, tables: readonly LanguageTable[] = L
     if (glosses.length > 0) return glosses;
   }
   return null;
+}
+
+const markersCache = new WeakMap<LanguageTable, Set<string>>();
+
+/** The table's own words that are not also English words. */
+function languageMarkers(table: LanguageTable): Set<string> {
+  let markers = markersCache.get(table);
+  if (markers) return markers;
+  const words = [
+    ...Object.keys(table.subjects),
+    ...Object.keys(table.recipients),
+    ...Object.keys(table.timePostpositions),
+    ...Object.keys(table.placePostpositions),
+    ...table.negations,
+    ...table.particles,
+    ...table.clauseBreaks,
+    ...table.times.flatMap((t) => t.words),
+  ].flatMap((w) => w.split(" "));
+  markers = new Set(words.filter((w) => !KNOWN_WORDS.has(w)));
+  markersCache.set(table, markers);
+  return markers;
 }
 
 function glossChunk(table: LanguageTable, words: string[], form: VerbForm): string {
