@@ -4,6 +4,16 @@ import type { ActionIntent, ActionItem, IntentMetadata } from "../schema";
 import type { AnalysisSpeaker } from "../types";
 import type { CallContext } from "./context";
 import { type ResolvedDate, resolveDates } from "./dates";
+import {
+  ALREADY_DONE,
+  CANCELLATION_LEADS,
+  CANCELLATIONS,
+  CONDITION_OPENERS,
+  HEDGES,
+  REFUSAL_OPENERS,
+  VAGUE_TIMES,
+} from "./lexicon/english";
+import { alternation, glossClause, TABLE_CANCELLATION_LEADS, TABLE_CANCELLATIONS, TABLE_REFUSALS } from "./speech";
 import { capitalize, contentWordsOf, neutralize, type Sentence, sentenceJaccard, tokenize } from "./text";
 
 /**
@@ -82,8 +92,21 @@ const MEETING_VERBS = new Set(
   "schedule meet reschedule book arrange organize organise set catch sync reconvene plan".split(" "),
 );
 
-const REFUSAL =
-  /^\s*(?:no\b|nope\b|sorry\b|unfortunately\b|i can't\b|i cannot\b|i won't\b|not really\b|i'm afraid not\b)/i;
+const REFUSAL = new RegExp(
+  `^\\s*(?:${alternation(REFUSAL_OPENERS)})\\b|^\\s*(?:\\w+\\s+){0,2}(?:${alternation(TABLE_REFUSALS)})\\b`,
+  "i",
+);
+/** A cancellation opens its sentence ("Actually, no need"); elsewhere it is about its own sentence. */
+const CANCELLATION = new RegExp(
+  `^(?:(?:${alternation([...CANCELLATION_LEADS, ...TABLE_CANCELLATION_LEADS])})[\\s,.!]+)*(?:${alternation([...CANCELLATIONS, ...TABLE_CANCELLATIONS])})\\b(?:\\s+([^,.;!?]*))?`,
+  "i",
+);
+const VAGUE_TIME = new RegExp(`\\b(?:${alternation(VAGUE_TIMES)})\\b`, "i");
+const HEDGE = new RegExp(`\\b(?:${alternation(HEDGES)})\\b`, "i");
+const CONDITION = new RegExp(`^\\s*(?:${alternation(CONDITION_OPENERS)})\\b`, "i");
+const DONE = new RegExp(`\\b(?:${alternation(ALREADY_DONE)})\\b`, "i");
+/** Words that negate the task verb right after an opener ("please don't call", "let's not meet"). */
+const NEGATED_VERBS = new Set(["not", "never", "don", "dont", "no", "won", "cannot"]);
 const URGENT =
   /\b(?:urgent(?:ly)?|asap|as soon as possible|immediately|right away|right now|today|tonight|critical|top priority|eod|end of (?:the )?day)\b/i;
 const RELAXED =
@@ -100,7 +123,10 @@ export function extractActions(ctx: CallContext): ActionExtraction {
   }
   const merged = mergeAcceptedRequests(
     ctx,
-    candidates.filter((c) => !wasRefused(ctx, c)),
+    withoutCancelled(
+      ctx,
+      candidates.filter((c) => !wasRefused(ctx, c) && !wasAlreadyDone(ctx, c)),
+    ),
   );
 
   const actionItems: ActionItem[] = [];
@@ -135,18 +161,59 @@ export function extractActions(ctx: CallContext): ActionExtraction {
   return { actionItems: dedupe(actionItems), nextSteps, commitments, usedSentences };
 }
 
-/** "I'll prepare the plan and I'll send you the invoice" holds two tasks. */
+/**
+ * "I'll prepare the plan and I'll send you the invoice" holds two tasks. Speech without
+ * punctuation ("ok we need the form too can you send it") is also cut where a request
+ * or commitment opens, and a clause in another language becomes its English gloss.
+ */
 function clausesOf(text: string): string[] {
   return text
     .replace(/[’]/g, "'")
     .split(
-      /;|,?\s+\b(?:and|but|then|so|also)\s+(?=(?:i|i'll|i'm|we|we'll|let's|can you|could you|would you|please)\b)/i,
+      /;|,?\s+\b(?:and|but|then|so|also)(?:\s+(?:and|then|so|also))*\s+(?=(?:i|i'll|i'm|we|we'll|let's|can you|could you|would you|please)\b)/i,
     )
-    .map((c) => c.trim())
+    .flatMap((c) =>
+      c.split(
+        /(?<!\b(?:if|you|maybe|perhaps|probably|think|guess|hope|said|promised|that|unless|once|when))\s+(?=(?:can you|could you|would you|will you|i'll|i will|let's|don't forget to|remind me)\b)/i,
+      ),
+    )
+    .map((c) =>
+      c.replace(/[\s,]+(?:and|but|then|so|also|okay|ok|yeah|yep)(?:\s+(?:and|but|then|so|also))*\s*$/i, "").trim(),
+    )
+    .flatMap((c) => glossClause(c) ?? [c])
     .filter((c) => c !== "");
 }
 
+/**
+ * A pattern match is a task only when its polarity, tense and modality say so: not
+ * negated ("please don't call me"), not already done, not a maybe without a time
+ * ("we should catch up sometime"), and headed by a real verb ("could you two…" is not).
+ */
 function detect(ctx: CallContext, sentence: Sentence, text: string): Candidate | null {
+  const candidate = match(ctx, sentence, text);
+  if (!candidate) return null;
+  const at = sentence.text.indexOf(text);
+  if (candidate.dates.length === 0 && at > 0 && CONDITION.test(sentence.text)) {
+    candidate.dates = datesIn(ctx, sentence.text.slice(0, at));
+  }
+  const verbs = nlp(candidate.clause).verbs().json() as Array<{
+    terms?: Array<{ tags?: string[] }>;
+    verb?: { negative?: boolean; grammar?: { tense?: string } };
+  }>;
+  const head = candidate.clause.trim().split(/\s+/)[0]!.toLowerCase().replace(/'.*$/, "");
+  if (NEGATED_VERBS.has(head) || verbs[0]?.verb?.negative) return null;
+  if (candidate.kind !== "reminder" && verbs[0]?.verb?.grammar?.tense === "PastTense" && DONE.test(text)) return null;
+  const headTags = (nlp(candidate.clause).terms().json() as Array<{ terms: Array<{ tags: string[] }> }>)[0]?.terms[0]
+    ?.tags;
+  if (headTags?.some((t) => t === "Value" || t === "Pronoun" || t === "Determiner")) return null;
+  if (candidate.dates.length === 0) {
+    if (VAGUE_TIME.test(sentence.text) && candidate.kind !== "reminder") return null;
+    if (HEDGE.test(sentence.text) && (candidate.kind === "commitment" || candidate.kind === "joint")) return null;
+  }
+  return candidate;
+}
+
+function match(ctx: CallContext, sentence: Sentence, text: string): Candidate | null {
   const speakerId = sentence.segment.speakerId;
   const base = {
     sentence,
@@ -249,6 +316,41 @@ function wasRefused(ctx: CallContext, candidate: Candidate): boolean {
   return reply !== undefined && reply.speakerId === candidate.ownerId && REFUSAL.test(reply.text);
 }
 
+/** "Can you send me the NDA?" — "I already sent it last Friday.": nothing left to do. */
+function wasAlreadyDone(ctx: CallContext, candidate: Candidate): boolean {
+  if (candidate.kind !== "request") return false;
+  const reply = replyTo(ctx, candidate);
+  if (!reply || reply.speakerId !== candidate.ownerId || !DONE.test(reply.text)) return false;
+  const verbs = nlp(reply.text).verbs().json() as Array<{ verb?: { grammar?: { tense?: string } } }>;
+  return verbs.some((v) => v.verb?.grammar?.tense === "PastTense");
+}
+
+/**
+ * "I'll book the room." — "Actually, no need." calls the task off: a cancellation takes
+ * back the latest task said before it, within the next two turns. When it names what
+ * it cancels ("no need to send the deck"), it takes back only a task about that.
+ */
+function withoutCancelled(ctx: CallContext, candidates: Candidate[]): Candidate[] {
+  const cancelled = new Set<Candidate>();
+  for (const sentence of ctx.sentences) {
+    const cancellation = CANCELLATION.exec(sentence.text);
+    if (!cancellation) continue;
+    const named = contentWordsOf(tokenize(cancellation[1] ?? ""));
+    const at = ctx.segmentIndex(sentence.segment.id);
+    const target = [...candidates]
+      .reverse()
+      .find(
+        (c) =>
+          !cancelled.has(c) &&
+          c.sentence.ordinal < sentence.ordinal &&
+          at - ctx.segmentIndex(c.sentence.segment.id) <= 2 &&
+          (named.length === 0 || sentenceJaccard(named, contentWordsOf(tokenize(c.clause))) > 0),
+      );
+    if (target) cancelled.add(target);
+  }
+  return candidates.filter((c) => !cancelled.has(c));
+}
+
 /**
  * "Can you send me the contract by Friday?" — "Sure, I'll send it tonight." is one task:
  * the acceptance joins the request (its segments and any sharper date) instead of
@@ -257,18 +359,18 @@ function wasRefused(ctx: CallContext, candidate: Candidate): boolean {
 function mergeAcceptedRequests(ctx: CallContext, candidates: Candidate[]): Candidate[] {
   const result: Candidate[] = [];
   for (const candidate of candidates) {
-    const request = [...result]
-      .reverse()
-      .find(
-        (r) =>
-          r.kind === "request" &&
-          candidate.kind === "commitment" &&
-          r.ownerId === candidate.ownerId &&
-          ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(r.sentence.segment.id) <= 2 &&
-          ctx.segmentIndex(candidate.sentence.segment.id) > ctx.segmentIndex(r.sentence.segment.id) &&
-          (isAnaphoric(candidate.clause) ||
-            sentenceJaccard(contentWordsOf(tokenize(r.clause)), contentWordsOf(tokenize(candidate.clause))) >= 0.3),
-      );
+    const request = [...result].reverse().find(
+      (r) =>
+        r.kind === "request" &&
+        candidate.kind === "commitment" &&
+        r.ownerId === candidate.ownerId &&
+        ctx.segmentIndex(candidate.sentence.segment.id) - ctx.segmentIndex(r.sentence.segment.id) <= 2 &&
+        ctx.segmentIndex(candidate.sentence.segment.id) > ctx.segmentIndex(r.sentence.segment.id) &&
+        // "Send the forms?" — "Yes, and I'll call you Tuesday about them" is a second task.
+        (r.intent === candidate.intent || r.intent === "task" || candidate.intent === "task") &&
+        (isAnaphoric(candidate.clause) ||
+          sentenceJaccard(contentWordsOf(tokenize(r.clause)), contentWordsOf(tokenize(candidate.clause))) >= 0.3),
+    );
     const meeting =
       candidate.intent === "meeting" && /\b(?:invite|invitation|link)\b/i.test(candidate.clause)
         ? [...result]
@@ -315,8 +417,25 @@ function isLaunchable(candidate: Candidate): boolean {
   return HANDOFF_VERBS.has(verb) || /\b(?:you|your)\b/i.test(candidate.clause);
 }
 
+/** The channel a head verb names outright: "text me a reminder" is a message, not a reminder. */
+const CHANNEL_VERBS: Record<string, ActionIntent> = {
+  text: "message",
+  message: "message",
+  whatsapp: "message",
+  sms: "message",
+  ping: "message",
+  email: "email",
+  "e-mail": "email",
+  mail: "email",
+  call: "call",
+  ring: "call",
+  phone: "call",
+};
+
 export function classifyIntent(clause: string): ActionIntent {
   const lower = clause.toLowerCase();
+  const head = CHANNEL_VERBS[lower.trim().split(/\s+/)[0] ?? ""];
+  if (head) return head;
   if (/\bremind/.test(lower)) return "reminder";
   if (
     /\b(?:schedule|set up|book|arrange|organi[sz]e|plan|reschedule)\b.*\b(?:meeting|call|demo|session|chat|sync|appointment|catch[- ]?up|review|walkthrough|interview|time)\b/.test(

@@ -67,8 +67,28 @@ function buildParser(): chrono.Chrono {
       },
     },
   );
+  parser.parsers.unshift({
+    // "Wednesday next week": that weekday in the week after this one (weeks start on Monday).
+    pattern: () => /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:of\s+)?next\s+week\b/i,
+    extract: (context, match) => {
+      const weekday = WEEKDAY_INDEX[match[1]!.toLowerCase()]!;
+      const today = utcDay(context.reference.instant);
+      const mondayThisWeek = today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY_MS;
+      return components(new Date(mondayThisWeek + (7 + ((weekday + 6) % 7)) * DAY_MS));
+    },
+  });
   return parser;
 }
+
+const WEEKDAY_INDEX: Record<string, number> = {
+  sunday: 0,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+};
 
 const parser = buildParser();
 
@@ -78,35 +98,44 @@ export function resolveDates(text: string, reference: Date): ResolvedDate[] {
   // Durations ("a minute", "in an hour" said in passing) resolve to "today" in chrono;
   // only expressions that name a day count as dates.
   const namesADay = (r: chrono.ParsedResult) =>
-    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d/i.test(
+    (/day\b|\b(?:today|tonight|tomorrow|yesterday|week|month|year|eod|cob|business|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\d(?:st|nd|rd|th)\b|\d[/-]\d|\bthis\s+(?:morning|afternoon|evening)/i.test(
       r.text,
     ) ||
       /\d\s*(?:am|pm|a\.m|p\.m|o'clock)|\d:\d\d|\b(?:noon|midnight)\b/i.test(r.text)) &&
     !/^(?:the|a few|some|all)\s+days?$/i.test(r.text.trim());
-  return results.filter(namesADay).map((result) => {
-    const year = result.start.get("year");
-    const month = result.start.get("month");
-    const day = result.start.get("day");
-    const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-    const hasTime = result.start.isCertain("hour");
-    const dateTime = hasTime
-      ? new Date(
-          Date.UTC(
-            year ?? 0,
-            (month ?? 1) - 1,
-            day ?? 1,
-            result.start.get("hour") ?? 0,
-            result.start.get("minute") ?? 0,
-          ),
-        ).toISOString()
-      : null;
-    return {
-      text: result.text.replace(/[\s,.;:!?]+$/, "").replace(/^(?:on|by|for|until|before)\s+/i, ""),
-      date,
-      dateTime,
-      index: result.index,
-    };
-  });
+  // A task is never due before the call it was agreed on ("the day before" an appointment
+  // is relative to the appointment, which chrono cannot know).
+  const firstDay = utcDay(reference).getTime();
+  const notBefore = (r: chrono.ParsedResult) => {
+    const year = r.start.get("year") ?? 0;
+    return Date.UTC(year, (r.start.get("month") ?? 1) - 1, r.start.get("day") ?? 1) >= firstDay;
+  };
+  return results
+    .filter((r) => namesADay(r) && notBefore(r))
+    .map((result) => {
+      const year = result.start.get("year");
+      const month = result.start.get("month");
+      const day = result.start.get("day");
+      const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+      const hasTime = result.start.isCertain("hour");
+      const dateTime = hasTime
+        ? new Date(
+            Date.UTC(
+              year ?? 0,
+              (month ?? 1) - 1,
+              day ?? 1,
+              result.start.get("hour") ?? 0,
+              result.start.get("minute") ?? 0,
+            ),
+          ).toISOString()
+        : null;
+      return {
+        text: result.text.replace(/[\s,.;:!?]+$/, "").replace(/^(?:on|by|for|until|before)\s+/i, ""),
+        date,
+        dateTime,
+        index: result.index,
+      };
+    });
 }
 
 export function referenceInstant(recordedAt: string | null, createdAt: string): Date {

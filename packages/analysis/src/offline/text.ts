@@ -1,5 +1,6 @@
 import nlp from "compromise";
 import type { AnalysisSegment, AnalysisSpeaker } from "../types";
+import { normalizeSpeech } from "./speech";
 
 /** One sentence of one segment: the unit every offline extractor works on. */
 export interface Sentence {
@@ -42,8 +43,10 @@ export function contentWordsOf(words: readonly string[]): string[] {
 export function splitSentences(segments: readonly AnalysisSegment[]): Sentence[] {
   const sentences: Sentence[] = [];
   for (const segment of segments) {
-    const parts = nlp(segment.text).sentences().out("array") as string[];
-    for (const raw of parts.length > 0 ? parts : [segment.text]) {
+    // ASR output (fillers, stutters, no apostrophes) is mended before anything reads it.
+    const spoken = normalizeSpeech(segment.text);
+    const parts = nlp(spoken).sentences().out("array") as string[];
+    for (const raw of parts.length > 0 ? parts : [spoken]) {
       const text = raw.trim();
       if (text === "") continue;
       const words = tokenize(text);
