@@ -1,3 +1,10 @@
+export type {
+  ChunkedTranscription,
+  ChunkedTranscriptionOptions,
+  TranscriptionChunk,
+  TranscriptionLimits,
+} from "./chunkedTranscription";
+export { HARD_CUT_OVERLAP_SECONDS, planChunks, stitchChunks, transcribeInChunks } from "./chunkedTranscription";
 export { toIsoLanguageCode } from "./language";
 export type { OpenAiCompatibleTranscriberOptions } from "./openAiCompatible";
 export { createOpenAiCompatibleTranscriber, OPENAI_COMPATIBLE_PROVIDER } from "./openAiCompatible";
