@@ -1,6 +1,12 @@
 /** Test helpers for other packages' tests: `@scryon/providers/testing`. */
 export { type FakePyannote, type FakePyannoteOptions, startFakePyannote } from "./diarization/testing/fakePyannote";
 export {
+  type FakeAssemblyAi,
+  type FakeDeepgram,
+  startFakeAssemblyAi,
+  startFakeDeepgram,
+} from "./transcription/testing/fakeHostedTranscription";
+export {
   type FakeOpenAiTranscription,
   type FakeOpenAiTranscriptionOptions,
   OPENAI_MAX_BODY_BYTES,

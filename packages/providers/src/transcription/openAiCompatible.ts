@@ -51,6 +51,7 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
         file,
         model: options.model,
         ...(language ? { language } : {}),
+        ...(request.vocabulary && request.vocabulary.length > 0 && { prompt: vocabularyPrompt(request.vocabulary) }),
         ...formatParams,
       };
       const body: unknown = await client.audio.transcriptions.create(params, { signal });
@@ -78,6 +79,20 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
       return withRequestRetry(() => transcribeOnce(request, file, language), request.signal);
     },
   };
+}
+
+/**
+ * Whisper-style models take a `prompt` of text that "came before": a list of the
+ * names and terms steers spelling. Whisper reads only the last 224 tokens, so it is capped.
+ */
+export function vocabularyPrompt(vocabulary: readonly string[]): string {
+  let prompt = "";
+  for (const term of vocabulary) {
+    const next = prompt === "" ? term : `${prompt}, ${term}`;
+    if (next.length > 600) break;
+    prompt = next;
+  }
+  return `${prompt}.`;
 }
 
 /** A file-backed Blob: the SDK's multipart body reads it from disk, once per attempt, with a known length. */
