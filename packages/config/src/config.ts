@@ -54,6 +54,15 @@ const byteSize = (fallback: number) =>
     return bytes;
   });
 
+/** Per provider: what `TRANSCRIPTION_MODEL` defaults to (null: the provider's own default). */
+const DEFAULT_TRANSCRIPTION_MODELS = { openai: "whisper-1", assemblyai: null, deepgram: "nova-3" } as const;
+/** The documented request limits: OpenAI 25 MiB; AssemblyAI and Deepgram take uploads of about 2 GB. */
+const DEFAULT_MAX_UPLOAD_BYTES = {
+  openai: 25 * 1024 * 1024,
+  assemblyai: 2 * 1024 ** 3,
+  deepgram: 2 * 1024 ** 3,
+} as const;
+
 const envSchema = z.object({
   PORT: int(8080, 0, 65535),
   HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
@@ -76,12 +85,22 @@ const envSchema = z.object({
   NODE_ENV: optionalString,
   SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
   REDACT_TRANSCRIPTS: bool(true),
-  TRANSCRIPTION_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["openai", "none"]).optional()),
+  TRANSCRIPTION_PROVIDER: z.preprocess(
+    emptyToUndefined,
+    z.enum(["openai", "assemblyai", "deepgram", "none"]).optional(),
+  ),
   TRANSCRIPTION_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   TRANSCRIPTION_API_KEY: optionalString,
-  TRANSCRIPTION_MODEL: z.preprocess(emptyToUndefined, z.string().default("whisper-1")),
+  TRANSCRIPTION_MODEL: optionalString,
   TRANSCRIPTION_LANGUAGE: optionalString,
+  /** Comma-separated names and terms passed to every transcription as a hint. */
+  TRANSCRIPTION_VOCABULARY: optionalString,
   TRANSCRIPTION_TIMEOUT_SECONDS: int(600, 1, 86_400),
+  TRANSCRIPTION_MAX_UPLOAD_BYTES: z.preprocess(emptyToUndefined, z.string().optional()),
+  TRANSCRIPTION_MAX_CHUNK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(10).max(86_400).optional()),
+  TRANSCRIPTION_AUDIO_FORMAT: z.preprocess(emptyToUndefined, z.enum(["flac", "mp3", "opus", "wav"]).default("flac")),
+  TRANSCRIPTION_CHUNK_CONCURRENCY: int(3, 1, 16),
+  TRANSCRIPTION_POLL_INTERVAL_SECONDS: num(3, 0.01, 600),
   PYANNOTE_ENABLED: bool(false),
   PYANNOTE_API_KEY: optionalString,
   PYANNOTE_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.pyannote.ai")),
@@ -124,7 +143,10 @@ const envSchema = z.object({
 function buildConfig(env: z.infer<typeof envSchema>) {
   const dataDir = path.resolve(env.SCRYON_DATA_DIR);
   const profile = env.SCRYON_PROFILE ?? (env.NODE_ENV === "production" ? "prod" : "dev");
-  const transcriptionConfigured = env.TRANSCRIPTION_PROVIDER !== "none" && env.TRANSCRIPTION_BASE_URL !== undefined;
+  const transcriptionKind =
+    env.TRANSCRIPTION_PROVIDER === "none"
+      ? null
+      : (env.TRANSCRIPTION_PROVIDER ?? (env.TRANSCRIPTION_BASE_URL !== undefined ? "openai" : null));
   const llmConfigured = env.LLM_PROVIDER !== "offline" && env.LLM_BASE_URL !== undefined;
   return {
     server: {
@@ -170,14 +192,30 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       firebaseJwksUrl: env.FIREBASE_JWKS_URL ?? null,
     },
     redactTranscripts: env.REDACT_TRANSCRIPTS,
-    transcription: transcriptionConfigured
+    transcription: transcriptionKind
       ? {
-          kind: "openai" as const,
-          baseURL: env.TRANSCRIPTION_BASE_URL!,
+          kind: transcriptionKind,
+          /** Null for AssemblyAI and Deepgram: their SDKs' default hosts. */
+          baseURL: env.TRANSCRIPTION_BASE_URL ?? null,
           apiKey: env.TRANSCRIPTION_API_KEY ?? "",
-          model: env.TRANSCRIPTION_MODEL,
+          model: env.TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODELS[transcriptionKind],
           language: env.TRANSCRIPTION_LANGUAGE ?? null,
+          vocabulary: (env.TRANSCRIPTION_VOCABULARY ?? "")
+            .split(",")
+            .map((term) => term.trim())
+            .filter(Boolean),
           timeoutMs: env.TRANSCRIPTION_TIMEOUT_SECONDS * 1000,
+          pollIntervalMs: env.TRANSCRIPTION_POLL_INTERVAL_SECONDS * 1000,
+          limits: {
+            maxUploadBytes:
+              (env.TRANSCRIPTION_MAX_UPLOAD_BYTES && parseByteSize(env.TRANSCRIPTION_MAX_UPLOAD_BYTES)) ||
+              DEFAULT_MAX_UPLOAD_BYTES[transcriptionKind],
+            maxChunkSeconds:
+              env.TRANSCRIPTION_MAX_CHUNK_SECONDS ??
+              (transcriptionKind === "openai" && /gpt-4o/i.test(env.TRANSCRIPTION_MODEL ?? "") ? 1400 : null),
+            format: env.TRANSCRIPTION_AUDIO_FORMAT,
+            concurrency: env.TRANSCRIPTION_CHUNK_CONCURRENCY,
+          },
         }
       : null,
     pyannote:
@@ -237,6 +275,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push("PYANNOTE_API_KEY: required when PYANNOTE_ENABLED=true");
     if (e.TRANSCRIPTION_PROVIDER === "openai" && !e.TRANSCRIPTION_BASE_URL)
       problems.push("TRANSCRIPTION_BASE_URL: required when TRANSCRIPTION_PROVIDER=openai");
+    if (
+      (e.TRANSCRIPTION_PROVIDER === "assemblyai" || e.TRANSCRIPTION_PROVIDER === "deepgram") &&
+      !e.TRANSCRIPTION_API_KEY
+    )
+      problems.push(`TRANSCRIPTION_API_KEY: required when TRANSCRIPTION_PROVIDER=${e.TRANSCRIPTION_PROVIDER}`);
+    if (e.TRANSCRIPTION_MAX_UPLOAD_BYTES && parseByteSize(e.TRANSCRIPTION_MAX_UPLOAD_BYTES) === null)
+      problems.push("TRANSCRIPTION_MAX_UPLOAD_BYTES: must be a size in bytes or with a unit (25MB, 512KB)");
     if (e.LLM_PROVIDER === "openai" && !e.LLM_BASE_URL)
       problems.push("LLM_BASE_URL: required when LLM_PROVIDER=openai");
     if ((e.FIREBASE_CLIENT_EMAIL || e.FIREBASE_PRIVATE_KEY) && !e.FIREBASE_PROJECT_ID)

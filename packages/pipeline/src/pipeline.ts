@@ -7,8 +7,10 @@ import {
   type DiarizationSource,
   diarizeWithFallback,
   preprocessAudio,
+  type TranscriptionLimits,
   type TranscriptionProvider,
   type TranscriptionResult,
+  transcribeInChunks,
 } from "@scryon/providers";
 import { artifactKey, type ObjectStorage } from "@scryon/storage";
 import {
@@ -33,6 +35,10 @@ export interface PipelineOptions {
   storage: ObjectStorage;
   /** Null when no provider is configured: calls then fail fast with `transcription_not_configured`. */
   transcriber: TranscriptionProvider | null;
+  /** What the transcriber accepts per request; longer or larger audio is split into chunks. */
+  transcriptionLimits?: TranscriptionLimits;
+  /** Default hints for every call (names and terms), merged with the call's own. */
+  transcriptionHints?: { language?: string | null; vocabulary?: readonly string[] };
   /** Tried in order; the last should be the single-speaker source. */
   diarizationSources: DiarizationSource[];
   analyzer: Analyzer;
@@ -58,6 +64,14 @@ export interface Pipeline {
 }
 
 const NON_TERMINAL = [...NON_TERMINAL_STATUSES];
+
+/** OpenAI's hosted limit, the tightest of the common providers. */
+export const DEFAULT_TRANSCRIPTION_LIMITS: TranscriptionLimits = {
+  maxUploadBytes: 25 * 1024 * 1024,
+  maxChunkSeconds: null,
+  format: "flac",
+  concurrency: 3,
+};
 
 /** The audio the transcriber gets: the preprocessed file, or the original when preprocessing was skipped or failed. */
 interface PreparedAudio {
@@ -179,20 +193,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  /** Speech to words; its raw answer is kept as an artifact. */
+  /**
+   * Speech to words, within the provider's limits: compressed, and split at
+   * silences into chunks when still too large or too long. The raw (stitched)
+   * answer is kept as an artifact.
+   */
   async function transcribeAudio(call: CallRecord, audio: PreparedAudio): Promise<TranscriptionResult> {
     const transcriber = options.transcriber!;
+    const ffmpegPath = await options.audio.ffmpegPath();
+    const hints = options.transcriptionHints ?? {};
+    const user = await store.users.get(call.userId);
     const transcription = await runStage(
       store,
       call.id,
       "TRANSCRIBED",
       transcriber.name,
-      () =>
-        transcriber.transcribe({
+      async () => {
+        const chunked = await transcribeInChunks({
+          provider: transcriber,
+          ffmpegPath,
           filePath: audio.path,
           fileName: audio.preprocessed ? "audio.wav" : `audio${path.extname(audio.path)}`,
           contentType: audio.preprocessed ? "audio/wav" : (call.sourceContentType ?? "application/octet-stream"),
-        }),
+          durationSeconds: audio.durationSeconds,
+          limits: options.transcriptionLimits ?? DEFAULT_TRANSCRIPTION_LIMITS,
+          workDir,
+          ffmpegTimeoutMs: options.audio.timeoutMs,
+          language: hints.language ?? null,
+          vocabulary: transcriptionVocabulary(hints.vocabulary ?? [], [call.contactName, user?.displayName]),
+        });
+        if (chunked.chunks.length > 1) {
+          log.info(
+            { callId: call.id, chunks: chunked.chunks.length, largestUploadBytes: chunked.largestUploadBytes },
+            "transcribed in chunks",
+          );
+        }
+        return chunked.result;
+      },
       { failureCode: "transcription_failed" },
     );
     await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
@@ -334,4 +371,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   return { processCall, reanalyze };
+}
+
+/** Configured terms plus the names known for this call, each once, blanks dropped. */
+export function transcriptionVocabulary(
+  configured: readonly string[],
+  names: ReadonlyArray<string | null | undefined>,
+): string[] {
+  const seen = new Set<string>();
+  const vocabulary: string[] = [];
+  for (const term of [...configured, ...names]) {
+    const trimmed = term?.trim();
+    if (!trimmed || seen.has(trimmed.toLowerCase())) continue;
+    seen.add(trimmed.toLowerCase());
+    vocabulary.push(trimmed);
+  }
+  return vocabulary;
 }

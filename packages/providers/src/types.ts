@@ -38,6 +38,8 @@ export interface TranscriptionRequest {
   fileName: string;
   contentType: string;
   language?: string | null;
+  /** Names and terms likely in the call, passed as the provider's native hint (prompt, keyterms, boost). */
+  vocabulary?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -79,18 +81,40 @@ export interface DiarizationSource {
   diarize(request: DiarizationRequest): Promise<DiarizationResult | null>;
 }
 
+/** What a classifier (the queue's retry policy, a circuit breaker) needs to tell transient from permanent. */
+export interface ProviderErrorOptions {
+  cause?: unknown;
+  /** The provider's HTTP status, when the failure was an HTTP answer. */
+  httpStatus?: number;
+  /** From the provider's `Retry-After` header (seconds), when it sent one. */
+  retryAfterSeconds?: number;
+}
+
 /**
  * A provider failure with a short, stable, PII-free code (becomes `errorReason`
- * or a processing event's error code). `retryable` marks network/5xx faults.
+ * or a processing event's error code). `retryable` marks network/5xx/429 faults.
  */
 export class ProviderError extends Error {
+  readonly httpStatus: number | null;
+  readonly retryAfterSeconds: number | null;
   constructor(
     readonly code: string,
     message: string,
     readonly retryable = false,
-    options?: { cause?: unknown },
+    options?: ProviderErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";
+    this.httpStatus = options?.httpStatus ?? null;
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? null;
   }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
 }

@@ -6,6 +6,8 @@ import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
 import { createPipeline, createSweepers, enqueueCall, type Pipeline, startPipelineWorkers } from "@scryon/pipeline";
 import {
+  createAssemblyAiTranscriber,
+  createDeepgramTranscriber,
   createOpenAiCompatibleTranscriber,
   createPyannoteDiarizationSource,
   createSingleSpeakerSource,
@@ -14,6 +16,7 @@ import {
   type DiarizationSource,
   diarizeStereoChannels,
   locateFfmpeg,
+  type TranscriptionProvider,
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
@@ -107,7 +110,11 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
   const pipeline = createPipeline({
     store,
     storage,
-    transcriber: config.transcription ? createOpenAiCompatibleTranscriber(config.transcription) : null,
+    transcriber: config.transcription ? createTranscriber(config.transcription) : null,
+    ...(config.transcription && {
+      transcriptionLimits: config.transcription.limits,
+      transcriptionHints: { language: config.transcription.language, vocabulary: config.transcription.vocabulary },
+    }),
     diarizationSources,
     analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
     audio: {
@@ -170,4 +177,27 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       await store.close();
     },
   };
+}
+
+/** The adapter for the configured provider; keys and base URLs come from the environment (see @scryon/config). */
+function createTranscriber(transcription: NonNullable<ScryonConfig["transcription"]>): TranscriptionProvider {
+  const common = {
+    apiKey: transcription.apiKey,
+    baseURL: transcription.baseURL,
+    model: transcription.model,
+    language: transcription.language,
+    timeoutMs: transcription.timeoutMs,
+  };
+  switch (transcription.kind) {
+    case "assemblyai":
+      return createAssemblyAiTranscriber({ ...common, pollIntervalMs: transcription.pollIntervalMs });
+    case "deepgram":
+      return createDeepgramTranscriber(common);
+    case "openai":
+      return createOpenAiCompatibleTranscriber({
+        ...common,
+        baseURL: transcription.baseURL!,
+        model: transcription.model ?? "whisper-1",
+      });
+  }
 }

@@ -1,3 +1,7 @@
+export type { DetectSilencesOptions, Silence } from "./detectSilences";
+export { detectSilences } from "./detectSilences";
+export type { EncodeForUploadOptions, UploadAudioFormat } from "./encodeForUpload";
+export { encodeForUpload, UPLOAD_AUDIO_FORMATS, uploadFormatSpec } from "./encodeForUpload";
 export type { FfmpegLocation, FfmpegSource, LocateFfmpegOptions } from "./locateFfmpeg";
 export { clearFfmpegLocationCache, locateFfmpeg } from "./locateFfmpeg";
 export type { LoudnessTarget, PreprocessAudioOptions, PreprocessedAudio } from "./preprocessAudio";

@@ -2,7 +2,8 @@ import { openAsBlob } from "node:fs";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import type { TranscriptionCreateParamsNonStreaming } from "openai/resources/audio/transcriptions";
 import type { TranscriptionProvider, TranscriptionRequest, TranscriptionResult } from "../types";
-import { ProviderError } from "../types";
+import { ProviderError, parseRetryAfter } from "../types";
+import { transcriptionAborted, transcriptionHttpError, transcriptionTimeout, withRequestRetry } from "./errors";
 import { toIsoLanguageCode } from "./language";
 import { InvalidTranscriptionResponse, parseTranscriptionResponse } from "./response";
 
@@ -20,9 +21,6 @@ export interface OpenAiCompatibleTranscriberOptions {
 export const OPENAI_COMPATIBLE_PROVIDER = "openai-compatible";
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-/** The first try plus exactly one retry, and only for retryable faults. */
-const MAX_ATTEMPTS = 2;
-const RETRY_DELAY_MS = 500;
 
 /**
  * Transcribes through any server speaking OpenAI's `POST /audio/transcriptions`.
@@ -53,6 +51,7 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
         file,
         model: options.model,
         ...(language ? { language } : {}),
+        ...(request.vocabulary && request.vocabulary.length > 0 && { prompt: vocabularyPrompt(request.vocabulary) }),
         ...formatParams,
       };
       const body: unknown = await client.audio.transcriptions.create(params, { signal });
@@ -77,17 +76,23 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
     async transcribe(request) {
       const language = toIsoLanguageCode(request.language ?? options.language);
       const file = await openAudioFile(request);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await transcribeOnce(request, file, language);
-        } catch (error) {
-          const retry = error instanceof ProviderError && error.retryable && attempt < MAX_ATTEMPTS;
-          if (!retry) throw error;
-          await delay(RETRY_DELAY_MS, request.signal);
-        }
-      }
+      return withRequestRetry(() => transcribeOnce(request, file, language), request.signal);
     },
   };
+}
+
+/**
+ * Whisper-style models take a `prompt` of text that "came before": a list of the
+ * names and terms steers spelling. Whisper reads only the last 224 tokens, so it is capped.
+ */
+export function vocabularyPrompt(vocabulary: readonly string[]): string {
+  let prompt = "";
+  for (const term of vocabulary) {
+    const next = prompt === "" ? term : `${prompt}, ${term}`;
+    if (next.length > 600) break;
+    prompt = next;
+  }
+  return `${prompt}.`;
 }
 
 /** A file-backed Blob: the SDK's multipart body reads it from disk, once per attempt, with a known length. */
@@ -100,63 +105,15 @@ async function openAudioFile(request: TranscriptionRequest): Promise<File> {
   }
 }
 
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function aborted(cause?: unknown): ProviderError {
-  return new ProviderError("transcription_aborted", "Transcription was cancelled", false, { cause });
-}
-
 /** Maps any failure of one attempt to a stable, PII-free code. Messages never echo the server's body. */
 function classifyTranscriptionError(error: unknown, state: { aborted: boolean; timedOut: boolean }): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (state.aborted) return aborted(error);
+  if (state.aborted) return transcriptionAborted(error);
   if (state.timedOut || error instanceof APIConnectionTimeoutError) {
-    return new ProviderError("transcription_timeout", "Transcription provider did not answer in time", true, {
-      cause: error,
-    });
+    return transcriptionTimeout(error);
   }
   if (error instanceof APIError && typeof error.status === "number") {
-    const status = error.status;
-    if (status === 401 || status === 403) {
-      return new ProviderError(
-        "transcription_auth_failed",
-        `Transcription provider refused the credentials (HTTP ${status})`,
-        false,
-        { cause: error },
-      );
-    }
-    if (status === 429) {
-      return new ProviderError(
-        "transcription_rate_limited",
-        "Transcription provider is rate limiting (HTTP 429)",
-        true,
-        { cause: error },
-      );
-    }
-    if (status >= 400 && status < 500) {
-      return new ProviderError(
-        "transcription_http_4xx",
-        `Transcription provider rejected the request (HTTP ${status})`,
-        false,
-        { cause: error },
-      );
-    }
-    return new ProviderError("transcription_unavailable", `Transcription provider failed (HTTP ${status})`, true, {
-      cause: error,
-    });
+    return transcriptionHttpError(error.status, parseRetryAfter(error.headers?.get("retry-after")), error);
   }
   if (error instanceof APIConnectionError) {
     return new ProviderError("transcription_unavailable", "Transcription provider is unreachable", true, {

@@ -31,6 +31,8 @@ const segmentSchema = z.object({
   text: z.string(),
   start: time,
   end: time,
+  // whisper.cpp's server nests word timing in its segments and sends no top-level `words`.
+  words: z.array(wordSchema).nullish(),
   ...speakerFields,
 });
 
@@ -79,6 +81,28 @@ export class InvalidTranscriptionResponse extends Error {
   }
 }
 
+type RawWord = z.infer<typeof wordSchema>;
+
+/**
+ * whisper.cpp's server lists tokens as `words` (" trans", "cription", ","): a
+ * piece without a leading space continues the word before it.
+ */
+function joinTokens(tokens: RawWord[]): RawWord[] {
+  const words: RawWord[] = [];
+  for (const token of tokens) {
+    const text = token.word ?? token.text ?? "";
+    if (/^\[_[A-Z_0-9]+\]$/.test(text.trim())) continue; // control tokens ([_BEG_], [_TT_150])
+    const previous = words.at(-1);
+    if (previous && text !== "" && !/^\s/.test(text)) {
+      previous.word = `${previous.word ?? previous.text ?? ""}${text}`;
+      previous.end = Math.max(previous.end, token.end);
+      continue;
+    }
+    words.push({ ...token, word: text });
+  }
+  return words;
+}
+
 export function parseTranscriptionResponse(body: unknown, context: ResponseContext): TranscriptionResult {
   const parsed = transcriptionResponseSchema.safeParse(body);
   if (!parsed.success) {
@@ -88,7 +112,11 @@ export function parseTranscriptionResponse(body: unknown, context: ResponseConte
   }
   const response = parsed.data;
 
-  const words: TimedWord[] = (response.words ?? [])
+  const rawWords =
+    response.words && response.words.length > 0
+      ? response.words
+      : joinTokens((response.segments ?? []).flatMap((segment) => segment.words ?? []));
+  const words: TimedWord[] = rawWords
     .map((word) => {
       const mapped: TimedWord = {
         text: (word.word ?? word.text ?? "").trim(),
