@@ -87,7 +87,10 @@ describe("transcription providers, end to end", () => {
       TRANSCRIPTION_POLL_INTERVAL_SECONDS: "0.05",
     });
     const transcript = await processCall(server);
-    expect(assemblyAi.submitted[0]).toMatchObject({ speaker_labels: true, keyterms_prompt: expect.arrayContaining(["Ravi Kumar"]) });
+    expect(assemblyAi.submitted[0]).toMatchObject({
+      speaker_labels: true,
+      keyterms_prompt: expect.arrayContaining(["Ravi Kumar"]),
+    });
     expect(transcript.pipeline.transcription.provider).toBe("assemblyai");
     expect(transcript.pipeline.diarization.source).toBe("TRANSCRIPTION_PROVIDER");
     expect(transcript.speakers).toHaveLength(2);

@@ -2,7 +2,6 @@ import {
   type ApiDeps,
   type AppRouter,
   createCaller,
-  errors,
   type Principal,
   type RequestContext,
   toApiError,
