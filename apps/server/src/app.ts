@@ -1,9 +1,9 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import { buildOpenApiDocument } from "@scryon/api";
+import { buildOpenApiDocument, errors } from "@scryon/api";
 import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { createRequestAuthenticator } from "./auth";
 import { loggerOptions } from "./logging";
 import { apiPlugin } from "./plugins/api";
@@ -16,6 +16,7 @@ import { uploadPlugin } from "./plugins/upload";
 import { webPlugin } from "./plugins/web";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
+const MAX_PATH_PARAM_LENGTH = 200;
 
 /**
  * Builds the HTTP host around a runtime. Thin by design: every behaviour lives
@@ -30,7 +31,17 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     trustProxy: false,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // A URL the router cannot read (bad percent-encoding, a path segment past the
+    // limit) is bad input like any other: answer in the documented error shape,
+    // never with Fastify's own body that echoes the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`
+          : "The URL could not be decoded";
+      void (reply as FastifyReply).code(400).send({ error: errors.validation(message).toBody() });
+    },
   });
 
   await app.register(errorsPlugin);
