@@ -129,6 +129,11 @@ const envSchema = z.object({
   OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS: num(24, 0.001, 24 * 365),
   SCRYON_STALE_JOB_TIMEOUT_MINUTES: num(15, 0.01, 7 * 24 * 60),
   SCRYON_STALE_JOB_MAX_REQUEUES: int(2, 0, 100),
+  SCRYON_PROVIDER_RETRY_WINDOW_MINUTES: num(30, 0, 24 * 60),
+  SCRYON_PROVIDER_RETRY_BASE_SECONDS: num(2, 0.001, 3600),
+  SCRYON_PROVIDER_RETRY_MAX_DELAY_SECONDS: num(300, 0.001, 3600),
+  SCRYON_PROVIDER_CIRCUIT_THRESHOLD: int(5, 1, 1000),
+  SCRYON_PROVIDER_CIRCUIT_COOLDOWN_SECONDS: num(30, 0.001, 3600),
   SCRYON_SWEEP_INTERVAL_SECONDS: num(60, 0.05, 86_400),
   SCRYON_WORKER_CONCURRENCY: int(2, 1, 64),
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
@@ -254,6 +259,14 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       leaseMs: env.SCRYON_JOB_LEASE_SECONDS * 1000,
       /** Stored objects younger than this are never orphans: an upload writes its file before its row. */
       orphanGraceMs: env.SCRYON_ORPHAN_GRACE_SECONDS * 1000,
+    },
+    /** Transient provider faults are retried through the queue within this window (docs/contract.md § Pipeline). */
+    providerRetry: {
+      windowMs: env.SCRYON_PROVIDER_RETRY_WINDOW_MINUTES * 60_000,
+      baseDelayMs: env.SCRYON_PROVIDER_RETRY_BASE_SECONDS * 1000,
+      maxDelayMs: env.SCRYON_PROVIDER_RETRY_MAX_DELAY_SECONDS * 1000,
+      circuitThreshold: env.SCRYON_PROVIDER_CIRCUIT_THRESHOLD,
+      circuitCooldownMs: env.SCRYON_PROVIDER_CIRCUIT_COOLDOWN_SECONDS * 1000,
     },
     logLevel: env.SCRYON_LOG_LEVEL,
   };

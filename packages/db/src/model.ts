@@ -30,7 +30,8 @@ export type ActionItemSource = (typeof ACTION_ITEM_SOURCES)[number];
 export const SPEAKER_ROLES = ["USER", "CONTACT", "UNKNOWN"] as const;
 export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
 
-export const EVENT_STATUSES = ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] as const;
+/** DEFERRED: a transient provider fault; the stage runs again later (docs/contract.md § Pipeline). */
+export const EVENT_STATUSES = ["STARTED", "COMPLETED", "FAILED", "SKIPPED", "DEFERRED"] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 export interface User {
@@ -62,6 +63,14 @@ export interface CallRecord {
   sourceContentType: string | null;
   sourceSizeBytes: number | null;
   staleRequeues: number;
+  /** The stage whose provider is failing transiently, while the call waits for its next attempt. */
+  retryStage: string | null;
+  /** Deferred attempts so far in the current retry window. */
+  retryAttempts: number;
+  /** The end of the retry window; null when the call is not retrying. */
+  retryingUntil: Date | null;
+  /** The call FAILED on a transient fault (its retry window ran out), so it may be retried. */
+  failureTransient: boolean;
   statusChangedAt: Date;
   createdAt: Date;
   updatedAt: Date;

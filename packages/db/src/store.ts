@@ -16,7 +16,17 @@ import type {
 
 export type CallPatch = Partial<Pick<CallRecord, "title" | "summaryOverride" | "notes">>;
 export type TransitionFields = Partial<
-  Pick<CallRecord, "errorReason" | "durationSeconds" | "analysisSummary" | "staleRequeues">
+  Pick<
+    CallRecord,
+    | "errorReason"
+    | "durationSeconds"
+    | "analysisSummary"
+    | "staleRequeues"
+    | "retryStage"
+    | "retryAttempts"
+    | "retryingUntil"
+    | "failureTransient"
+  >
 >;
 export type ActionItemPatch = Partial<Pick<ActionItem, "title" | "description" | "dueDate" | "priority" | "status">>;
 

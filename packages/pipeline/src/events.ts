@@ -1,4 +1,5 @@
 import type { Store } from "@scryon/db";
+import { classifyFault } from "./retry";
 
 /** Stage names (docs/contract.md § Pipeline), recorded as processing events. */
 export type Stage =
@@ -14,12 +15,20 @@ export type Stage =
 
 /** A stage failure with a short PII-free code (becomes errorReason on hard stages). */
 export class StageError extends Error {
+  /** A transient provider fault (docs/contract.md § Pipeline): the stage may be tried again later. */
+  readonly transient: boolean;
+  readonly retryAfterMs: number | null;
+  readonly stage: Stage | null;
   constructor(
     readonly code: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; stage?: Stage; transient?: boolean; retryAfterMs?: number | null },
   ) {
-    super(code, options);
+    super(code, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StageError";
+    const fault = options?.transient === undefined ? classifyFault(options?.cause) : null;
+    this.transient = options?.transient ?? fault!.transient;
+    this.retryAfterMs = options?.retryAfterMs ?? fault?.retryAfterMs ?? null;
+    this.stage = options?.stage ?? null;
   }
 }
 
@@ -59,7 +68,7 @@ export async function runStage<T>(
       provider,
       errorCode: code,
     });
-    throw new StageError(code, { cause: error });
+    throw new StageError(code, { cause: error, stage });
   }
 }
 

@@ -21,8 +21,9 @@ import {
   type TranscriptDocument,
   unresolvedSpeakers,
 } from "@scryon/transcript";
-import { errorCodeOf, runStage, StageError, skipStage } from "./events";
+import { errorCodeOf, runStage, type Stage, StageError, skipStage } from "./events";
 import { toActionItemRows, toAnalysisInput } from "./mapping";
+import { CircuitBreakers, classifyFault, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry";
 
 export interface PipelineLogger {
   info(obj: object, msg?: string): void;
@@ -54,11 +55,16 @@ export interface PipelineOptions {
   /** Scratch space for preprocessed audio; defaults to the OS temp dir. */
   workDir?: string;
   onStatusChange?: (change: { callId: string; userId: string; status: CallStatus }) => void;
+  /** Transient provider faults: retry window, backoff and circuit breaker (docs/contract.md § Pipeline). */
+  retry?: Partial<RetryPolicy>;
 }
+
+/** What one run of a call asks of the queue: nothing, or to run it again at `retryAt`. */
+export type ProcessOutcome = { retryAt: Date } | undefined;
 
 export interface Pipeline {
   /** Runs (or re-runs, after a crash) the whole pipeline for one call. Idempotent. */
-  processCall(callId: string): Promise<void>;
+  processCall(callId: string): Promise<ProcessOutcome>;
   /** Re-runs only the analysis and its side effects from the stored normalised transcript. */
   reanalyze(callId: string): Promise<void>;
 }
@@ -91,6 +97,10 @@ type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { store, storage, log } = options;
   const workDir = options.workDir ?? os.tmpdir();
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  // Per process: every worker of this pipeline shares one breaker per provider.
+  const breakers = new CircuitBreakers(policy);
+  const NO_RETRY = { retryStage: null, retryAttempts: 0, retryingUntil: null };
 
   const transition = async (call: CallRecord, from: CallStatus[], to: CallStatus, fields = {}) => {
     const moved = await store.calls.transition(call.id, from, to, fields);
@@ -98,11 +108,69 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return moved;
   };
 
-  const fail = async (call: CallRecord, errorReason: string) => {
+  const fail = async (call: CallRecord, errorReason: string, failureTransient = false): Promise<undefined> => {
     log.warn({ callId: call.id, errorReason }, "call failed");
-    await transition(call, NON_TERMINAL, "FAILED", { errorReason });
+    await transition(call, NON_TERMINAL, "FAILED", { errorReason, failureTransient, ...NO_RETRY });
     await discardTempAudio(call);
+    return undefined;
   };
+
+  /** Whether the call's retry window for this stage is spent (the last attempt then bypasses the breaker). */
+  const windowSpent = (call: CallRecord, stage: Stage) =>
+    call.retryStage === stage && call.retryingUntil !== null && Date.now() >= call.retryingUntil.getTime();
+
+  /**
+   * Calls a provider through its circuit breaker: while the circuit is open the
+   * stage is deferred without a request; transient faults count towards opening it.
+   */
+  async function guarded<T>(call: CallRecord, stage: Stage, provider: string, work: () => Promise<T>): Promise<T> {
+    const wait = windowSpent(call, stage) ? 0 : breakers.waitMs(provider);
+    if (wait > 0) throw new StageError("provider_circuit_open", { stage, transient: true, retryAfterMs: wait });
+    try {
+      const result = await work();
+      breakers.success(provider);
+      return result;
+    } catch (error) {
+      if (classifyFault(error).transient) breakers.failure(provider);
+      else breakers.release(provider);
+      throw error;
+    }
+  }
+
+  /**
+   * A transient fault: the call stays in its stage and the job runs again after
+   * the backoff, until the window from the stage's first fault is spent; then it
+   * fails with the provider's code (docs/contract.md § Pipeline).
+   */
+  async function deferOrFail(call: CallRecord, error: StageError, provider: string | null): Promise<ProcessOutcome> {
+    const stage = error.stage!;
+    const now = Date.now();
+    const sameWindow = call.retryStage === stage && call.retryingUntil !== null;
+    const until = sameWindow ? call.retryingUntil!.getTime() : now + policy.windowMs;
+    const attempts = sameWindow ? call.retryAttempts : 0;
+    if (now >= until) return fail(call, error.code, true);
+    const delayMs = retryDelayMs(policy, attempts, error.retryAfterMs);
+    const retryAt = new Date(Math.min(now + delayMs, until));
+    const moved = await transition(call, [call.status], call.status, {
+      retryStage: stage,
+      retryAttempts: attempts + 1,
+      retryingUntil: new Date(until),
+    });
+    if (!moved) return undefined;
+    await store.events.add({
+      callId: call.id,
+      stage,
+      status: "DEFERRED",
+      durationMs: retryAt.getTime() - now,
+      provider,
+      errorCode: error.code,
+    });
+    log.info(
+      { callId: call.id, stage, code: error.code, attempt: attempts + 1, retryAt },
+      "provider fault; retrying later",
+    );
+    return { retryAt };
+  }
 
   /** Raw audio is kept no longer than processing needs (docs/contract.md § Privacy rules). */
   const discardTempAudio = async (call: CallRecord) => {
@@ -132,13 +200,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const touch = (call: CallRecord, status: CallStatus) => store.calls.transition(call.id, [status], status);
 
   async function analyzeAndPersist(call: CallRecord, transcript: TranscriptDocument): Promise<AnalysisDocument> {
-    const outcome = await runStage(
-      store,
-      call.id,
-      "ANALYZED",
-      options.analyzer.name,
-      () => options.analyzer.analyze(toAnalysisInput(call, transcript)),
-      { failureCode: "analysis_failed", providerOf: (o) => o.provider },
+    const outcome = await guarded(call, "ANALYZED", options.analyzer.name, () =>
+      runStage(
+        store,
+        call.id,
+        "ANALYZED",
+        options.analyzer.name,
+        () => options.analyzer.analyze(toAnalysisInput(call, transcript)),
+        { failureCode: "analysis_failed", providerOf: (o) => o.provider },
+      ),
     );
     await putJson(call, "ANALYSIS_JSON", outcome.document);
     const items = reconcileActionItemOwners(outcome.document.actionItems ?? [], transcript.speakers);
@@ -203,34 +273,36 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const ffmpegPath = await options.audio.ffmpegPath();
     const hints = options.transcriptionHints ?? {};
     const user = await store.users.get(call.userId);
-    const transcription = await runStage(
-      store,
-      call.id,
-      "TRANSCRIBED",
-      transcriber.name,
-      async () => {
-        const chunked = await transcribeInChunks({
-          provider: transcriber,
-          ffmpegPath,
-          filePath: audio.path,
-          fileName: audio.preprocessed ? "audio.wav" : `audio${path.extname(audio.path)}`,
-          contentType: audio.preprocessed ? "audio/wav" : (call.sourceContentType ?? "application/octet-stream"),
-          durationSeconds: audio.durationSeconds,
-          limits: options.transcriptionLimits ?? DEFAULT_TRANSCRIPTION_LIMITS,
-          workDir,
-          ffmpegTimeoutMs: options.audio.timeoutMs,
-          language: hints.language ?? null,
-          vocabulary: transcriptionVocabulary(hints.vocabulary ?? [], [call.contactName, user?.displayName]),
-        });
-        if (chunked.chunks.length > 1) {
-          log.info(
-            { callId: call.id, chunks: chunked.chunks.length, largestUploadBytes: chunked.largestUploadBytes },
-            "transcribed in chunks",
-          );
-        }
-        return chunked.result;
-      },
-      { failureCode: "transcription_failed" },
+    const transcription = await guarded(call, "TRANSCRIBED", transcriber.name, () =>
+      runStage(
+        store,
+        call.id,
+        "TRANSCRIBED",
+        transcriber.name,
+        async () => {
+          const chunked = await transcribeInChunks({
+            provider: transcriber,
+            ffmpegPath,
+            filePath: audio.path,
+            fileName: audio.preprocessed ? "audio.wav" : `audio${path.extname(audio.path)}`,
+            contentType: audio.preprocessed ? "audio/wav" : (call.sourceContentType ?? "application/octet-stream"),
+            durationSeconds: audio.durationSeconds,
+            limits: options.transcriptionLimits ?? DEFAULT_TRANSCRIPTION_LIMITS,
+            workDir,
+            ffmpegTimeoutMs: options.audio.timeoutMs,
+            language: hints.language ?? null,
+            vocabulary: transcriptionVocabulary(hints.vocabulary ?? [], [call.contactName, user?.displayName]),
+          });
+          if (chunked.chunks.length > 1) {
+            log.info(
+              { callId: call.id, chunks: chunked.chunks.length, largestUploadBytes: chunked.largestUploadBytes },
+              "transcribed in chunks",
+            );
+          }
+          return chunked.result;
+        },
+        { failureCode: "transcription_failed" },
+      ),
     );
     await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
     await touch(call, "TRANSCRIBING");
@@ -326,30 +398,48 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  async function processCall(callId: string): Promise<void> {
+  async function processCall(callId: string): Promise<ProcessOutcome> {
     let call = await store.calls.getById(callId);
     if (!call || !NON_TERMINAL.includes(call.status)) return;
-    // A redelivered job (its worker died) restarts the call from the top.
-    if (!(await transition(call, NON_TERMINAL, "TRANSCRIBING"))) return;
-    call = { ...call, status: "TRANSCRIBING" };
+    // A call deferred in ANALYZING (its LLM was down) resumes there from the stored transcript;
+    // anything else (a redelivered job whose worker died, …) restarts from the top.
+    const stored =
+      call.status === "ANALYZING" ? await store.artifacts.get(call.id, "NORMALIZED_TRANSCRIPT_JSON") : null;
+    const stage: CallStatus = stored ? "ANALYZING" : "TRANSCRIBING";
+    if (!(await transition(call, stored ? ["ANALYZING"] : NON_TERMINAL, stage))) return;
+    call = { ...call, status: stage };
 
-    if (!options.transcriber) return fail(call, "transcription_not_configured");
-    const temp = await store.artifacts.get(call.id, "TEMP_AUDIO");
-    if (!temp || !(await storage.exists(temp.storageKey))) return fail(call, "audio_missing");
+    if (!options.transcriber && !stored) return fail(call, "transcription_not_configured");
+    const temp = stored ? null : await store.artifacts.get(call.id, "TEMP_AUDIO");
+    if (!stored && (!temp || !(await storage.exists(temp.storageKey)))) return fail(call, "audio_missing");
 
     try {
-      const transcript = await storage.withLocalFile(temp.storageKey, (filePath) => produceTranscript(call, filePath));
-      if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", { durationSeconds: transcript.durationSeconds })))
-        return;
+      let transcript: TranscriptDocument;
+      if (stored) {
+        transcript = JSON.parse((await storage.getBuffer(stored.storageKey)).toString("utf8")) as TranscriptDocument;
+      } else {
+        const current = call;
+        transcript = await storage.withLocalFile(temp!.storageKey, (filePath) => produceTranscript(current, filePath));
+        // A new stage, a new retry window.
+        const fields = { durationSeconds: transcript.durationSeconds, ...NO_RETRY };
+        if (!(await transition(call, ["TRANSCRIBING"], "ANALYZING", fields))) return;
+        call = { ...call, ...fields, status: "ANALYZING" };
+      }
       const analysis = await analyzeAndPersist(call, transcript);
       if (
         await transition(call, ["ANALYZING"], "COMPLETED", {
           errorReason: null,
           analysisSummary: analysis.oneLineSummary ?? null,
+          failureTransient: false,
+          ...NO_RETRY,
         })
       )
         await discardTempAudio(call);
     } catch (error) {
+      if (error instanceof StageError && error.transient && error.stage) {
+        const provider = error.stage === "ANALYZED" ? options.analyzer.name : (options.transcriber?.name ?? null);
+        return deferOrFail(call, error, provider);
+      }
       if (error instanceof StageError) return fail(call, error.code);
       throw error; // infrastructure fault: the queue retries the job
     }

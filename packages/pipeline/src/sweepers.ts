@@ -32,6 +32,8 @@ export function createSweepers(options: SweeperOptions) {
     let failed = 0;
     const stale = await store.calls.findStale(new Date(now.getTime() - options.staleAfterMs), BATCH);
     for (const call of stale) {
+      // Waiting out a provider outage: its job is queued with a start time, so it is not stuck.
+      if (call.retryingUntil && call.retryingUntil.getTime() > now.getTime() - options.staleAfterMs) continue;
       if (call.status === "QUEUED") {
         // Waiting, not stuck: make sure a job exists (the singleton key dedupes) and refresh its clock.
         if (await store.calls.transition(call.id, ["QUEUED"], "QUEUED")) await enqueueCall(queue, call.id);

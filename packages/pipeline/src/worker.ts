@@ -1,4 +1,4 @@
-import type { JobQueue } from "@scryon/queue";
+import { DeferJob, type JobQueue } from "@scryon/queue";
 import type { Pipeline } from "./pipeline";
 
 export const PROCESS_CALL_JOB = "call.process";
@@ -9,7 +9,9 @@ export async function enqueueCall(queue: JobQueue, callId: string): Promise<void
 }
 
 export async function startPipelineWorkers(queue: JobQueue, pipeline: Pipeline, concurrency: number): Promise<void> {
-  await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, (job) =>
-    pipeline.processCall(job.data.callId),
-  );
+  await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, async (job) => {
+    const outcome = await pipeline.processCall(job.data.callId);
+    // A transient provider fault: the job waits in the queue, not in this handler (no slot held).
+    if (outcome) throw new DeferJob(outcome.retryAt);
+  });
 }

@@ -1,3 +1,3 @@
-export type { Job, JobData, JobQueue, SendOptions, WorkOptions } from "./job-queue";
+export { DeferJob, type Job, type JobData, type JobQueue, type SendOptions, type WorkOptions } from "./job-queue";
 export { createPgBossQueue, deadLetterQueueName, type PgBossQueueOptions } from "./pgboss-queue";
 export { createSqliteQueue, type SqliteQueueOptions } from "./sqlite-queue";

@@ -14,6 +14,19 @@ export interface Job<T = JobData> {
 
 export type JobData = Record<string, unknown>;
 
+/**
+ * Thrown by a handler to run the same job again later without spending a retry:
+ * the job goes back to the queue with a start time (SQLite run-at, pg-boss
+ * `startAfter`), so no worker slot is held while it waits, and a worker that
+ * dies meanwhile loses nothing (docs/architecture.md § One call, end to end).
+ */
+export class DeferJob extends Error {
+  constructor(readonly until: Date) {
+    super("job deferred");
+    this.name = "DeferJob";
+  }
+}
+
 export interface SendOptions {
   /** At most one job with this key is waiting or running per queue. */
   singletonKey?: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
-import type { Job, JobData, JobQueue, SendOptions, WorkOptions } from "./job-queue";
+import { DeferJob, type Job, type JobData, type JobQueue, type SendOptions, type WorkOptions } from "./job-queue";
 
 export interface PgBossQueueOptions {
   /** A postgres:// connection string; usually the application's own database. */
@@ -152,6 +152,18 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
             if (!job) return;
             try {
               await handler({ id: job.id, name: job.name, data: job.data, retryCount: job.retryCount });
+            } catch (error) {
+              if (!(error instanceof DeferJob)) throw error;
+              // The stately policy allows one waiting job beside this active one per key, so the
+              // successor is queued (startAfter) before this run completes; no retry is spent.
+              await boss.send(name, job.data as object, {
+                id: randomUUID(),
+                singletonKey: job.singletonKey ?? job.id,
+                retryLimit: job.retryLimit,
+                retryDelay: job.retryDelay,
+                retryBackoff: job.retryBackoff,
+                startAfter: error.until,
+              });
             } finally {
               // Busy workers fetch again at once instead of sleeping a poll interval.
               if (workerId && !stopped) setImmediate(() => boss.notifyWorker(workerId!));

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Job, JobData, JobQueue, SendOptions, WorkOptions } from "./job-queue";
+import { DeferJob, type Job, type JobData, type JobQueue, type SendOptions, type WorkOptions } from "./job-queue";
 
 export interface SqliteQueueOptions {
   file: string;
@@ -83,6 +83,10 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
        lease_until = NULL, last_error = @error
      WHERE id = @id`,
   );
+  // Deferred by its handler: waiting again until the run-at, with no retry spent.
+  const defer = db.prepare(
+    `UPDATE queue_jobs SET state = 'created', start_after = @startAfter, lease_until = NULL WHERE id = @id AND state = 'active'`,
+  );
   // Released (graceful stop) jobs go back without spending a retry.
   const release = db.prepare(
     `UPDATE queue_jobs SET state = 'created', lease_until = NULL WHERE id = @id AND state = 'active'`,
@@ -136,8 +140,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
             (error: unknown) => {
               // After a timed-out stop the database is closed; the lease expiry redelivers.
               if (!db.open) return;
+              if (error instanceof DeferJob) defer.run({ id: row.id, startAfter: error.until.getTime() });
               // A handler interrupted by stop() is released, not failed.
-              if (stopping) release.run({ id: row.id });
+              else if (stopping) release.run({ id: row.id });
               else
                 retryOrFail.run({ id: row.id, now: Date.now(), error: error instanceof Error ? error.name : "error" });
             },

@@ -125,6 +125,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       timeoutMs: config.audio.timeoutMs,
     },
     log,
+    retry: config.providerRetry,
     onStatusChange: ({ callId, userId, status }) => events.publish(userId, { callId, status }),
   });
 

@@ -51,6 +51,11 @@ export const calls = sqliteTable(
     sourceContentType: text("source_content_type"),
     sourceSizeBytes: integer("source_size_bytes"),
     staleRequeues: integer("stale_requeues").notNull().default(0),
+    // Provider retry budget (docs/contract.md § Pipeline): the stage waiting for a transient fault to pass.
+    retryStage: text("retry_stage"),
+    retryAttempts: integer("retry_attempts").notNull().default(0),
+    retryingUntil: instant("retrying_until"),
+    failureTransient: integer("failure_transient", { mode: "boolean" }).notNull().default(false),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
