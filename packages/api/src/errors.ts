@@ -40,8 +40,11 @@ export const errors = {
   transcriptNotFound: () => new ApiError(404, "transcript_not_found", "No stored transcript for this call"),
   callNotCompleted: (status: string) =>
     new ApiError(422, "call_not_completed", "The call has not completed processing", { status }),
-  stateConflict: (status: string) =>
-    new ApiError(409, "call_state_conflict", "The call is not in a state that allows this", { status }),
+  stateConflict: (status: string, reason?: string) =>
+    new ApiError(409, "call_state_conflict", "The call is not in a state that allows this", {
+      status,
+      ...(reason && { reason }),
+    }),
   idempotencyConflict: () =>
     new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used with a different request"),
   idempotencyInProgress: () =>

@@ -61,6 +61,8 @@ export const callDetailSchema = z.object({
   summary: z.string().optional(),
   notes: z.string().optional(),
   errorReason: z.string().nullable(),
+  /** While a provider is failing transiently: when the call stops retrying (docs/contract.md § Pipeline). */
+  retryingUntil: timestampSchema.optional(),
 });
 
 export const callListItemSchema = z.object({

@@ -23,6 +23,10 @@ export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema>
     summary: present(call.summaryOverride ?? call.analysisSummary),
     notes: present(call.notes),
     errorReason: call.errorReason,
+    retryingUntil:
+      call.retryingUntil && call.status !== "COMPLETED" && call.status !== "FAILED"
+        ? isoSeconds(call.retryingUntil)
+        : undefined,
   };
 }
 

@@ -43,7 +43,12 @@ export function createSweepers(options: SweeperOptions) {
           await enqueueCall(queue, call.id);
           requeued++;
         }
-      } else if (await store.calls.transition(call.id, [call.status], "FAILED", { errorReason: "stale_job" })) {
+      } else if (
+        await store.calls.transition(call.id, [call.status], "FAILED", {
+          errorReason: "stale_job",
+          failureTransient: true,
+        })
+      ) {
         failed++;
       }
     }

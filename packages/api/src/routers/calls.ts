@@ -95,6 +95,23 @@ export const callsRouter = router({
     .output(callDetailSchema)
     .query(({ ctx, input }) => calls.getCallDetail(ctx.deps, ctx.user, input.id)),
 
+  retry: idempotentProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/calls/{id}/retry",
+        tags: ["calls"],
+        protect: true,
+        summary: "Re-queue a call that failed on a transient provider fault while its audio is kept",
+        description:
+          "Idempotent: a call already queued or processing again is answered as it is. 409 `call_state_conflict` with `details.reason` (`call_completed`, `failure_not_transient`, `audio_deleted`) otherwise.",
+        errorResponses: { ...readErrors, 409: "call_state_conflict" },
+      },
+    })
+    .input(idInput)
+    .output(callDetailSchema)
+    .mutation(({ ctx, input }) => calls.retryCall(ctx.deps, ctx.user, input.id)),
+
   update: idempotentProcedure
     .meta({
       openapi: {

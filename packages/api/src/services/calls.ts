@@ -117,6 +117,32 @@ export async function getAnalysis(deps: ApiDeps, user: User, callId: string) {
   return withLegacyAliases(document);
 }
 
+/**
+ * Re-queues a call that FAILED on a transient fault while its raw audio is still
+ * stored (docs/contract.md § Calls). Idempotent: a call already queued or
+ * processing again is answered as it is. Anything else is a 409 with the reason.
+ */
+export async function retryCall(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  if (call.status === "COMPLETED") throw errors.stateConflict(call.status, "call_completed");
+  if (call.status === "FAILED") {
+    if (!call.failureTransient) throw errors.stateConflict(call.status, "failure_not_transient");
+    const audio = await deps.store.artifacts.get(call.id, "TEMP_AUDIO");
+    if (!audio || !(await deps.storage.exists(audio.storageKey)))
+      throw errors.stateConflict(call.status, "audio_deleted");
+    const requeued = await deps.store.calls.transition(call.id, ["FAILED"], "QUEUED", {
+      errorReason: null,
+      failureTransient: false,
+      staleRequeues: 0,
+      retryStage: null,
+      retryAttempts: 0,
+      retryingUntil: null,
+    });
+    if (requeued) await deps.pipeline.enqueue(call.id);
+  }
+  return getCallDetail(deps, user, callId);
+}
+
 export async function reanalyzeCall(deps: ApiDeps, user: User, callId: string) {
   const call = await requireCall(deps, user, callId);
   if (call.status !== "COMPLETED") throw errors.stateConflict(call.status);
