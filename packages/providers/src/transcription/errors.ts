@@ -83,7 +83,14 @@ export function abortableDelay(ms: number, signal: AbortSignal | undefined): Pro
   });
 }
 
-/** The first try plus one retry, for retryable faults only; a Retry-After up to 30 s is honoured. */
+/**
+ * The first try plus one quick retry, for retryable faults only. A Retry-After
+ * longer than a second is not waited out here: the error goes up and the
+ * pipeline reschedules the call through the queue (docs/contract.md § Pipeline),
+ * so no worker slot sleeps.
+ */
+const IN_PROCESS_WAIT_LIMIT_MS = 1000;
+
 export async function withRequestRetry<T>(
   attempt: () => Promise<T>,
   signal: AbortSignal | undefined,
@@ -95,7 +102,8 @@ export async function withRequestRetry<T>(
     } catch (error) {
       const retry = error instanceof ProviderError && error.retryable && tries < maxAttempts;
       if (!retry) throw error;
-      const wait = error.retryAfterSeconds !== null ? Math.min(error.retryAfterSeconds * 1000, 30_000) : delayMs;
+      const wait = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : delayMs;
+      if (wait > IN_PROCESS_WAIT_LIMIT_MS) throw error;
       await abortableDelay(wait, signal);
     }
   }

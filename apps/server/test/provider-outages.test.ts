@@ -1,0 +1,156 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { locateFfmpeg } from "@scryon/providers";
+import {
+  type FakeOpenAiTranscription,
+  startFakeOpenAiTranscription,
+  toneSpeech,
+  writeToneRecording,
+} from "@scryon/providers/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  getJson,
+  listStoredObjects,
+  sendJson,
+  startTestServer,
+  type TestServer,
+  uploadFile,
+  waitForTerminal,
+} from "./harness";
+
+/**
+ * Provider outages (docs/contract.md § Pipeline): transient faults are retried
+ * through the queue inside the retry window; permanent ones fail fast. The
+ * delays are shortened by configuration, and every assertion waits for a state
+ * rather than for time to pass.
+ */
+const API_KEY = "sk-outage";
+let ffmpegPath: string;
+let workDir: string;
+let recording: string;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  ffmpegPath = (await locateFfmpeg())!.path;
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), "provider-outages-"));
+  recording = path.join(workDir, "call.wav");
+  await writeToneRecording(recording, toneSpeech(8, 4));
+});
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+  await fs.rm(workDir, { recursive: true, force: true });
+});
+
+async function setup(env: Record<string, string> = {}, apiKey = API_KEY) {
+  const provider = await startFakeOpenAiTranscription({ ffmpegPath, apiKey: API_KEY });
+  closers.push(() => provider.close());
+  const server = await startTestServer({
+    SCRYON_AUDIO_PREPROCESSING_ENABLED: "false",
+    TRANSCRIPTION_BASE_URL: provider.baseURL,
+    TRANSCRIPTION_API_KEY: apiKey,
+    SCRYON_PROVIDER_RETRY_BASE_SECONDS: "0.05",
+    SCRYON_PROVIDER_RETRY_MAX_DELAY_SECONDS: "0.2",
+    SCRYON_PROVIDER_CIRCUIT_COOLDOWN_SECONDS: "0.1",
+    // The breaker has its own unit test; here every attempt reaches the provider.
+    SCRYON_PROVIDER_CIRCUIT_THRESHOLD: "1000",
+    ...env,
+  });
+  closers.push(() => server.close());
+  return { provider, server };
+}
+
+async function submit(server: TestServer): Promise<string> {
+  const upload = await uploadFile(server.url, recording, { metadata: { direction: "OUTGOING" } });
+  expect(upload.status).toBe(202);
+  return upload.body.callId as string;
+}
+
+const rawAudioOf = async (server: TestServer, callId: string) =>
+  (await listStoredObjects(server)).filter((key) => key.includes(`${callId}/temp/`));
+
+const requestsTo = (provider: FakeOpenAiTranscription) => provider.received.length;
+
+describe("transcription provider outages", () => {
+  it("a provider down for longer than one attempt tolerates (500s, then 429 with Retry-After) completes after it is back", async () => {
+    const { provider, server } = await setup();
+    // 8 × 500 (each attempt makes one quick in-process retry: 4 attempts), then 2 × 429 asking for 2 s.
+    provider.failNext(8, 500);
+    provider.failNext(2, 429, { "retry-after": "2" });
+    const callId = await submit(server);
+
+    // While it waits, the call stays in its stage and says until when it retries.
+    let detail: Record<string, any> | null = null;
+    for (let i = 0; i < 600; i++) {
+      detail = (await getJson(`${server.url}/api/calls/${callId}`)).body;
+      if (detail?.retryingUntil || detail?.status === "COMPLETED" || detail?.status === "FAILED") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(detail).toMatchObject({ status: "TRANSCRIBING", errorReason: null });
+    expect(Date.parse(detail!.retryingUntil)).toBeGreaterThan(Date.now() + 25 * 60_000);
+    expect(await rawAudioOf(server, callId)).toHaveLength(1);
+
+    expect(await waitForTerminal(server.url, callId, {}, 90_000)).toBe("COMPLETED");
+    const done = (await getJson(`${server.url}/api/calls/${callId}`)).body!;
+    expect(done.errorReason).toBeNull();
+    expect(done.retryingUntil).toBeUndefined();
+
+    // Bounded: every refused request led to one deferred attempt, and one more request succeeded.
+    expect(requestsTo(provider)).toBe(11);
+    const events = await server.runtime.store.events.list(callId);
+    const deferred = events.filter((e) => e.status === "DEFERRED");
+    expect(deferred.map((e) => [e.stage, e.errorCode])).toEqual([
+      ...Array(4).fill(["TRANSCRIBED", "transcription_unavailable"]),
+      ...Array(2).fill(["TRANSCRIBED", "transcription_rate_limited"]),
+    ]);
+    // Retry-After is honoured: the 429 attempts waited at least the 2 s the provider asked for.
+    for (const e of deferred.slice(4)) expect(e.durationMs).toBeGreaterThanOrEqual(2000);
+    for (const e of deferred.slice(0, 4)) expect(e.durationMs).toBeLessThanOrEqual(200);
+    // Raw audio is deleted once the call is COMPLETED.
+    expect(await rawAudioOf(server, callId)).toEqual([]);
+  }, 120_000);
+
+  it("a permanent fault (401) fails fast with its code, and the call cannot be retried", async () => {
+    const { provider, server } = await setup({}, "sk-wrong");
+    const callId = await submit(server);
+    expect(await waitForTerminal(server.url, callId, {}, 30_000)).toBe("FAILED");
+    const detail = (await getJson(`${server.url}/api/calls/${callId}`)).body!;
+    expect(detail.errorReason).toBe("transcription_auth_failed");
+    expect(requestsTo(provider)).toBe(1);
+    const events = await server.runtime.store.events.list(callId);
+    expect(events.some((e) => e.status === "DEFERRED")).toBe(false);
+    expect(await rawAudioOf(server, callId)).toEqual([]);
+
+    const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({
+      error: { code: "call_state_conflict", details: { status: "FAILED", reason: "failure_not_transient" } },
+    });
+  }, 60_000);
+
+  it("a fault that outlasts the window ends FAILED with the provider's code and the audio deleted", async () => {
+    const { provider, server } = await setup({ SCRYON_PROVIDER_RETRY_WINDOW_MINUTES: "0" });
+    provider.failNext(1000, 503);
+    const callId = await submit(server);
+    expect(await waitForTerminal(server.url, callId, {}, 30_000)).toBe("FAILED");
+    const detail = (await getJson(`${server.url}/api/calls/${callId}`)).body!;
+    expect(detail.errorReason).toBe("transcription_unavailable");
+    expect(await rawAudioOf(server, callId)).toEqual([]);
+    // Transient, but the audio is gone: nothing to retry with.
+    const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body!.error.details).toEqual({ status: "FAILED", reason: "audio_deleted" });
+  }, 60_000);
+
+  it("retry: a completed call is a 409, another user's or a missing call a 404", async () => {
+    const { server } = await setup();
+    const callId = await submit(server);
+    expect(await waitForTerminal(server.url, callId, {}, 30_000)).toBe("COMPLETED");
+    const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body!.error.details).toEqual({ status: "COMPLETED", reason: "call_completed" });
+    const missing = await sendJson("POST", `${server.url}/api/calls/00000000-0000-4000-8000-000000000000/retry`);
+    expect(missing.status).toBe(404);
+    expect(missing.body!.error.code).toBe("call_not_found");
+  }, 60_000);
+});
