@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { locateFfmpeg } from "@scryon/providers";
@@ -10,10 +12,13 @@ import {
 } from "@scryon/providers/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createScaleOutBackend,
   getJson,
   listStoredObjects,
+  REPO_ROOT,
   sendJson,
   startTestServer,
+  TEST_MODE,
   type TestServer,
   uploadFile,
   waitForTerminal,
@@ -153,4 +158,81 @@ describe("transcription provider outages", () => {
     expect(missing.status).toBe(404);
     expect(missing.body!.error.code).toBe("call_not_found");
   }, 60_000);
+});
+
+/** The real server binary (`npm start`'s entry point) as a child process, so it can be killed with -9. */
+async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, PORT: String(port), SCRYON_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("server did not start");
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+describe("a worker killed while a call waits for its next attempt", () => {
+  it("loses nothing: the next process picks the deferred job up and completes the call", async () => {
+    const provider = await startFakeOpenAiTranscription({ ffmpegPath, apiKey: API_KEY });
+    closers.push(() => provider.close());
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-outage-kill-"));
+    const backend = TEST_MODE === "scale-out" ? await createScaleOutBackend() : undefined;
+    closers.push(async () => {
+      await backend?.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    });
+    const env = {
+      ...backend?.env,
+      SCRYON_DATA_DIR: dataDir,
+      SCRYON_AUDIO_PREPROCESSING_ENABLED: "false",
+      TRANSCRIPTION_BASE_URL: provider.baseURL,
+      TRANSCRIPTION_API_KEY: API_KEY,
+    };
+    // One 429 asking for 3 s: the call is deferred through the queue, not held by a worker.
+    provider.failNext(1, 429, { "retry-after": "3" });
+    const first = await startServerProcess(env);
+    const children = [first.child];
+    closers.push(async () => {
+      for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    });
+    const upload = await uploadFile(first.url, recording, { metadata: { direction: "OUTGOING" } });
+    expect(upload.status).toBe(202);
+    const callId = upload.body.callId as string;
+    let detail: Record<string, any> | null = null;
+    for (let i = 0; i < 600 && !detail?.retryingUntil; i++) {
+      detail = (await getJson(`${first.url}/api/calls/${callId}`)).body;
+      if (!detail?.retryingUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(detail).toMatchObject({ status: "TRANSCRIBING" });
+
+    first.child.kill("SIGKILL");
+    await new Promise((resolve) => first.child.once("exit", resolve));
+    const second = await startServerProcess(env);
+    children.push(second.child);
+    expect(await waitForTerminal(second.url, callId, {}, 60_000)).toBe("COMPLETED");
+    // One refused request, one that succeeded: nothing was lost or repeated.
+    expect(provider.received.map((r) => r.status)).toEqual([429, 200]);
+    second.child.kill("SIGTERM");
+    await new Promise((resolve) => second.child.once("exit", resolve));
+  }, 120_000);
 });
