@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { DeferJob, type Job, type JobData, type JobQueue, type SendOptions, type WorkOptions } from "./job-queue";
 
@@ -62,6 +63,24 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   });
   boss.on("error", onError);
 
+  // For the one multi-step change pg-boss has no single call for: completing a deferred job and
+  // queuing its successor, in one transaction (a crash in between must neither lose the job
+  // nor leave it active, which would block its successor until it expires).
+  let txPool: pg.Pool | undefined;
+  const inTransaction = async (work: (db: PgBoss.Db) => Promise<void>) => {
+    txPool ??= new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: "scryon-queue" });
+    const client = await txPool.connect();
+    try {
+      await client.query("BEGIN");
+      await work({ executeSql: (text, values) => client.query(text, values) });
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   const queues = new Map<string, Promise<void>>();
   const workerIds = new Map<string, string[]>();
   let booted: Promise<unknown> | undefined;
@@ -154,15 +173,19 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
               await handler({ id: job.id, name: job.name, data: job.data, retryCount: job.retryCount });
             } catch (error) {
               if (!(error instanceof DeferJob)) throw error;
-              // The stately policy allows one waiting job beside this active one per key, so the
-              // successor is queued (startAfter) before this run completes; no retry is spent.
-              await boss.send(name, job.data as object, {
-                id: randomUUID(),
-                singletonKey: job.singletonKey ?? job.id,
-                retryLimit: job.retryLimit,
-                retryDelay: job.retryDelay,
-                retryBackoff: job.retryBackoff,
-                startAfter: error.until,
+              // This run completes and its successor waits until the run-at (startAfter), atomically;
+              // no retry is spent. pg-boss's own completion afterwards finds it done already.
+              await inTransaction(async (db) => {
+                await boss.complete(name, job.id, { db });
+                await boss.send(name, job.data as object, {
+                  id: randomUUID(),
+                  singletonKey: job.singletonKey ?? job.id,
+                  retryLimit: job.retryLimit,
+                  retryDelay: job.retryDelay,
+                  retryBackoff: job.retryBackoff,
+                  startAfter: error.until,
+                  db,
+                });
               });
             } finally {
               // Busy workers fetch again at once instead of sleeping a poll interval.
@@ -183,6 +206,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       // still running then is failed back to the queue (one retry spent) and
       // redelivered to another worker.
       await boss.stop({ graceful: true, wait: true, close: true, timeout: timeoutMs });
+      await txPool?.end();
     },
   };
 }
