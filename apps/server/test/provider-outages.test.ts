@@ -223,8 +223,8 @@ describe("a worker killed while a call waits for its next attempt", () => {
       detail = (await getJson(`${first.url}/api/calls/${callId}`)).body;
       if (!detail?.retryingUntil) await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // retryingUntil is written only once the queue holds the deferred job, so the kill lands while it waits.
     expect(detail).toMatchObject({ status: "TRANSCRIBING" });
-
     first.child.kill("SIGKILL");
     await new Promise((resolve) => first.child.once("exit", resolve));
     const second = await startServerProcess(env);

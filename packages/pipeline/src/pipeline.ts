@@ -60,7 +60,13 @@ export interface PipelineOptions {
 }
 
 /** What one run of a call asks of the queue: nothing, or to run it again at `retryAt`. */
-export type ProcessOutcome = { retryAt: Date } | undefined;
+export type ProcessOutcome =
+  | {
+      retryAt: Date;
+      /** Records the deferral on the call (retryingUntil, attempts, the DEFERRED event); run once the queue holds the wait. */
+      record(): Promise<void>;
+    }
+  | undefined;
 
 export interface Pipeline {
   /** Runs (or re-runs, after a crash) the whole pipeline for one call. Idempotent. */
@@ -151,25 +157,27 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (now >= until) return fail(call, error.code, true);
     const delayMs = retryDelayMs(policy, attempts, error.retryAfterMs);
     const retryAt = new Date(Math.min(now + delayMs, until));
-    const moved = await transition(call, [call.status], call.status, {
-      retryStage: stage,
-      retryAttempts: attempts + 1,
-      retryingUntil: new Date(until),
-    });
-    if (!moved) return undefined;
-    await store.events.add({
-      callId: call.id,
-      stage,
-      status: "DEFERRED",
-      durationMs: retryAt.getTime() - now,
-      provider,
-      errorCode: error.code,
-    });
-    log.info(
-      { callId: call.id, stage, code: error.code, attempt: attempts + 1, retryAt },
-      "provider fault; retrying later",
-    );
-    return { retryAt };
+    const record = async () => {
+      const moved = await transition(call, [call.status], call.status, {
+        retryStage: stage,
+        retryAttempts: attempts + 1,
+        retryingUntil: new Date(until),
+      });
+      if (!moved) return;
+      await store.events.add({
+        callId: call.id,
+        stage,
+        status: "DEFERRED",
+        durationMs: retryAt.getTime() - now,
+        provider,
+        errorCode: error.code,
+      });
+      log.info(
+        { callId: call.id, stage, code: error.code, attempt: attempts + 1, retryAt },
+        "provider fault; retrying later",
+      );
+    };
+    return { retryAt, record };
   }
 
   /** Raw audio is kept no longer than processing needs (docs/contract.md § Privacy rules). */

@@ -12,6 +12,6 @@ export async function startPipelineWorkers(queue: JobQueue, pipeline: Pipeline, 
   await queue.work<{ callId: string }>(PROCESS_CALL_JOB, { concurrency }, async (job) => {
     const outcome = await pipeline.processCall(job.data.callId);
     // A transient provider fault: the job waits in the queue, not in this handler (no slot held).
-    if (outcome) throw new DeferJob(outcome.retryAt);
+    if (outcome) throw new DeferJob(outcome.retryAt, outcome.record);
   });
 }

@@ -21,7 +21,15 @@ export type JobData = Record<string, unknown>;
  * dies meanwhile loses nothing (docs/architecture.md § One call, end to end).
  */
 export class DeferJob extends Error {
-  constructor(readonly until: Date) {
+  /**
+   * @param afterDeferred runs once the job is durably waiting again, so what it
+   * records can never claim a wait the queue does not hold (a crash before it
+   * only loses the record).
+   */
+  constructor(
+    readonly until: Date,
+    readonly afterDeferred?: () => Promise<void>,
+  ) {
     super("job deferred");
     this.name = "DeferJob";
   }

@@ -176,7 +176,8 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
               // This run completes and its successor waits until the run-at (startAfter), atomically;
               // no retry is spent. pg-boss's own completion afterwards finds it done already.
               await inTransaction(async (db) => {
-                await boss.complete(name, job.id, { db });
+                // (name, id, data, options): pg-boss reads the third argument as the job's output.
+                await boss.complete(name, job.id, undefined as unknown as object, { db });
                 await boss.send(name, job.data as object, {
                   id: randomUUID(),
                   singletonKey: job.singletonKey ?? job.id,
@@ -187,6 +188,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
                   db,
                 });
               });
+              await error.afterDeferred?.().catch(() => undefined);
             } finally {
               // Busy workers fetch again at once instead of sleeping a poll interval.
               if (workerId && !stopped) setImmediate(() => boss.notifyWorker(workerId!));

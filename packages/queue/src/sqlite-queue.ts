@@ -137,10 +137,13 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
             () => {
               if (db.open) complete.run({ id: row.id, now: Date.now() });
             },
-            (error: unknown) => {
+            async (error: unknown) => {
               // After a timed-out stop the database is closed; the lease expiry redelivers.
               if (!db.open) return;
-              if (error instanceof DeferJob) defer.run({ id: row.id, startAfter: error.until.getTime() });
+              if (error instanceof DeferJob) {
+                defer.run({ id: row.id, startAfter: error.until.getTime() });
+                await error.afterDeferred?.().catch(() => undefined);
+              }
               // A handler interrupted by stop() is released, not failed.
               else if (stopping) release.run({ id: row.id });
               else
