@@ -99,6 +99,12 @@ beforeAll(async () => {
       PYANNOTE_TIMEOUT_SECONDS: "2",
       SCRYON_AUDIO_PREPROCESSING_ENABLED: "true",
       SCRYON_FFMPEG_PATH: brokenFfmpeg,
+      // Transient faults are retried through the queue (docs/contract.md § Pipeline); a short
+      // window and short delays keep every row well inside TERMINAL_WITHIN_MS.
+      SCRYON_PROVIDER_RETRY_WINDOW_MINUTES: "0.1",
+      SCRYON_PROVIDER_RETRY_BASE_SECONDS: "0.2",
+      SCRYON_PROVIDER_RETRY_MAX_DELAY_SECONDS: "1",
+      SCRYON_PROVIDER_CIRCUIT_COOLDOWN_SECONDS: "0.5",
     }),
     true,
   );
@@ -110,7 +116,24 @@ beforeEach(() => {
   scenario!.pyannote!.fault = null;
 });
 
-describe("transcription provider faults: FAILED with a clear errorReason", () => {
+describe("transient faults shorter than the retry window: COMPLETED after the provider recovers", () => {
+  it.each<["transcription" | "chat"]>([["transcription"], ["chat"]])("%s http_500, then working", async (which) => {
+    const { openai } = scenario!;
+    openai.faults[which] = "http_500";
+    // Recovers after three refused requests: at least one attempt has been deferred by then.
+    const until = openai.counts[which] + 3;
+    const recovery = (async () => {
+      while (openai.counts[which] < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      openai.faults[which] = null;
+    })();
+    const { detail, seconds } = await processOne(scenario!);
+    await recovery;
+    figures.push(`${which} http_500 then working: ${detail.status} in ${seconds.toFixed(1)} s`);
+    expect(detail).toMatchObject({ status: "COMPLETED", errorReason: null });
+  });
+});
+
+describe("transcription provider faults (outlasting the retry window, or permanent): FAILED with a clear errorReason", () => {
   // The deadline covers reading the body too, so 50 MB on a busy machine may run out of time first.
   it.each<[Fault, string[]]>([
     ["http_500", ["transcription_unavailable"]],
@@ -135,7 +158,7 @@ describe("transcription provider faults: FAILED with a clear errorReason", () =>
   });
 });
 
-describe("LLM faults: FAILED with an llm_… errorReason", () => {
+describe("LLM faults (outlasting the retry window, or permanent): FAILED with an llm_… errorReason", () => {
   it.each<[Fault, string[]]>([
     ["http_500", ["llm_http_5xx"]],
     ["timeout", ["llm_timeout"]],
