@@ -4,7 +4,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createPgBossQueue, deadLetterQueueName, type Job, type JobQueue, type PgBossQueueOptions } from "../src/index";
+import {
+  createPgBossQueue,
+  createSqliteQueue,
+  DeferJob,
+  deadLetterQueueName,
+  type Job,
+  type JobQueue,
+  type PgBossQueueOptions,
+} from "../src/index";
 import { freshSchema, TEST_POSTGRES_URL } from "./postgres";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,6 +75,10 @@ describe("pg-boss queue", () => {
     expect(new Set(seen.map((j) => j.id))).toEqual(new Set(ids));
     for (const job of seen) expect(job).toMatchObject({ name, retryCount: 0 });
     expect(seen.map((j) => j.data.n).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("a deferred job runs again after its run-at, without spending a retry, and only then records the deferral", async () => {
+    await expectDeferral(newQueue());
   });
 
   it("sends work before start() (API-only processes never start workers)", async () => {
@@ -262,5 +274,37 @@ describe("pg-boss queue", () => {
     });
     await waitFor(() => redelivered.length === 1);
     expect(redelivered[0]).toMatchObject({ id, retryCount: 1 });
+  });
+});
+
+/** DeferJob, as both queues implement it (docs/architecture.md § One call, end to end). */
+async function expectDeferral(queue: JobQueue) {
+  await queue.start();
+  const name = `defer-${randomUUID().slice(0, 8)}`;
+  const deliveries: Array<{ at: number; retryCount: number }> = [];
+  let recordedAt = 0;
+  const until = { at: 0 };
+  await queue.work(name, { concurrency: 1 }, async (job) => {
+    deliveries.push({ at: Date.now(), retryCount: job.retryCount });
+    if (deliveries.length === 1) {
+      until.at = Date.now() + 300;
+      throw new DeferJob(new Date(until.at), async () => {
+        recordedAt = Date.now();
+      });
+    }
+  });
+  await queue.send(name, { n: 1 }, { singletonKey: "k", retryLimit: 0 });
+  for (let i = 0; i < 400 && deliveries.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(deliveries).toHaveLength(2);
+  // retryLimit 0: a deferral is not a failure.
+  expect(deliveries.map((d) => d.retryCount)).toEqual([0, 0]);
+  expect(deliveries[1]!.at).toBeGreaterThanOrEqual(until.at);
+  expect(recordedAt).toBeGreaterThan(0);
+  await queue.stop({ timeoutMs: 1000 });
+}
+
+describe("sqlite queue", () => {
+  it("a deferred job runs again after its run-at, without spending a retry", async () => {
+    await expectDeferral(createSqliteQueue({ file: ":memory:", pollIntervalMs: 50 }));
   });
 });
