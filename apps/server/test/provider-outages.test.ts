@@ -17,6 +17,7 @@ import {
   listStoredObjects,
   REPO_ROOT,
   sendJson,
+  startFakeTranscriptionServer,
   startTestServer,
   TEST_MODE,
   type TestServer,
@@ -236,3 +237,65 @@ describe("a worker killed while a call waits for its next attempt", () => {
     await new Promise((resolve) => second.child.once("exit", resolve));
   }, 120_000);
 });
+
+describe("POST /api/calls/{id}/retry on a call that failed transiently with its audio kept", () => {
+  it("re-queues it (idempotently) and it completes", async () => {
+    // A provider that never answers and a tiny stale timeout: the sweeper fails the call `stale_job`,
+    // a transient failure that keeps the raw audio.
+    const hanging = await startFakeTranscriptionServer();
+    const held: Array<() => void> = [];
+    let holding = true;
+    const gone = { status: 500, body: { error: { message: "gone" } } };
+    hanging.answerWith(
+      () =>
+        new Promise((resolve) => {
+          if (!holding) return resolve(gone);
+          held.push(() => resolve(gone));
+        }),
+    );
+    closers.push(() => hanging.close());
+    const first = await startTestServer({
+      SCRYON_AUDIO_PREPROCESSING_ENABLED: "false",
+      TRANSCRIPTION_BASE_URL: hanging.baseURL,
+      TRANSCRIPTION_API_KEY: API_KEY,
+      TRANSCRIPTION_TIMEOUT_SECONDS: "600",
+      SCRYON_STALE_JOB_TIMEOUT_MINUTES: "0.01",
+      SCRYON_STALE_JOB_MAX_REQUEUES: "0",
+      SCRYON_SWEEP_INTERVAL_SECONDS: "0.2",
+    });
+    const callId = await submit(first);
+    expect(await waitForTerminal(first.url, callId, {}, 30_000)).toBe("FAILED");
+    expect((await getJson(`${first.url}/api/calls/${callId}`)).body!.errorReason).toBe("stale_job");
+    expect(await rawAudioOf(first, callId)).toHaveLength(1);
+    holding = false;
+    for (const release of held) release();
+    await first.stop({ timeoutMs: 1000 });
+
+    // The same deployment again, now with a working provider.
+    const { server } = await setupOn(first.dataDir);
+    const headers = { "idempotency-key": `retry-${callId}` };
+    const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`, undefined, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ callId, errorReason: null });
+    // The same request again answers the same, and queues nothing more.
+    const again = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`, undefined, headers);
+    expect(again).toEqual(retry);
+    expect(await waitForTerminal(server.url, callId, {}, 60_000)).toBe("COMPLETED");
+    expect(await rawAudioOf(server, callId)).toEqual([]);
+  }, 120_000);
+});
+
+async function setupOn(dataDir: string) {
+  const provider = await startFakeOpenAiTranscription({ ffmpegPath, apiKey: API_KEY });
+  closers.push(() => provider.close());
+  const server = await startTestServer(
+    {
+      SCRYON_AUDIO_PREPROCESSING_ENABLED: "false",
+      TRANSCRIPTION_BASE_URL: provider.baseURL,
+      TRANSCRIPTION_API_KEY: API_KEY,
+    },
+    dataDir,
+  );
+  closers.push(() => server.close());
+  return { provider, server };
+}
