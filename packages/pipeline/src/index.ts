@@ -7,6 +7,6 @@ export {
   type PipelineOptions,
   type ProcessOutcome,
 } from "./pipeline";
-export { CircuitBreakers, classifyFault, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry";
+export type { RetryPolicy } from "./retry";
 export { createSweepers, type SweeperOptions } from "./sweepers";
 export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";
