@@ -1,4 +1,4 @@
-import { ApiError, type Principal } from "@scryon/api";
+import { ApiError, errors, type Principal } from "@scryon/api";
 import { AuthError, type Authenticator, verifyApiKey } from "@scryon/auth";
 import type { FastifyRequest } from "fastify";
 
@@ -16,9 +16,10 @@ export function createAuthFailureLimiter(options: { maxFailures: number; windowM
       if (!entry) return;
       if (entry.resetAt <= now()) failures.delete(address);
       else if (entry.count >= options.maxFailures)
-        throw new ApiError(429, "rate_limited", "Too many failed authentication attempts; try again later", {
-          retryAfterSeconds: Math.ceil((entry.resetAt - now()) / 1000),
-        });
+        throw errors.rateLimited(
+          "Too many failed authentication attempts; try again later",
+          Math.ceil((entry.resetAt - now()) / 1000),
+        );
     },
     recordFailure(address: string): void {
       const entry = failures.get(address);
@@ -54,9 +55,8 @@ export function createRequestAuthenticator(options: {
   async function authenticate(request: FastifyRequest): Promise<Principal> {
     if (options.apiKey !== null) {
       const provided = request.headers["x-scryon-api-key"];
-      if (provided === undefined || provided === "") throw new ApiError(401, "auth_missing", "Authentication required");
-      if (typeof provided !== "string" || !verifyApiKey(provided, options.apiKey))
-        throw new ApiError(401, "auth_invalid", "Invalid or expired credentials");
+      if (provided === undefined || provided === "") throw errors.authMissing();
+      if (typeof provided !== "string" || !verifyApiKey(provided, options.apiKey)) throw errors.authInvalid();
     }
     try {
       const principal = await options.authenticator.authenticate(request.headers.authorization);
@@ -64,7 +64,7 @@ export function createRequestAuthenticator(options: {
     } catch (error) {
       if (error instanceof AuthError) {
         request.log.info({ code: error.code, reason: error.reason }, "authentication refused");
-        throw new ApiError(error.status, error.code, error.message);
+        throw new ApiError(error.code, error.message);
       }
       throw error;
     }

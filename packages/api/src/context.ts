@@ -1,5 +1,6 @@
 import type { Store, User } from "@scryon/db";
 import type { ObjectStorage } from "@scryon/storage";
+import { errors } from "./errors";
 
 /** Who the credentials say the caller is; the API finds or creates the user row. */
 export interface Principal {
@@ -68,4 +69,18 @@ export const LOCAL_DEV_PRINCIPAL: Principal = { authUid: "local-dev", email: nul
 /** Context for in-process callers (CLI scripts): no HTTP, acting as the given principal. */
 export function createInProcessContext(deps: ApiDeps, principal: Principal = LOCAL_DEV_PRINCIPAL): RequestContext {
   return { deps, authenticate: async () => principal, idempotencyKey: null };
+}
+
+/**
+ * The authenticated caller's user row, created on first sight; a disabled account
+ * is refused. The one step shared by tRPC procedures and the upload route.
+ */
+export async function resolveUser(deps: ApiDeps, principal: Principal): Promise<User> {
+  const user = await deps.store.users.findOrCreate({
+    authUid: principal.authUid,
+    email: principal.email,
+    displayName: principal.displayName,
+  });
+  if (user.disabled) throw errors.authDisabled();
+  return user;
 }

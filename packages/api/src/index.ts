@@ -9,8 +9,9 @@ export {
   type PipelinePort,
   type Principal,
   type RequestContext,
+  resolveUser,
 } from "./context";
-export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
+export { API_ERROR_STATUS, ApiError, type ApiErrorBody, type ApiErrorCode, errors, toApiError } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
 export { type CallMetadata, callMetadataSchema } from "./schemas";

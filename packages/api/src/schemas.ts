@@ -13,7 +13,9 @@ import { z } from "zod";
 export const callStatusSchema = z.enum(CALL_STATUSES);
 export const directionSchema = z.enum(DIRECTIONS);
 export const uuidSchema = z.uuid({ message: "must be a UUID" });
-export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
+export const timestampSchema = z.iso
+  .datetime({ offset: true })
+  .meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
 /** NUL is never meaningful in a name or title, and PostgreSQL text cannot hold it: refused in both modes alike. */
 const text = (max: number) =>
@@ -45,10 +47,10 @@ export const callMetadataSchema = z.object({
 });
 export type CallMetadata = z.infer<typeof callMetadataSchema>;
 
-export const acceptedCallSchema = z.object({ callId: z.string(), status: z.literal("QUEUED") });
+export const acceptedCallSchema = z.object({ callId: uuidSchema, status: z.literal("QUEUED") });
 
 export const callDetailSchema = z.object({
-  callId: z.string(),
+  callId: uuidSchema,
   title: z.string().optional(),
   status: callStatusSchema,
   direction: directionSchema.optional(),
@@ -64,7 +66,7 @@ export const callDetailSchema = z.object({
 });
 
 export const callListItemSchema = z.object({
-  callId: z.string(),
+  callId: uuidSchema,
   title: z.string().optional(),
   contactName: z.string().optional(),
   direction: directionSchema.optional(),
@@ -82,7 +84,7 @@ export const callListSchema = z.object({
 
 export const MAX_STATUS_IDS = 100;
 export const statusPollSchema = z.object({
-  items: z.array(z.object({ callId: z.string(), status: callStatusSchema })),
+  items: z.array(z.object({ callId: uuidSchema, status: callStatusSchema })),
 });
 
 export const MAX_BULK_DELETE = 100;
@@ -100,11 +102,11 @@ export const prioritySchema = z.enum(PRIORITIES);
 export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
 
 export const actionItemSchema = z.object({
-  id: z.string(),
-  callRecordId: z.string(),
+  id: uuidSchema,
+  callRecordId: uuidSchema,
   title: z.string(),
   description: z.string().nullable(),
-  dueDate: z.string().nullable(),
+  dueDate: dueDateSchema.nullable(),
   status: actionItemStatusSchema,
   priority: prioritySchema,
   source: z.enum(ACTION_ITEM_SOURCES),
@@ -121,7 +123,7 @@ export const actionItemSchema = z.object({
 });
 
 export const userSchema = z.object({
-  id: z.string(),
+  id: uuidSchema,
   email: z.string().nullable(),
   displayName: z.string().nullable(),
   createdAt: timestampSchema,

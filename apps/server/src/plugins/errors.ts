@@ -16,11 +16,9 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
-    else if (error.statusCode === 429) apiError = new ApiError(429, "rate_limited", "Too many requests; slow down");
-    else if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE")
-      apiError = new ApiError(413, "payload_too_large", "Request body too large");
-    else if (error.statusCode === 415)
-      apiError = new ApiError(415, "unsupported_media_type", "Unsupported content type");
+    else if (error.statusCode === 429) apiError = errors.rateLimited();
+    else if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") apiError = errors.payloadTooLarge();
+    else if (error.statusCode === 415) apiError = errors.unsupportedMediaType("Unsupported content type");
     else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
       apiError = errors.validation(
         error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError

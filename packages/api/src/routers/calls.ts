@@ -1,5 +1,6 @@
 import { TRANSCRIPT_EXPORT_FORMATS } from "@scryon/transcript";
 import { z } from "zod";
+import { errorResponses } from "../errors";
 import {
   bulkDeleteInputSchema,
   bulkDeleteResultSchema,
@@ -27,8 +28,6 @@ const exportedDocumentSchema = z.object({
   content: z.string(),
 });
 
-const readErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
-
 export const callsRouter = router({
   list: authedProcedure
     .meta({
@@ -38,7 +37,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "List the user's calls, newest first",
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(
@@ -60,7 +59,7 @@ export const callsRouter = router({
         protect: true,
         summary: "Bulk poll call statuses",
         description: `Comma-separated ids, at most ${MAX_STATUS_IDS}. Unknown and foreign ids are left out.`,
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(
@@ -88,7 +87,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Call detail",
-        errorResponses: readErrors,
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(idInput)
@@ -103,7 +102,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Edit title, summary or notes (omitted = unchanged, empty = cleared)",
-        errorResponses: { ...readErrors, 400: "validation_failed", 409: "idempotency_key_reused" },
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(
@@ -126,7 +125,7 @@ export const callsRouter = router({
         protect: true,
         summary: "Hard-delete a call, its artifacts and action items",
         successDescription: "Deleted",
-        errorResponses: readErrors,
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(idInput)
@@ -152,7 +151,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Normalised, speaker-attributed transcript",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "transcript_not_found"),
       },
     })
     .input(idInput)
@@ -167,7 +166,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Analysis document (schema v3) with legacy aliases",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "analysis_not_found"),
       },
     })
     .input(idInput)
@@ -195,7 +194,7 @@ export const callsRouter = router({
         summary: "Share digest of the analysis for messaging apps",
         description:
           "Answered as text/markdown (default) or text/plain, not JSON: `?format=markdown|text` or an Accept header.",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "analysis_not_found"),
       },
     })
     .input(idInput.extend({ format: z.enum(DIGEST_FORMATS).default("markdown") }))
@@ -213,7 +212,12 @@ export const callsDeveloperRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Re-run the analysis from the stored transcript (dev/staging only)",
-        errorResponses: { ...readErrors, 409: "call_state_conflict" },
+        errorResponses: errorResponses(
+          "call_not_found",
+          "call_state_conflict",
+          "transcript_not_found",
+          "analysis_failed",
+        ),
       },
     })
     .input(idInput)

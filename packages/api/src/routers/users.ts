@@ -12,7 +12,7 @@ export const usersRouter = router({
         tags: ["users"],
         protect: true,
         summary: "The authenticated user",
-        errorResponses: { 401: "auth_missing / auth_invalid", 403: "auth_disabled" },
+        errorResponses: {},
       },
     })
     .input(z.void())
@@ -27,7 +27,7 @@ export const usersRouter = router({
         tags: ["users"],
         protect: true,
         summary: "Update the display name (used by speaker resolution)",
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(z.object({ displayName: z.string().trim().max(100) }))

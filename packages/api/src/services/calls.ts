@@ -3,7 +3,7 @@ import type { CallRecord, CallStatus, User } from "@scryon/db";
 import { callPrefix, ObjectNotFoundError } from "@scryon/storage";
 import type { ApiDeps } from "../context";
 import { keysetPage } from "../cursor";
-import { ApiError, errors } from "../errors";
+import { errors } from "../errors";
 import { toCallDetail, toCallListItem } from "../serialize";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -126,8 +126,7 @@ export async function reanalyzeCall(deps: ApiDeps, user: User, callId: string) {
   } catch (error) {
     // The analyser failed (e.g. the LLM answered 4xx): the previous analysis stays.
     const code = (error as { name?: string; code?: unknown }).code;
-    if ((error as Error).name === "StageError" && typeof code === "string")
-      throw new ApiError(502, code, "The analysis could not be produced; the previous analysis is unchanged");
+    if ((error as Error).name === "StageError" && typeof code === "string") throw errors.analysisFailed(code);
     throw error;
   }
   return getCallDetail(deps, user, callId);
