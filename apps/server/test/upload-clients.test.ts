@@ -18,6 +18,7 @@ import {
   type TestServer,
   waitForTerminal,
 } from "./harness";
+import { expectDocumented } from "./oracle.setup";
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
 let server: TestServer;
@@ -66,9 +67,14 @@ function post(path: string, headers: Record<string, string>, body: Buffer) {
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) }),
-        );
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = response.statusCode ?? 0;
+          const contentType = response.headers["content-type"] ?? null;
+          expectDocumented({ method: "POST", url: `${server.url}${path}`, status, contentType, body: text })
+            .then(() => resolve({ status, body: JSON.parse(text) }))
+            .catch(reject);
+        });
       },
     );
     request.on("error", reject);

@@ -52,6 +52,9 @@ function operationErrorCodes(
   const codes = new Set<ApiErrorCode>();
   const hasInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
   if (hasInput) codes.add("validation_failed");
+  // A path the router cannot match to the template (e.g. an id past the length limit) is the generic 404.
+  if ((operation.parameters as Array<{ in?: string }> | undefined)?.some((p) => p.in === "path"))
+    codes.add("not_found");
   if (operation.security === undefined || operation.security.length > 0) {
     for (const code of ["auth_missing", "auth_invalid", "auth_disabled", "rate_limited"] as const) codes.add(code);
   }
