@@ -8,7 +8,7 @@ const callId = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
   server = await startTestServer();
-  oracle = createOpenApiOracle(await (await fetch(`${server.url}/api/openapi.json`)).json());
+  oracle = createOpenApiOracle((await (await fetch(`${server.url}/api/openapi.json`)).json()) as never);
 });
 afterAll(() => server?.close());
 
