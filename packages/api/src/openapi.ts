@@ -7,6 +7,8 @@ import { acceptedCallSchema, bulkDeleteInputSchema, bulkDeleteResultSchema, call
 type Document = ReturnType<typeof generateOpenApiDocument>;
 type Operation = {
   operationId?: string;
+  summary?: string;
+  description?: string;
   parameters?: unknown[];
   requestBody?: unknown;
   security?: unknown[];
@@ -36,6 +38,16 @@ const errorResponse = (codes: ApiErrorCode[]) => ({
   "x-error-codes": codes,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+
+const TAGS: Record<string, string> = {
+  calls: "Upload recordings, follow their processing, read and edit the results.",
+  "action items": "Action items from the analysis and added by hand, across calls or per call.",
+  users: "The signed-in user.",
+  health: "Liveness, for load balancers and uptime checks.",
+};
+const PROTECTED_NOTE =
+  "Needs a Firebase ID token (`Authorization: Bearer`) and, when the server sets one, `X-Scryon-Api-Key`; only the caller's own data is visible (another user's is a 404).";
+const PUBLIC_NOTE = "Public: no credentials are needed or read.";
 
 const MUTATING = new Set(["post", "put", "patch", "delete"]);
 
@@ -122,7 +134,11 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
   });
 
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, Error: errorBody as never };
+  // The generator's own per-code error schemas are replaced by ours everywhere below.
+  const generated = Object.entries(document.components.schemas ?? {}).filter(([name]) => !name.startsWith("error."));
+  document.components.schemas = { ...Object.fromEntries(generated), Error: errorBody as never };
+  document.info.contact = { name: "Scryon maintainers" };
+  document.tags = Object.entries(TAGS).map(([name, description]) => ({ name, description }));
   const paths = (document.paths ??= {}) as Record<string, Record<string, Operation>>;
 
   const idempotencyHeader = {
@@ -142,6 +158,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
       const protect = (meta as { openapi?: { protect?: boolean } } | undefined)?.openapi?.protect ?? false;
       // Public routes say so: no credentials are needed or read.
       if (!protect) operation.security = [];
+      operation.description ??= `${operation.summary ?? ""}. ${protect ? PROTECTED_NOTE : PUBLIC_NOTE}`;
       if (MUTATING.has(method)) operation.parameters = [...(operation.parameters ?? []), idempotencyHeader];
       const responses = (operation.responses ??= {});
       const status = procedurePath ? statuses.get(procedurePath) : undefined;
@@ -160,6 +177,9 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
     post: {
       operationId: "calls-analyze",
       summary: "Submit a recording for analysis",
+      description:
+        "Streams the recording to storage and answers 202 with the callId at once; processing continues in the background (poll `/calls/status` or subscribe). `metadata` may be sent as a text field, as an `application/json` part (OkHttp/Retrofit `@Part`, Spring `@RequestPart`, `curl -F 'metadata={…};type=application/json'`) or as a file part (a browser `FormData` Blob, `curl -F metadata=@meta.json`); it is UTF-8 JSON. `title` may also be its own field. " +
+        PROTECTED_NOTE,
       tags: ["calls"],
       security,
       parameters: [idempotencyHeader],
@@ -197,6 +217,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
   (paths["/calls"] ??= {}).delete = {
     operationId: "calls-deleteMany",
     summary: "Bulk delete calls (at most 100 ids)",
+    description: `Deletes each call like DELETE /calls/{id} and reports which were deleted, missing or failed. ${PROTECTED_NOTE}`,
     tags: ["calls"],
     security,
     parameters: [idempotencyHeader],
