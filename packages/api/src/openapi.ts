@@ -203,6 +203,8 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
                 title: { type: "string", maxLength: 200 },
               },
             },
+            // The envelope may be a JSON part or a plain text field; both carry UTF-8 JSON.
+            encoding: { metadata: { contentType: "application/json, text/plain" } },
           },
         },
       },
