@@ -6,8 +6,8 @@ import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs
  * Query keys and fetchers in one place, so the live status handler and the
  * mutations update exactly the caches the views read.
  */
-export const PAGE_SIZE = 20;
-export const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
+const PAGE_SIZE = 20;
+const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
 
 export const keys = {
   me: ["users.me"] as const,

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 /** The dashboard's pages, addressed by the URL hash so the server needs no route knowledge. */
 export type Route = { page: "calls" } | { page: "call"; callId: string } | { page: "actions" };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, "");
   const [first, second] = path.split("/");
   if (first === "calls" && second) return { page: "call", callId: decodeURIComponent(second) };
