@@ -182,6 +182,7 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByRole("heading", { name: "Calls", level: 1 }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText("No calls yet").isVisible()).toBe(true);
+    expect(await page.locator(".setup-banner").count()).toBe(0); // a provider is configured
 
     // Upload through the form.
     await page.getByLabel("Recording", { exact: true }).setInputFiles(fixture("calls", "sales-follow-up", "call.m4a"));
@@ -344,4 +345,19 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
       await guarded.close();
     }
   }, 45_000);
+
+  it("tells the truth on a first run: with no transcription provider, a banner says uploads cannot be transcribed", async () => {
+    const bare = await startTestServer({ TRANSCRIPTION_PROVIDER: "none" });
+    try {
+      await page.goto(bare.url);
+      const banner = page.locator(".setup-banner");
+      await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(await banner.textContent()).toContain("Uploads cannot be transcribed yet");
+      expect(await banner.textContent()).toContain("TRANSCRIPTION_PROVIDER");
+    } finally {
+      // Leave the page first: its live-status stream would hold the server open.
+      await page.goto("about:blank");
+      await bare.close();
+    }
+  });
 });

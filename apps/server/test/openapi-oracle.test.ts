@@ -28,7 +28,11 @@ describe("the OpenAPI oracle", () => {
         url: `${server.url}/api/health`,
         status: 200,
         contentType: json,
-        body: '{"status":"ok","version":"1"}',
+        body: JSON.stringify({
+          status: "ok",
+          version: "1",
+          providers: { transcription: null, diarization: null, analysis: "offline" },
+        }),
       }),
     ).toEqual([]);
   });

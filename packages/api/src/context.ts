@@ -27,6 +27,17 @@ export interface ApiSettings {
   maxFileSizeBytes: number;
   /** False in production: developer-only procedures (reanalyze) answer 404. */
   developerToolsEnabled: boolean;
+  /** Which outside services are configured, by name only (no hosts, no keys): reported by the health check. */
+  providers: ConfiguredProviders;
+}
+
+export interface ConfiguredProviders {
+  /** `openai` (any OpenAI-compatible server), `assemblyai`, `deepgram`; null: uploads cannot be transcribed. */
+  transcription: "openai" | "assemblyai" | "deepgram" | null;
+  /** `pyannote` when pyannoteAI is configured; null: the transcription provider's speakers or the local fallback. */
+  diarization: "pyannote" | null;
+  /** `llm` with a configured LLM, else `offline` (the built-in analyser). */
+  analysis: "llm" | "offline";
 }
 
 export interface CallStatusChange {

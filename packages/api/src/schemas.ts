@@ -129,7 +129,20 @@ export const userSchema = z.object({
   createdAt: timestampSchema,
 });
 
-export const healthSchema = z.object({ status: z.literal("ok"), version: z.string() });
+export const healthSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  providers: z
+    .object({
+      transcription: z
+        .enum(["openai", "assemblyai", "deepgram"])
+        .nullable()
+        .describe("null: no provider is configured, so uploads cannot be transcribed"),
+      diarization: z.enum(["pyannote"]).nullable(),
+      analysis: z.enum(["llm", "offline"]),
+    })
+    .describe("The configured outside services, by name only"),
+});
 
 /** Limit parameters: strings from a query string are coerced; bounds enforced. */
 export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);

@@ -137,6 +137,11 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       version: SCRYON_VERSION,
       maxFileSizeBytes: config.maxFileSizeBytes,
       developerToolsEnabled: config.developerToolsEnabled,
+      providers: {
+        transcription: config.transcription?.kind ?? null,
+        diarization: config.pyannote ? "pyannote" : null,
+        analysis: config.llm ? "llm" : "offline",
+      },
     },
     log,
   };

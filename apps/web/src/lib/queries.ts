@@ -11,6 +11,7 @@ const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
 
 export const keys = {
   me: ["users.me"] as const,
+  health: ["health.check"] as const,
   calls: ["calls.list"] as const,
   call: (id: string) => ["calls.get", id] as const,
   transcript: (id: string) => ["calls.transcript", id] as const,
@@ -19,6 +20,14 @@ export const keys = {
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
 };
+
+/** What the server can do (which providers are configured); it changes only with a restart. */
+export const healthQuery = () =>
+  queryOptions({
+    queryKey: keys.health,
+    queryFn: () => trpc.health.check.query(),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
 export const meQuery = () => queryOptions({ queryKey: keys.me, queryFn: () => trpc.users.me.query(), retry: false });
 

@@ -46,5 +46,9 @@ export const healthRouter = router({
     .meta({ openapi: { method: "GET", path: "/health", tags: ["health"], summary: "Liveness (public)" } })
     .input(z.void())
     .output(healthSchema)
-    .query(({ ctx }) => ({ status: "ok" as const, version: ctx.deps.settings.version })),
+    .query(({ ctx }) => ({
+      status: "ok" as const,
+      version: ctx.deps.settings.version,
+      providers: ctx.deps.settings.providers,
+    })),
 });
