@@ -50,6 +50,14 @@ export const errors = {
     new ApiError(413, "payload_too_large", "The file exceeds the maximum upload size", { maxBytes }),
   unsupportedMediaType: (message = "Audio format not recognised; send .m4a, .mp3, .wav, .aac or .ogg") =>
     new ApiError(415, "unsupported_media_type", message),
+  webhookNotFound: () => new ApiError(404, "webhook_not_found", "Webhook endpoint not found"),
+  webhookDeliveryNotFound: () => new ApiError(404, "webhook_delivery_not_found", "Webhook delivery not found"),
+  webhookDeliveryPending: () =>
+    new ApiError(
+      409,
+      "webhook_delivery_pending",
+      "The delivery is still being attempted; redeliver it once it has finished",
+    ),
   notFound: () => new ApiError(404, "not_found", "Route not found"),
   internal: () => new ApiError(500, "internal_error", "Internal server error"),
   storageUnavailable: () => new ApiError(503, "storage_unavailable", "Storage is unavailable; nothing was saved"),

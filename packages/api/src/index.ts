@@ -9,6 +9,7 @@ export {
   type PipelinePort,
   type Principal,
   type RequestContext,
+  type WebhooksPort,
 } from "./context";
 export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
