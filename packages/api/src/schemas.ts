@@ -135,7 +135,7 @@ export const healthSchema = z.object({ status: z.literal("ok"), version: z.strin
 export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 /** docs/contract.md § Webhooks. */
-export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export const webhookUrlSchema = z
   .string()
   .trim()
@@ -171,7 +171,7 @@ export const rotatedSecretSchema = z.object({
 });
 export const webhookListSchema = z.object({ items: z.array(webhookSchema), nextCursor: z.string().optional() });
 
-export const webhookAttemptSchema = z.object({
+const webhookAttemptSchema = z.object({
   attempt: z.number().int(),
   at: timestampSchema,
   statusCode: z.number().int().nullable(),
