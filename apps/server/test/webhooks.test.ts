@@ -370,3 +370,40 @@ describe("webhooks in production (SCRYON_PROFILE=prod)", () => {
     expect(created.body!.error.details.fields).toEqual([{ path: "url", message }]);
   });
 });
+
+describe("webhooks: an endpoint failing for too long", () => {
+  let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    // 0.0001 h = 0.36 s standing in for the 3 days of the default.
+    server = await startTestServer({ ...ENV, SCRYON_WEBHOOK_DISABLE_AFTER_HOURS: "0.0001" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it("is disabled with a reason, its pending delivery stops, and enabling it again clears the reason", async () => {
+    receiver.script("/down", [{ status: 503 }]);
+    const created = await sendJson("POST", `${server.url}/api/webhooks`, {
+      url: `${receiver.base}/down`,
+      events: ["call.completed"],
+    });
+    const id = created.body!.id as string;
+    await sendJson("POST", `${server.url}/api/webhooks/${id}/test`);
+    const delivery = await waitFor(async () => {
+      const [latest] = (await getJson(`${server.url}/api/webhooks/${id}/deliveries`)).body!.items;
+      return latest?.status === "FAILED" ? latest : undefined;
+    }, "the delivery to stop");
+    expect(delivery.failureReason).toBe("endpoint_disabled");
+    expect(delivery.attemptLog.at(-1)).toMatchObject({ statusCode: null, error: "endpoint_disabled" });
+    expect(delivery.attemptLog.slice(0, -1).every((a: { statusCode: number }) => a.statusCode === 503)).toBe(true);
+    expect((await getJson(`${server.url}/api/webhooks/${id}`)).body).toMatchObject({
+      enabled: false,
+      disabledReason: "failing_for_too_long",
+    });
+    const enabled = await sendJson("PATCH", `${server.url}/api/webhooks/${id}`, { enabled: true });
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null });
+  });
+});
