@@ -1,5 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AppRouter } from "@scryon/api";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -308,6 +310,29 @@ describe("webhooks", () => {
     expect((await getJson(api("/webhooks"), bob)).body!.items).toEqual([]);
     expect(receiver.at("/private")).toHaveLength(1);
     expect((await getJson(api(`/webhooks/${hook.id}`), alice)).body!.enabled).toBe(true);
+  });
+
+  it("serves the same procedures over tRPC, with the same ownership", async () => {
+    const client = (headers: Record<string, string>) =>
+      createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, headers })] });
+    const created = await client(alice).webhooks.create.mutate({
+      url: `${receiver.base}/trpc`,
+      events: ["call.failed"],
+      description: "over tRPC",
+    });
+    expect(created.secret).toMatch(/^whsec_/);
+    const listed = await client(alice).webhooks.list.query({});
+    expect(listed.items.map((w) => w.id)).toContain(created.id);
+    const rest = await getJson(api(`/webhooks/${created.id}`), alice);
+    expect(rest.body).toMatchObject({ id: created.id, description: "over tRPC", events: ["call.failed"] });
+    const denied = await client(bob)
+      .webhooks.get.query({ id: created.id })
+      .catch((error: unknown) => error);
+    expect(denied).toBeInstanceOf(TRPCClientError);
+    expect((denied as TRPCClientError<AppRouter>).data).toMatchObject({
+      httpStatus: 404,
+      error: { code: "webhook_not_found" },
+    });
   });
 
   it("answers bad input in the documented shape", async () => {

@@ -21,7 +21,7 @@ export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 /** A fresh signing secret in the Standard Webhooks format: `whsec_` + base64 of 32 random bytes. */
 export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString("base64")}`;
 
-export interface WebhookLogger {
+interface WebhookLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
 }
