@@ -128,7 +128,7 @@ export interface Store {
       options: { limit: number; after?: ListPosition | null },
     ): Promise<WebhookDelivery[]>;
     /**
-     * Compare-and-set: appends attempt N only while the delivery is PENDING with
+     * Compare-and-set: appends attempt N (its `at` is when it was sent) only while the delivery is PENDING with
      * N − 1 attempts, so a redelivered job never records an attempt twice.
      */
     recordAttempt(

@@ -130,14 +130,15 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return secrets.map((secret) => new Webhook(secret).sign(delivery.messageId, at, delivery.payload)).join(" ");
   };
 
+  /** Records attempt N (stamped with when it was sent) and queues N + 1 if it is due. */
   const finish = async (
     delivery: WebhookDelivery,
     attempt: number,
-    outcome: { statusCode: number | null; durationMs: number; error: string | null },
+    outcome: { at?: Date; statusCode: number | null; durationMs: number; error: string | null },
     next: { status: WebhookDeliveryStatus; failureReason: string | null; nextAttemptAt: Date | null },
   ) => {
-    const at = new Date();
-    const recorded = await store.webhookDeliveries.recordAttempt(delivery.id, { attempt, at, ...outcome }, next);
+    const { at = new Date(), ...rest } = outcome;
+    const recorded = await store.webhookDeliveries.recordAttempt(delivery.id, { attempt, at, ...rest }, next);
     if (!recorded) return false;
     if (next.status === "PENDING" && next.nextAttemptAt) await send(delivery.id, attempt + 1, next.nextAttemptAt);
     return true;
@@ -194,6 +195,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     });
     const verdict = judge(result);
     const outcome = {
+      at,
       statusCode: result.kind === "response" ? result.statusCode : null,
       durationMs: result.durationMs,
       error: verdict.kind === "succeeded" ? null : verdict.error,

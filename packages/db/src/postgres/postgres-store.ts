@@ -515,7 +515,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
               ...next,
               attempts: attempt.attempt,
               attemptLog: sql`${webhookDeliveries.attemptLog} || ${entry}::jsonb` as never,
-              updatedAt: attempt.at,
+              updatedAt: new Date(),
             })
             .where(
               and(

@@ -537,7 +537,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             ...next,
             attempts: attempt.attempt,
             attemptLog: sql`json_insert(${webhookDeliveries.attemptLog}, '$[#]', json(${entry}))` as never,
-            updatedAt: attempt.at,
+            updatedAt: new Date(),
           })
           .where(
             and(
