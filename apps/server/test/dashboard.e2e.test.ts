@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startFakePyannote } from "@scryon/providers/testing";
@@ -275,6 +277,38 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await expect.poll(() => sameItem.getAttribute("data-status")).toBe("OPEN");
 
     expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("adds a webhook endpoint, shows its secret once, sends a test and shows the delivery", async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      received.push(req.headers["webhook-id"] as string);
+      req.resume();
+      req.on("end", () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${server.url}/#/settings/webhooks`);
+      await expect.poll(() => page.getByRole("heading", { name: "Webhooks", level: 1 }).isVisible()).toBe(true);
+      await page.getByLabel("URL", { exact: true }).fill(receiverUrl);
+      await page.getByLabel("Description", { exact: true }).fill("CRM sync");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await expect.poll(() => page.getByTestId("webhook-secret").textContent()).toMatch(/^whsec_/);
+      const row = page.locator(".webhook", { hasText: receiverUrl });
+      await expect.poll(() => row.isVisible()).toBe(true);
+      await row.getByRole("button", { name: "Send test" }).click();
+      const delivered = row.locator('.deliveries tr[data-status="SUCCEEDED"]');
+      await expect.poll(() => delivered.count(), { timeout: 15_000 }).toBe(1);
+      expect(await delivered.textContent()).toContain("webhook.test");
+      expect(received).toHaveLength(1);
+      await page.screenshot({ path: path.join(SCREENSHOTS, "webhooks.png"), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   }, 60_000);
 
   it("pages through the call list by scrolling (cursor pagination)", async () => {

@@ -74,6 +74,23 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const removedItem = await api.DELETE("/action-items/{id}", { params: { path: { id: itemId } } });
   const me = await api.GET("/users/me");
   const renamed = await api.PATCH("/users/me", { body: { displayName: "Asha" } });
+  // A webhook pointed at a route that answers POST with 404: its test delivery fails at once (no retry on 4xx).
+  const hook = await api.POST("/webhooks", { body: { url: baseUrl + "/api/health", events: ["call.completed"], description: "CRM" } });
+  const hookId: string = hook.data!.id;
+  const hooks = await api.GET("/webhooks", { params: { query: { limit: 5 } } });
+  const hookRead = await api.GET("/webhooks/{id}", { params: { path: { id: hookId } } });
+  const hookPatched = await api.PATCH("/webhooks/{id}", { params: { path: { id: hookId } }, body: { events: ["call.completed", "call.failed"] } });
+  const rotated = await api.POST("/webhooks/{id}/rotate-secret", { params: { path: { id: hookId } } });
+  const tested = await api.POST("/webhooks/{id}/test", { params: { path: { id: hookId } } });
+  let deliveryStatus = "PENDING";
+  let hookDeliveries = await api.GET("/webhooks/{id}/deliveries", { params: { path: { id: hookId } } });
+  for (let i = 0; i < 600 && deliveryStatus === "PENDING"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    hookDeliveries = await api.GET("/webhooks/{id}/deliveries", { params: { path: { id: hookId } } });
+    deliveryStatus = hookDeliveries.data?.items[0]?.status ?? deliveryStatus;
+  }
+  const redelivered = await api.POST("/webhooks/{id}/deliveries/{deliveryId}/redeliver", { params: { path: { id: hookId, deliveryId: tested.data!.id } } });
+  const hookRemoved = await api.DELETE("/webhooks/{id}", { params: { path: { id: hookId } } });
   const missing = await api.GET("/calls/{id}", { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
   const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
   const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
@@ -86,6 +103,9 @@ export async function exercise(baseUrl: string, audio: Blob) {
       digest: digest.response.status, reanalyzed: reanalyzed.response.status, items: items.response.status, created: created.response.status,
       allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
       removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
+      hook: hook.response.status, hooks: hooks.response.status, hookRead: hookRead.response.status, hookPatched: hookPatched.response.status,
+      rotated: rotated.response.status, tested: tested.response.status, hookDeliveries: hookDeliveries.response.status,
+      redelivered: redelivered.response.status, hookRemoved: hookRemoved.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
     },
     listed: list.data?.items.map((item) => item.callId) ?? [],
@@ -98,6 +118,9 @@ export async function exercise(baseUrl: string, audio: Blob) {
     userName: renamed.data?.displayName,
     missingCode: missing.error?.error.code,
     bulk: bulk.data,
+    secret: hook.data?.secret,
+    hookEvents: hookPatched.data?.events,
+    delivery: hookDeliveries.data?.items[0],
   };
 }
 `;
@@ -159,7 +182,19 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     missing: 404,
     bulk: 200,
     removed: 204,
+    hook: 201,
+    hooks: 200,
+    hookRead: 200,
+    hookPatched: 200,
+    rotated: 200,
+    tested: 202,
+    hookDeliveries: 200,
+    redelivered: 202,
+    hookRemoved: 204,
   });
+  expect(result.secret).toMatch(/^whsec_/);
+  expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
+  expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });
   expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(result.listed).toContain(result.callId);
   expect(result.notes).toBe("called back");

@@ -5,6 +5,7 @@ import { CallPage } from "./components/CallPage";
 import { CallsPage } from "./components/CallsPage";
 import { SignIn } from "./components/SignIn";
 import { useLiveStatus } from "./components/useLiveStatus";
+import { WebhooksPage } from "./components/WebhooksPage";
 import { clearCredentials, hasCredentials } from "./lib/credentials";
 import { healthQuery, meQuery } from "./lib/queries";
 import { hrefOf, useRoute } from "./lib/router";
@@ -49,11 +50,17 @@ export function App() {
         </a>
         {signedIn && (
           <nav aria-label="Main">
-            <a href={hrefOf({ page: "calls" })} aria-current={route.page !== "actions" ? "page" : undefined}>
+            <a
+              href={hrefOf({ page: "calls" })}
+              aria-current={route.page === "calls" || route.page === "call" ? "page" : undefined}
+            >
               Calls
             </a>
             <a href={hrefOf({ page: "actions" })} aria-current={route.page === "actions" ? "page" : undefined}>
               Action items
+            </a>
+            <a href={hrefOf({ page: "webhooks" })} aria-current={route.page === "webhooks" ? "page" : undefined}>
+              Webhooks
             </a>
           </nav>
         )}
@@ -100,6 +107,8 @@ export function App() {
           <CallPage key={route.callId} callId={route.callId} />
         ) : route.page === "actions" ? (
           <ActionsPage />
+        ) : route.page === "webhooks" ? (
+          <WebhooksPage />
         ) : (
           <CallsPage />
         )}

@@ -1,5 +1,6 @@
 import type { Store, User } from "@scryon/db";
 import type { ObjectStorage } from "@scryon/storage";
+import type { WebhookDispatcher } from "@scryon/webhooks";
 import { errors } from "./errors";
 
 /** Who the credentials say the caller is; the API finds or creates the user row. */
@@ -50,12 +51,16 @@ export interface CallEvents {
   subscribe(userId: string, listener: (change: CallStatusChange) => void): () => void;
 }
 
+/** Webhooks as the API sees them: check a URL, report a call event, send a test, queue a redelivery. */
+export type WebhooksPort = Pick<WebhookDispatcher, "checkUrl" | "emit" | "sendTest" | "enqueue">;
+
 /** Everything the procedures need, built once per process by the runtime. */
 export interface ApiDeps {
   store: Store;
   storage: ObjectStorage;
   pipeline: PipelinePort;
   events: CallEvents;
+  webhooks: WebhooksPort;
   settings: ApiSettings;
   log: Logger;
 }

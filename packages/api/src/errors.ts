@@ -15,12 +15,15 @@ export const API_ERROR_STATUS = {
   not_found: 404,
   call_not_found: 404,
   action_item_not_found: 404,
+  webhook_not_found: 404,
+  webhook_delivery_not_found: 404,
   analysis_not_found: 404,
   transcript_not_found: 404,
   method_not_allowed: 405,
   call_state_conflict: 409,
   idempotency_key_reused: 409,
   idempotency_request_in_progress: 409,
+  webhook_delivery_pending: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   call_not_completed: 422,
@@ -99,6 +102,13 @@ export const errors = {
       reason,
     }),
   storageUnavailable: () => new ApiError("storage_unavailable", "Storage is unavailable; nothing was saved"),
+  webhookNotFound: () => new ApiError("webhook_not_found", "Webhook endpoint not found"),
+  webhookDeliveryNotFound: () => new ApiError("webhook_delivery_not_found", "Webhook delivery not found"),
+  webhookDeliveryPending: () =>
+    new ApiError(
+      "webhook_delivery_pending",
+      "The delivery is still being attempted; redeliver it once it has finished",
+    ),
 };
 
 /** An operation's error responses for the OpenAPI meta, grouped by status: `{404: "call_not_found / …"}`. */

@@ -10,6 +10,7 @@ export {
   type Principal,
   type RequestContext,
   resolveUser,
+  type WebhooksPort,
 } from "./context";
 export { API_ERROR_STATUS, ApiError, type ApiErrorBody, type ApiErrorCode, errors, toApiError } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";

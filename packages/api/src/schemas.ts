@@ -5,6 +5,8 @@ import {
   DIRECTIONS,
   PRIORITIES,
   SPEAKER_ROLES,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
 } from "@scryon/db";
 import { z } from "zod";
 
@@ -146,3 +148,68 @@ export const healthSchema = z.object({
 
 /** Limit parameters: strings from a query string are coerced; bounds enforced. */
 export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** docs/contract.md § Webhooks. */
+const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "url is required")
+  .max(2048)
+  .meta({ description: "https:// in production (http allowed outside it)", example: "https://example.com/hooks" });
+export const webhookEventsSchema = z
+  .array(webhookEventTypeSchema)
+  .min(1, "subscribe to at least one event")
+  .max(WEBHOOK_EVENT_TYPES.length * 2);
+export const webhookDescriptionSchema = text(500);
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string().optional(),
+  events: z.array(webhookEventTypeSchema),
+  enabled: z.boolean(),
+  /** Why the server disabled it (`failing_for_too_long`), null while enabled or disabled by the user. */
+  disabledReason: z.string().nullable(),
+  /** While a rotated-out secret still signs alongside the current one. */
+  previousSecretExpiresAt: timestampSchema.optional(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const createdWebhookSchema = webhookSchema.extend({
+  secret: z.string().meta({ description: "whsec_…; shown only here and by rotate-secret" }),
+});
+export const rotatedSecretSchema = z.object({
+  id: z.string(),
+  secret: z.string(),
+  previousSecretExpiresAt: timestampSchema,
+});
+export const webhookListSchema = z.object({ items: z.array(webhookSchema), nextCursor: z.string().optional() });
+
+const webhookAttemptSchema = z.object({
+  attempt: z.number().int(),
+  at: timestampSchema,
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  error: z.string().nullable(),
+});
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventType: z.string(),
+  /** The `webhook-id` header of every attempt. */
+  messageId: z.string(),
+  status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  responseStatusCode: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  failureReason: z.string().nullable(),
+  nextAttemptAt: timestampSchema.optional(),
+  attemptLog: z.array(webhookAttemptSchema),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const webhookDeliveryListSchema = z.object({
+  items: z.array(webhookDeliverySchema),
+  nextCursor: z.string().optional(),
+});

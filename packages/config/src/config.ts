@@ -134,6 +134,12 @@ const envSchema = z.object({
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
   SCRYON_ORPHAN_GRACE_SECONDS: num(3600, 0, 7 * 24 * 3600),
   SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE: int(60, 1, 1_000_000),
+  SCRYON_WEBHOOK_TIMEOUT_SECONDS: num(10, 0.1, 60),
+  SCRYON_WEBHOOK_RETRY_BASE_SECONDS: num(15, 0.01, 3600),
+  SCRYON_WEBHOOK_RETRY_MAX_SECONDS: num(3600, 0.01, 86_400),
+  SCRYON_WEBHOOK_RETRY_WINDOW_HOURS: num(24, 0.0001, 7 * 24),
+  SCRYON_WEBHOOK_DISABLE_AFTER_HOURS: num(72, 0.0001, 30 * 24),
+  SCRYON_WEBHOOK_CONCURRENCY: int(4, 1, 64),
   SCRYON_LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -254,6 +260,20 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       leaseMs: env.SCRYON_JOB_LEASE_SECONDS * 1000,
       /** Stored objects younger than this are never orphans: an upload writes its file before its row. */
       orphanGraceMs: env.SCRYON_ORPHAN_GRACE_SECONDS * 1000,
+    },
+    /** docs/contract.md § Webhooks. */
+    webhooks: {
+      /** Production: https only, and no loopback, private, link-local or metadata addresses. */
+      strictUrls: profile === "prod",
+      timeoutMs: env.SCRYON_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxResponseBytes: 64 * 1024,
+      retry: {
+        baseDelayMs: env.SCRYON_WEBHOOK_RETRY_BASE_SECONDS * 1000,
+        maxDelayMs: env.SCRYON_WEBHOOK_RETRY_MAX_SECONDS * 1000,
+        windowMs: env.SCRYON_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
+      },
+      disableAfterMs: env.SCRYON_WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      concurrency: env.SCRYON_WEBHOOK_CONCURRENCY,
     },
     logLevel: env.SCRYON_LOG_LEVEL,
   };

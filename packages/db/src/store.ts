@@ -10,8 +10,16 @@ import type {
   ListPosition,
   NewActionItem,
   NewCall,
+  NewWebhookDelivery,
+  NewWebhookEndpoint,
   ProcessingEvent,
   User,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookEndpointPatch,
+  WebhookEventType,
 } from "./model";
 
 export type CallPatch = Partial<Pick<CallRecord, "title" | "summaryOverride" | "notes">>;
@@ -87,6 +95,49 @@ export interface Store {
     ): Promise<ActionItem[]>;
     update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | null>;
     delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  webhooks: {
+    insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint>;
+    get(userId: string, id: string): Promise<WebhookEndpoint | null>;
+    /** Unscoped read for the delivery worker. */
+    getById(id: string): Promise<WebhookEndpoint | null>;
+    list(userId: string, options: { limit: number; after?: ListPosition | null }): Promise<WebhookEndpoint[]>;
+    /** The user's enabled endpoints subscribed to `eventType`. */
+    subscribed(userId: string, eventType: WebhookEventType): Promise<WebhookEndpoint[]>;
+    update(userId: string, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+    /**
+     * After an attempt: success clears `failingSince`; a failure starts it (if not
+     * running) and disables the endpoint with `disableReason` once it began before
+     * `disableIfFailingSince`. Returns whether the endpoint is now disabled.
+     */
+    recordOutcome(
+      id: string,
+      outcome: { succeeded: boolean; at: Date; disableIfFailingSince: Date; disableReason: string },
+    ): Promise<{ disabled: boolean }>;
+    delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  webhookDeliveries: {
+    insert(delivery: NewWebhookDelivery): Promise<WebhookDelivery>;
+    get(userId: string, endpointId: string, id: string): Promise<WebhookDelivery | null>;
+    getById(id: string): Promise<WebhookDelivery | null>;
+    list(
+      userId: string,
+      endpointId: string,
+      options: { limit: number; after?: ListPosition | null },
+    ): Promise<WebhookDelivery[]>;
+    /**
+     * Compare-and-set: appends attempt N (its `at` is when it was sent) only while the delivery is PENDING with
+     * N − 1 attempts, so a redelivered job never records an attempt twice.
+     */
+    recordAttempt(
+      id: string,
+      attempt: WebhookAttempt,
+      next: { status: WebhookDeliveryStatus; failureReason: string | null; nextAttemptAt: Date | null },
+    ): Promise<boolean>;
+    /** A finished delivery (not PENDING) goes back to PENDING with a fresh retry window; null otherwise. */
+    reopen(userId: string, endpointId: string, id: string, at: Date): Promise<WebhookDelivery | null>;
   };
 
   idempotency: {

@@ -1,5 +1,11 @@
 export { type Stage, StageError } from "./events";
 export { toActionItemRows, toAnalysisInput } from "./mapping";
-export { createPipeline, type Pipeline, type PipelineLogger, type PipelineOptions } from "./pipeline";
+export {
+  type CallFinished,
+  createPipeline,
+  type Pipeline,
+  type PipelineLogger,
+  type PipelineOptions,
+} from "./pipeline";
 export { createSweepers, type SweeperOptions } from "./sweepers";
 export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";

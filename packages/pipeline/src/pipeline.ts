@@ -54,6 +54,16 @@ export interface PipelineOptions {
   /** Scratch space for preprocessed audio; defaults to the OS temp dir. */
   workDir?: string;
   onStatusChange?: (change: { callId: string; userId: string; status: CallStatus }) => void;
+  /** Awaited after a call becomes COMPLETED or FAILED (webhooks); its failure is logged, never the call's. */
+  onCallFinished?: (call: CallFinished) => Promise<void>;
+}
+
+/** A call that reached a terminal status, as the webhooks report it (docs/contract.md § Webhooks). */
+export interface CallFinished {
+  callId: string;
+  userId: string;
+  status: "COMPLETED" | "FAILED";
+  errorReason: string | null;
 }
 
 export interface Pipeline {
@@ -95,6 +105,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const transition = async (call: CallRecord, from: CallStatus[], to: CallStatus, fields = {}) => {
     const moved = await store.calls.transition(call.id, from, to, fields);
     if (moved) options.onStatusChange?.({ callId: call.id, userId: call.userId, status: to });
+    if (moved && (to === "COMPLETED" || to === "FAILED"))
+      await notifyFinished(options, log, {
+        callId: call.id,
+        userId: call.userId,
+        status: to,
+        errorReason: (fields as { errorReason?: string | null }).errorReason ?? null,
+      });
     return moved;
   };
 
@@ -371,6 +388,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   return { processCall, reanalyze };
+}
+
+/** Runs the onCallFinished hook; a webhook that cannot be queued must not fail or retry the call. */
+export async function notifyFinished(
+  options: { onCallFinished?: (call: CallFinished) => Promise<void> },
+  log: PipelineLogger,
+  call: CallFinished,
+): Promise<void> {
+  if (!options.onCallFinished) return;
+  try {
+    await options.onCallFinished(call);
+  } catch (error) {
+    log.warn({ callId: call.callId, err: error instanceof Error ? error.name : "error" }, "call event not queued");
+  }
 }
 
 /** Configured terms plus the names known for this call, each once, blanks dropped. */

@@ -1,7 +1,7 @@
 import type { Store } from "@scryon/db";
 import type { JobQueue } from "@scryon/queue";
 import { callIdOfKey, type ObjectStorage } from "@scryon/storage";
-import type { PipelineLogger } from "./pipeline";
+import { type CallFinished, notifyFinished, type PipelineLogger } from "./pipeline";
 import { enqueueCall } from "./worker";
 
 export interface SweeperOptions {
@@ -14,6 +14,8 @@ export interface SweeperOptions {
   tempAudioTtlMs: number;
   /** Objects younger than this are never orphans: an upload writes its file before its row. */
   orphanGraceMs?: number;
+  /** Awaited after a stale call is failed (webhooks), like the pipeline's hook. */
+  onCallFinished?: (call: CallFinished) => Promise<void>;
 }
 
 const BATCH = 200;
@@ -43,6 +45,12 @@ export function createSweepers(options: SweeperOptions) {
         }
       } else if (await store.calls.transition(call.id, [call.status], "FAILED", { errorReason: "stale_job" })) {
         failed++;
+        await notifyFinished(options, log, {
+          callId: call.id,
+          userId: call.userId,
+          status: "FAILED",
+          errorReason: "stale_job",
+        });
       }
     }
     if (requeued + failed > 0) log.info({ requeued, failed }, "stale calls swept");

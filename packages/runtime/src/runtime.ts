@@ -20,6 +20,7 @@ import {
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
+import { type CallEvent, createWebhookDispatcher, type WebhookDispatcher } from "@scryon/webhooks";
 import { createCallEventBus, createPostgresCallEventBus } from "./call-events";
 
 const require = createRequire(import.meta.url);
@@ -31,6 +32,7 @@ export interface Runtime {
   storage: ObjectStorage;
   queue: JobQueue;
   pipeline: Pipeline;
+  webhooks: WebhookDispatcher;
   authenticator: Authenticator;
   router: AppRouter;
   apiDeps: ApiDeps;
@@ -107,6 +109,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
           onError: (error) => log.warn({ err: error instanceof Error ? error.name : "error" }, "call event bus"),
         })
       : createCallEventBus();
+  // docs/contract.md § Webhooks: deliveries ride the same durable queue as the pipeline, in both modes.
+  const webhooks = createWebhookDispatcher({ store, queue, log, ...config.webhooks });
+  const onCallFinished = (call: Omit<CallEvent, "type"> & { status: "COMPLETED" | "FAILED" }) =>
+    webhooks.emit({ ...call, type: call.status === "COMPLETED" ? "call.completed" : "call.failed" });
   const pipeline = createPipeline({
     store,
     storage,
@@ -126,6 +132,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     },
     log,
     onStatusChange: ({ callId, userId, status }) => events.publish(userId, { callId, status }),
+    onCallFinished,
   });
 
   const apiDeps: ApiDeps = {
@@ -133,6 +140,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     storage,
     pipeline: { enqueue: (callId) => enqueueCall(queue, callId), reanalyze: (callId) => pipeline.reanalyze(callId) },
     events,
+    webhooks,
     settings: {
       version: SCRYON_VERSION,
       maxFileSizeBytes: config.maxFileSizeBytes,
@@ -155,6 +163,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     maxRequeues: config.jobs.maxRequeues,
     tempAudioTtlMs: config.tempAudioTtlMs,
     orphanGraceMs: config.jobs.orphanGraceMs,
+    onCallFinished,
   });
   let backgroundStarted = false;
 
@@ -164,6 +173,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     storage,
     queue,
     pipeline,
+    webhooks,
     authenticator,
     router: buildAppRouter({ developerTools: config.developerToolsEnabled }),
     apiDeps,
@@ -172,6 +182,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       backgroundStarted = true;
       await queue.start();
       await startPipelineWorkers(queue, pipeline, config.jobs.workerConcurrency);
+      await webhooks.startWorkers();
       sweepers.start(config.jobs.sweepIntervalMs);
     },
     async close({ timeoutMs = 10_000 } = {}) {

@@ -69,9 +69,15 @@ export async function updateCall(
  * orphan objects, which the sweeper removes — never a row without its files.
  */
 export async function deleteCall(deps: ApiDeps, user: User, callId: string): Promise<void> {
-  await requireCall(deps, user, callId);
+  const call = await requireCall(deps, user, callId);
   await deps.storage.deletePrefix(callPrefix(user.id, callId));
-  await deps.store.calls.delete(user.id, callId);
+  if (!(await deps.store.calls.delete(user.id, callId))) return;
+  // docs/contract.md § Webhooks: `call.deleted`; a webhook that cannot be queued does not undo the delete.
+  await deps.webhooks
+    .emit({ type: "call.deleted", userId: user.id, callId, status: call.status, errorReason: call.errorReason })
+    .catch((error: unknown) =>
+      deps.log.warn({ callId, err: error instanceof Error ? error.name : "error" }, "call event not queued"),
+    );
 }
 
 export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) {
