@@ -65,20 +65,7 @@ export async function uploadPlugin(app: FastifyInstance, options: UploadPluginOp
             }
             if (part.fieldname !== "file" || audio) {
               part.file.resume();
-              throw errors.validation(
-                audio && part.fieldname === "file" ? "Two `file` parts" : "Unexpected file part",
-                {
-                  fields: [
-                    {
-                      path: part.fieldname,
-                      message:
-                        part.fieldname === "file"
-                          ? "only one `file` part is accepted"
-                          : "only `file` (and `metadata`) may be sent as files",
-                    },
-                  ],
-                },
-              );
+              throw unexpectedFilePart(part.fieldname);
             }
             audio = await storeAudio(deps, user, part.file);
             // @fastify/multipart marks a stream cut at the size limit as truncated.
@@ -109,6 +96,13 @@ export async function uploadPlugin(app: FastifyInstance, options: UploadPluginOp
     },
   );
 }
+
+const unexpectedFilePart = (fieldname: string) =>
+  fieldname === "file"
+    ? errors.validation("Two `file` parts", { fields: [{ path: "file", message: "only one `file` part is accepted" }] })
+    : errors.validation("Unexpected file part", {
+        fields: [{ path: fieldname, message: "only `file` (and `metadata`) may be sent as files" }],
+      });
 
 const invalidMetadataJson = () =>
   errors.validation("metadata is not valid JSON", { fields: [{ path: "metadata", message: "invalid JSON" }] });
