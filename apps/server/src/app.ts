@@ -12,6 +12,7 @@ import { errorsPlugin } from "./plugins/errors";
 import { exportsPlugin } from "./plugins/exports";
 import { jsonBodyPlugin } from "./plugins/json-body";
 import { securityHeadersPlugin } from "./plugins/security-headers";
+import { PLAIN_QUERY_CONSTRAINT, plainQueryConstraint, TRPC_PREFIX } from "./plugins/trpc-queries";
 import { uploadPlugin } from "./plugins/upload";
 import { webPlugin } from "./plugins/web";
 
@@ -31,7 +32,10 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     trustProxy: false,
-    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    routerOptions: {
+      maxParamLength: MAX_PATH_PARAM_LENGTH,
+      constraints: { [PLAIN_QUERY_CONSTRAINT]: plainQueryConstraint(runtime.router, TRPC_PREFIX) },
+    },
     // A URL the router cannot read (bad percent-encoding, a path segment past the
     // limit) is bad input like any other: answer in the documented error shape,
     // never with Fastify's own body that echoes the URL.

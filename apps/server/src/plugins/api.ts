@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { bulkDeleteBody } from "./bulk-delete";
 import { EXPORT_OPERATIONS } from "./exports";
 import { registerRestRoutes } from "./rest";
+import { registerPlainQueryRoute, TRPC_PREFIX } from "./trpc-queries";
 
 export interface ApiPluginOptions {
   deps: ApiDeps;
@@ -41,8 +42,15 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
     if (apiError.status >= 500) (req as FastifyRequest).log.error({ err: error.cause ?? error }, "procedure failed");
   };
 
+  // Plain GET queries (the status poll) first; everything else is tRPC's adapter's.
+  registerPlainQueryRoute(app, {
+    router,
+    prefix: TRPC_PREFIX,
+    createContext: (req) => createContext({ req }),
+    onError: ({ error, req }) => onError({ error, req }),
+  });
   await app.register(fastifyTRPCPlugin, {
-    prefix: "/trpc",
+    prefix: TRPC_PREFIX.slice(0, -1),
     trpcOptions: { router, createContext, onError } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
