@@ -19,6 +19,19 @@ const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_PARAM_LENGTH = 200;
 
 /**
+ * Fastify (5.x) deliberately ignores a bare hop count, so a count becomes a trust
+ * function: the first `hops` addresses from the socket inwards are our proxies
+ * (proxy-addr numbers hops from 0 = the socket peer). Only safe when every request
+ * really passes through those proxies — the README says so; prefer a CIDR list.
+ */
+function trustProxyOption(
+  setting: false | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== "number") return setting;
+  return (_address, hop) => hop < setting;
+}
+
+/**
  * Builds the HTTP host around a runtime. Thin by design: every behaviour lives
  * in the router and the domain packages; this wires transports, auth and
  * protection.
@@ -30,7 +43,9 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     // Request ids in every log line; honour a caller's id when it is sane.
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
-    trustProxy: false,
+    // Which proxies may name the client's address (SCRYON_TRUST_PROXY): rate limits
+    // and the auth-failure limiter count per client, not per load balancer.
+    trustProxy: trustProxyOption(config.server.trustProxy),
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     // A URL the router cannot read (bad percent-encoding, a path segment past the
     // limit) is bad input like any other: answer in the documented error shape,

@@ -52,6 +52,11 @@ export const errors = {
     new ApiError(415, "unsupported_media_type", message),
   notFound: () => new ApiError(404, "not_found", "Route not found"),
   internal: () => new ApiError(500, "internal_error", "Internal server error"),
+  /** The identity provider's keys could not be fetched: retry soon; the credentials may well be fine. */
+  authUnavailable: (retryAfterSeconds = 5) =>
+    new ApiError(503, "auth_unavailable", "Authentication is temporarily unavailable; try again shortly", {
+      retryAfterSeconds,
+    }),
   storageUnavailable: () => new ApiError(503, "storage_unavailable", "Storage is unavailable; nothing was saved"),
 };
 

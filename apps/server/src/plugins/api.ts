@@ -41,9 +41,23 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
     if (apiError.status >= 500) (req as FastifyRequest).log.error({ err: error.cause ?? error }, "procedure failed");
   };
 
+  // 429 and 503 auth_unavailable carry Retry-After over tRPC too (docs/contract.md § Errors).
+  const responseMeta = ({ errors }: { errors: Error[] }) => {
+    for (const error of errors) {
+      const retryAfter = toApiError(error).details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") return { headers: { "retry-after": String(retryAfter) } };
+    }
+    return {};
+  };
+
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
-    trpcOptions: { router, createContext, onError } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+    trpcOptions: {
+      router,
+      createContext,
+      onError,
+      responseMeta,
+    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
   await app.register(

@@ -31,6 +31,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
 
     if (apiError.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: apiError.code, status: apiError.status }, "request refused");
+    const retryAfter = apiError.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
     void reply.code(apiError.status).send({ error: apiError.toBody() });
   });
 });
