@@ -1,6 +1,8 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import { buildOpenApiDocument, errors } from "@scryon/api";
+import { type ApiError, buildOpenApiDocument, errors, trpcErrorEnvelope } from "@scryon/api";
 import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -17,6 +19,27 @@ import { webPlugin } from "./plugins/web";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_PARAM_LENGTH = 200;
+
+/**
+ * Node's HTTP parser refused the bytes before Fastify saw a request: write the
+ * answer ourselves, in the documented error shape, and close the connection
+ * (docs/contract.md § Errors). The URL is unknown here, so /trpc gets the REST shape too.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || error.code === "EPIPE" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let status = 400;
+  let apiError: ApiError = errors.validation("Malformed HTTP request");
+  if (error.code === "HPE_HEADER_OVERFLOW") [status, apiError] = [431, errors.headersTooLarge()];
+  else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") [status, apiError] = [408, errors.requestTimeout()];
+  const body = JSON.stringify({ error: apiError.toBody() });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 /**
  * Fastify (5.x) deliberately ignores a bare hop count, so a count becomes a trust
@@ -50,16 +73,27 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
     // A URL the router cannot read (bad percent-encoding, a path segment past the
     // limit) is bad input like any other: answer in the documented error shape,
     // never with Fastify's own body that echoes the URL.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const message =
         error.code === "FST_ERR_MAX_PARAM_LENGTH"
           ? `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`
           : "The URL could not be decoded";
-      void (reply as FastifyReply).code(400).send({ error: errors.validation(message).toBody() });
+      const apiError = errors.validation(message);
+      void (reply as FastifyReply)
+        .code(400)
+        .send(request.url.startsWith("/trpc") ? trpcErrorEnvelope(apiError) : { error: apiError.toBody() });
     },
+    // Malformed HTTP that never becomes a request (bare CR, Content-Length with
+    // Transfer-Encoding, oversized headers) is answered in the documented shape too.
+    clientErrorHandler,
   });
 
   await app.register(errorsPlugin);
+  // No input of ours takes a NUL character (and PostgreSQL text cannot store
+  // one): refused in any URL, for REST and tRPC alike (docs/contract.md § Errors).
+  app.addHook("onRequest", async (request) => {
+    if (/%00/i.test(request.url)) throw errors.validation("Strings must not contain NUL characters");
+  });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, {
     // The docs page loads its own scripts and styles from this origin only.

@@ -1,5 +1,6 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, startFirebaseKeys, startTestServer, type TestServer } from "./harness";
+import { fixture, getJson, sendJson, startFirebaseKeys, startTestServer, type TestServer, uploadFile } from "./harness";
 
 const trpcGet = (url: string, path: string, input: unknown, headers: Record<string, string> = {}) =>
   getJson(`${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, headers);
@@ -91,5 +92,152 @@ describe("key-server outage: 503 auth_unavailable, not counted, recovers when ke
     expect((await getJson(`${server.url}/api/calls`, alice)).status).toBe(200);
     // The outage was not counted as failures: a bad token is a plain 401, not 429.
     expect((await getJson(`${server.url}/api/calls`, { authorization: "Bearer not-a-token" })).status).toBe(401);
+  });
+});
+
+/** Writes raw bytes to the server and reads the whole answer (the server closes the connection). */
+async function rawHttp(serverUrl: string, bytes: string): Promise<{ status: number; body: unknown }> {
+  const { port, hostname } = new URL(serverUrl);
+  const socket = net.connect(Number(port), hostname);
+  socket.write(bytes);
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  const [head = "", body = ""] = text.split("\r\n\r\n");
+  return { status: Number(head.split(" ")[1]), body: JSON.parse(body) };
+}
+
+const restShape = { error: { code: expect.any(String), message: expect.any(String) } };
+const trpcShape = (code: string) => ({
+  error: {
+    message: expect.any(String),
+    code: expect.any(Number),
+    data: { error: { code, message: expect.any(String) } },
+  },
+});
+
+describe("every path answers in the documented shape", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.close());
+
+  it("multipart without a boundary is a 400, not a 500", async () => {
+    const response = await fetch(`${server.url}/api/calls/analyze`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data" },
+      body: "x",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "validation_failed" } });
+  });
+
+  it.each([
+    ["a bare CR", "GET /api/health HTTP/1.1\r\nHost: x\rX: y\r\n\r\n", 400, "validation_failed"],
+    [
+      "Content-Length with Transfer-Encoding",
+      "POST /api/calls HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      400,
+      "validation_failed",
+    ],
+    [
+      "headers past the limit",
+      `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+      431,
+      "headers_too_large",
+    ],
+  ])("malformed HTTP (%s) gets the error shape", async (_name, bytes, status, code) => {
+    const answer = await rawHttp(server.url, bytes);
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it("/trpc answers 413, 415, 404 and undecodable URLs in the tRPC envelope", async () => {
+    const big = await fetch(`${server.url}/trpc/calls.update`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id: "x", notes: "a".repeat(1_100_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject(trpcShape("payload_too_large"));
+
+    const xml = await fetch(`${server.url}/trpc/calls.update`, {
+      method: "POST",
+      headers: { "content-type": "application/xml" },
+      body: "<a/>",
+    });
+    expect(xml.status).toBe(415);
+    expect(await xml.json()).toMatchObject(trpcShape("unsupported_media_type"));
+
+    for (const path of ["/trpc/no.such.procedure", "/trpc/a/b", "/trpc/%ff"]) {
+      const answer = await getJson(`${server.url}${path}`);
+      expect([400, 404]).toContain(answer.status);
+      expect(answer.body).toMatchObject(trpcShape(answer.status === 404 ? "not_found" : "validation_failed"));
+    }
+    // And REST keeps its own shape for the same faults.
+    expect((await getJson(`${server.url}/api/no/such/route`)).body).toMatchObject(restShape);
+  });
+});
+
+describe("one set of JSON guards for REST and tRPC", () => {
+  let server: TestServer;
+  let callId: string;
+  let itemId: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const upload = await uploadFile(server.url, fixture("audio", "tone.wav"));
+    expect(upload.status).toBe(202);
+    callId = upload.body.callId;
+    const item = await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, { title: "Send the deck" });
+    expect(item.status).toBe(201);
+    itemId = item.body!.id;
+  });
+  afterAll(async () => server?.close());
+
+  const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+  it("refuses a NUL character on every writing procedure, over both transports, and stores nothing", async () => {
+    const cases: Array<{ rest: [string, string]; trpc: string; body: Record<string, unknown> }> = [
+      { rest: ["PATCH", `/api/calls/${callId}`], trpc: "calls.update", body: { notes: "x\u0000y" } },
+      { rest: ["POST", `/api/calls/${callId}/action-items`], trpc: "actionItems.create", body: { title: "a\u0000b" } },
+      { rest: ["PATCH", "/api/users/me"], trpc: "users.updateMe", body: { displayName: "N\u0000L" } },
+    ];
+    for (const { rest, trpc, body } of cases) {
+      const restAnswer = await sendJson(rest[0], `${server.url}${rest[1]}`, body);
+      expect(restAnswer).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
+      const input = trpc === "users.updateMe" ? body : { id: callId, ...body };
+      const trpcAnswer = await sendJson("POST", `${server.url}/trpc/${trpc}`, input);
+      expect(trpcAnswer.status).toBe(400);
+      expect(trpcAnswer.body).toMatchObject(trpcShape("validation_failed"));
+    }
+    const detail = await getJson(`${server.url}/api/calls/${callId}`);
+    expect(JSON.stringify(detail.body)).not.toContain("\\u0000");
+    const items = await getJson(`${server.url}/api/calls/${callId}/action-items`);
+    expect(JSON.stringify(items.body)).not.toContain("\\u0000");
+    expect(itemId).toBeTruthy();
+  });
+
+  it("refuses JSON nested past 32 levels in REST bodies, tRPC bodies and tRPC ?input=", async () => {
+    const restAnswer = await fetch(`${server.url}/api/calls/${callId}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: `{"notes":${deep(100_000)}}`,
+    });
+    expect(restAnswer.status).toBe(400);
+    const trpcBody = await fetch(`${server.url}/trpc/calls.update`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"id":"${callId}","notes":${deep(100_000)}}`,
+    });
+    expect(trpcBody.status).toBe(400);
+    expect(await trpcBody.json()).toMatchObject(trpcShape("validation_failed"));
+    const trpcQuery = await getJson(`${server.url}/trpc/calls.list?input=${encodeURIComponent(`{"a":${deep(40)}}`)}`);
+    expect(trpcQuery.status).toBe(400);
+    expect(trpcQuery.body).toMatchObject(trpcShape("validation_failed"));
+    // A NUL in any URL, too.
+    expect((await getJson(`${server.url}/api/calls?cursor=%00`)).status).toBe(400);
+    const nulInput = await getJson(`${server.url}/trpc/calls.list?input=${encodeURIComponent('{"cursor":"\\u0000"}')}`);
+    expect(nulInput.body).toMatchObject(trpcShape("validation_failed"));
   });
 });

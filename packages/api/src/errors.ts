@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
 /** The wire shape of every error (docs/contract.md § Errors): `{"error": {code, message, details?}}`. */
@@ -51,6 +51,8 @@ export const errors = {
   unsupportedMediaType: (message = "Audio format not recognised; send .m4a, .mp3, .wav, .aac or .ogg") =>
     new ApiError(415, "unsupported_media_type", message),
   notFound: () => new ApiError(404, "not_found", "Route not found"),
+  headersTooLarge: () => new ApiError(431, "headers_too_large", "Request headers are too large"),
+  requestTimeout: () => new ApiError(408, "request_timeout", "The request was not received in time"),
   internal: () => new ApiError(500, "internal_error", "Internal server error"),
   /** The identity provider's keys could not be fetched: retry soon; the credentials may well be fine. */
   authUnavailable: (retryAfterSeconds = 5) =>
@@ -65,6 +67,8 @@ const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
   404: "NOT_FOUND",
+  405: "METHOD_NOT_SUPPORTED",
+  408: "TIMEOUT",
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
@@ -79,6 +83,28 @@ export function toTRPCError(error: ApiError): TRPCError {
     message: error.message,
     cause: error,
   });
+}
+
+/**
+ * The tRPC error envelope around an ApiError, for answers the HTTP layer gives
+ * under /trpc before tRPC itself runs (body too large, wrong content type,
+ * unknown path, guards): the same `error.data.error` object the router's
+ * errorFormatter produces (docs/contract.md § Errors), so typed clients keep working.
+ */
+export function trpcErrorEnvelope(error: ApiError, path?: string) {
+  const key = TRPC_CODE_BY_STATUS[error.status] ?? "INTERNAL_SERVER_ERROR";
+  return {
+    error: {
+      message: error.message,
+      code: TRPC_ERROR_CODES_BY_KEY[key],
+      data: {
+        code: key,
+        httpStatus: error.status,
+        ...(path !== undefined && { path }),
+        error: error.toBody(),
+      },
+    },
+  };
 }
 
 /** Field-level details from zod issues: `{ fields: [{ path, message }] }`. */

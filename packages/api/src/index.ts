@@ -10,7 +10,7 @@ export {
   type Principal,
   type RequestContext,
 } from "./context";
-export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
+export { ApiError, type ApiErrorBody, errors, toApiError, trpcErrorEnvelope } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
 export { type CallMetadata, callMetadataSchema } from "./schemas";

@@ -2,14 +2,18 @@ import {
   type ApiDeps,
   type AppRouter,
   createCaller,
+  errors,
   type Principal,
   type RequestContext,
   toApiError,
+  trpcErrorEnvelope,
 } from "@scryon/api";
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from "@trpc/server/adapters/fastify";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { bulkDeleteBody } from "./bulk-delete";
+import { httpErrorToApiError, prepareErrorReply } from "./errors";
 import { EXPORT_OPERATIONS } from "./exports";
+import { jsonTextProblem } from "./json-body";
 import { registerRestRoutes } from "./rest";
 
 export interface ApiPluginOptions {
@@ -24,6 +28,12 @@ const idempotencyKeyOf = (request: FastifyRequest): string | null => {
   const key = Array.isArray(value) ? value[0] : value;
   return key && key.length > 0 ? key : null;
 };
+
+/** The procedure path of a /trpc URL, for the error envelope (undefined when there is none). */
+function trpcPathOf(url: string): string | undefined {
+  const match = /^\/trpc\/([^/?]+)/.exec(url);
+  return match?.[1];
+}
 
 /**
  * The one router served three ways: tRPC under /trpc, REST under /api (routes
@@ -50,15 +60,48 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
     return {};
   };
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: "/trpc",
-    trpcOptions: {
-      router,
-      createContext,
-      onError,
-      responseMeta,
-    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
-  });
+  const trpcOptions = {
+    router,
+    createContext,
+    onError,
+    responseMeta,
+  } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"];
+
+  // tRPC under /trpc in its own scope, so that everything answered here — even
+  // before a procedure runs — is a tRPC envelope (docs/contract.md § Errors), and
+  // the same JSON guards as REST (json-body.ts) see every body and `?input=`.
+  await app.register(
+    async (trpc) => {
+      trpc.removeAllContentTypeParsers();
+      trpc.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+        const problem = jsonTextProblem(body as string);
+        if (problem) done(problem, undefined);
+        else done(null, body); // tRPC parses the text itself
+      });
+      trpc.addHook("preHandler", async (request) => {
+        const input = (request.query as Record<string, unknown> | undefined)?.input;
+        const problem = typeof input === "string" ? jsonTextProblem(input) : null;
+        if (problem) throw problem;
+      });
+      trpc.setNotFoundHandler((request, reply) => {
+        void reply.code(404).send(trpcErrorEnvelope(errors.notFound(), trpcPathOf(request.url)));
+      });
+      trpc.setErrorHandler((error: Error, request, reply) => {
+        const apiError = httpErrorToApiError(error);
+        prepareErrorReply(apiError, error, request, reply);
+        void reply.send(trpcErrorEnvelope(apiError, trpcPathOf(request.url)));
+      });
+      trpc.all("/:path", async (request, reply) => {
+        await fastifyRequestHandler({
+          ...trpcOptions,
+          req: request,
+          res: reply,
+          path: (request.params as { path: string }).path,
+        });
+      });
+    },
+    { prefix: "/trpc" },
+  );
 
   await app.register(
     async (rest) => {
