@@ -7,7 +7,7 @@ import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { createRequestAuthenticator } from "./auth";
-import { loggerOptions } from "./logging";
+import { loggerOptions, requestIdFor } from "./logging";
 import { apiPlugin } from "./plugins/api";
 import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
@@ -63,9 +63,10 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   const app = Fastify({
     logger: loggerOptions(config),
     bodyLimit: MAX_JSON_BODY_BYTES,
-    // Request ids in every log line; honour a caller's id when it is sane.
-    requestIdHeader: "x-request-id",
-    genReqId: () => crypto.randomUUID(),
+    // Request ids in every log line; a caller's X-Request-Id only when short and
+    // safe (logging.ts), else our own — never a spoofed 8 KB string in every line.
+    requestIdHeader: false,
+    genReqId: (request) => requestIdFor(request.headers["x-request-id"]),
     // Which proxies may name the client's address (SCRYON_TRUST_PROXY): rate limits
     // and the auth-failure limiter count per client, not per load balancer.
     trustProxy: trustProxyOption(config.server.trustProxy),
