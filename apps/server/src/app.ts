@@ -19,6 +19,7 @@ import { webPlugin } from "./plugins/web";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_PARAM_LENGTH = 200;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /**
  * Node's HTTP parser refused the bytes before Fastify saw a request: write the
@@ -94,6 +95,16 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   // one): refused in any URL, for REST and tRPC alike (docs/contract.md § Errors).
   app.addHook("onRequest", async (request) => {
     if (/%00/i.test(request.url)) throw errors.validation("Strings must not contain NUL characters");
+    // An Idempotency-Key is stored with the response for a day: keep it bounded
+    // (docs/contract.md § Idempotency), on every route, upload included.
+    const key = request.headers["idempotency-key"];
+    if (key !== undefined && (Array.isArray(key) || key.length > MAX_IDEMPOTENCY_KEY_LENGTH))
+      throw errors.validation(
+        `Idempotency-Key must be one header of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+        {
+          fields: [{ path: "Idempotency-Key", message: `at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }],
+        },
+      );
   });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, {

@@ -1,6 +1,21 @@
+import fs from "node:fs/promises";
 import net from "node:net";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture, getJson, sendJson, startFirebaseKeys, startTestServer, type TestServer, uploadFile } from "./harness";
+import {
+  fixture,
+  getJson,
+  sendJson,
+  startFakeTranscriptionServer,
+  startFirebaseKeys,
+  startTestServer,
+  TEST_MODE,
+  type TestServer,
+  uploadFile,
+  waitForTerminal,
+} from "./harness";
 
 const trpcGet = (url: string, path: string, input: unknown, headers: Record<string, string> = {}) =>
   getJson(`${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, headers);
@@ -239,5 +254,108 @@ describe("one set of JSON guards for REST and tRPC", () => {
     expect((await getJson(`${server.url}/api/calls?cursor=%00`)).status).toBe(400);
     const nulInput = await getJson(`${server.url}/trpc/calls.list?input=${encodeURIComponent('{"cursor":"\\u0000"}')}`);
     expect(nulInput.body).toMatchObject(trpcShape("validation_failed"));
+  });
+});
+
+/** Rows the queue keeps for one call (waiting, running or finished), read straight from its tables. */
+async function queueRowsFor(server: TestServer, callId: string): Promise<number> {
+  const database = server.runtime.config.database;
+  if (database.kind === "sqlite") {
+    const db = new Database(database.file, { readonly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM queue_jobs WHERE singleton_key = ?").get(callId) as { n: number })
+        .n;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "SELECT (SELECT count(*) FROM pgboss.job WHERE singleton_key = $1) + (SELECT count(*) FROM pgboss.archive WHERE singleton_key = $1) AS n",
+      [callId],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every directory under the local storage root that holds no file at all. */
+async function emptyFolders(root: string): Promise<string[]> {
+  const empty: string[] = [];
+  const walk = async (dir: string): Promise<boolean> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    let hasFile = false;
+    for (const entry of entries) {
+      if (entry.name === ".tmp") continue;
+      if (entry.isDirectory()) hasFile = (await walk(path.join(dir, entry.name))) || hasFile;
+      else hasFile = true;
+    }
+    if (!hasFile && dir !== root) empty.push(path.relative(root, dir));
+    return hasFile;
+  };
+  await walk(root);
+  return empty;
+}
+
+describe("leftovers: queue rows, empty folders, oversized Idempotency-Keys", () => {
+  let server: TestServer;
+  let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
+  beforeAll(async () => {
+    transcription = await startFakeTranscriptionServer();
+    server = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await transcription?.close();
+  });
+
+  it("deleting a call removes its queue rows, over REST and tRPC", async () => {
+    for (const transport of ["rest", "trpc"] as const) {
+      const upload = await uploadFile(server.url, fixture("audio", "tone.wav"));
+      expect(upload.status).toBe(202);
+      const callId = upload.body.callId as string;
+      expect(await waitForTerminal(server.url, callId)).toBe("COMPLETED");
+      expect(await queueRowsFor(server, callId)).toBeGreaterThan(0);
+      const deleted =
+        transport === "rest"
+          ? await sendJson("DELETE", `${server.url}/api/calls/${callId}`)
+          : await sendJson("POST", `${server.url}/trpc/calls.delete`, { id: callId });
+      expect(deleted.status).toBeLessThan(300);
+      expect(await queueRowsFor(server, callId)).toBe(0);
+    }
+  });
+
+  it("leaves no empty temp folders behind once calls are processed", async () => {
+    const storage = server.runtime.config.storage;
+    for (let i = 0; i < 3; i++) {
+      const upload = await uploadFile(server.url, fixture("audio", "tone.wav"));
+      expect(await waitForTerminal(server.url, upload.body.callId)).toBe("COMPLETED");
+    }
+    if (storage.kind === "local") expect(await emptyFolders(storage.root)).toEqual([]);
+    else expect(TEST_MODE).toBe("scale-out"); // S3 has no folders to leave behind
+  });
+
+  it("refuses an Idempotency-Key over 255 characters (400) on uploads and JSON mutations, and stores nothing", async () => {
+    const before = (await getJson(`${server.url}/api/calls`)).body!.items.length;
+    const long = { "idempotency-key": "k".repeat(256) };
+    const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), { headers: long });
+    expect(upload).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
+    const patch = await sendJson("PATCH", `${server.url}/api/users/me`, { displayName: "Z" }, long);
+    expect(patch).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
+    const trpc = await sendJson("POST", `${server.url}/trpc/users.updateMe`, { displayName: "Z" }, long);
+    expect(trpc.status).toBe(400);
+    expect(trpc.body).toMatchObject(trpcShape("validation_failed"));
+    expect((await getJson(`${server.url}/api/calls`)).body!.items.length).toBe(before);
+    // 255 is fine.
+    const ok = await sendJson(
+      "PATCH",
+      `${server.url}/api/users/me`,
+      { displayName: "Z" },
+      { "idempotency-key": "k".repeat(255) },
+    );
+    expect(ok.status).toBe(200);
   });
 });

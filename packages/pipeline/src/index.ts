@@ -2,4 +2,4 @@ export { type Stage, StageError } from "./events";
 export { toActionItemRows, toAnalysisInput } from "./mapping";
 export { createPipeline, type Pipeline, type PipelineLogger, type PipelineOptions } from "./pipeline";
 export { createSweepers, type SweeperOptions } from "./sweepers";
-export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";
+export { enqueueCall, PROCESS_CALL_JOB, removeCallJobs, startPipelineWorkers } from "./worker";

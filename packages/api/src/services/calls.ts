@@ -72,6 +72,11 @@ export async function deleteCall(deps: ApiDeps, user: User, callId: string): Pro
   await requireCall(deps, user, callId);
   await deps.storage.deletePrefix(callPrefix(user.id, callId));
   await deps.store.calls.delete(user.id, callId);
+  // Its queue rows go too (docs/contract.md § Privacy rules). The call is already
+  // gone, so a failure here is logged, not reported: a left-over job finds no call.
+  await deps.pipeline.forget(callId).catch((error: unknown) => {
+    deps.log.warn({ err: error instanceof Error ? error.message : "error" }, "could not remove a deleted call's jobs");
+  });
 }
 
 export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) {
