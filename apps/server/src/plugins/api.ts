@@ -80,8 +80,10 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
       });
       trpc.addHook("preHandler", async (request) => {
         const input = (request.query as Record<string, unknown> | undefined)?.input;
-        const problem = typeof input === "string" ? jsonTextProblem(input) : null;
-        if (problem) throw problem;
+        for (const text of Array.isArray(input) ? input : [input]) {
+          const problem = typeof text === "string" ? jsonTextProblem(text) : null;
+          if (problem) throw problem;
+        }
       });
       trpc.setNotFoundHandler((request, reply) => {
         void reply.code(404).send(trpcErrorEnvelope(errors.notFound(), trpcPathOf(request.url)));
