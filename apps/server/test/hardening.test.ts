@@ -188,7 +188,10 @@ describe("every path answers in the documented shape", () => {
     for (const path of ["/trpc/no.such.procedure", "/trpc/a/b", "/trpc/%ff"]) {
       const answer = await getJson(`${server.url}${path}`);
       expect([400, 404]).toContain(answer.status);
-      expect(answer.body).toMatchObject(trpcShape(answer.status === 404 ? "not_found" : "validation_failed"));
+      expect({ path, ...answer.body }).toMatchObject({
+        path,
+        ...trpcShape(answer.status === 404 ? "not_found" : "validation_failed"),
+      });
     }
     // And REST keeps its own shape for the same faults.
     expect((await getJson(`${server.url}/api/no/such/route`)).body).toMatchObject(restShape);

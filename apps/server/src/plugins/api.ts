@@ -9,7 +9,7 @@ import {
   trpcErrorEnvelope,
 } from "@scryon/api";
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from "@trpc/server/adapters/fastify";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bulkDeleteBody } from "./bulk-delete";
 import { httpErrorToApiError, prepareErrorReply } from "./errors";
 import { EXPORT_OPERATIONS } from "./exports";
@@ -85,9 +85,12 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
           if (problem) throw problem;
         }
       });
-      trpc.setNotFoundHandler((request, reply) => {
+      const notFound = (request: FastifyRequest, reply: FastifyReply) => {
         void reply.code(404).send(trpcErrorEnvelope(errors.notFound(), trpcPathOf(request.url)));
-      });
+      };
+      trpc.setNotFoundHandler(notFound);
+      // Deeper paths would otherwise reach the dashboard's catch-all GET (web.ts) and its REST-shaped 404.
+      trpc.all("/*", async (request, reply) => notFound(request, reply));
       trpc.setErrorHandler((error: Error, request, reply) => {
         const apiError = httpErrorToApiError(error);
         prepareErrorReply(apiError, error, request, reply);
