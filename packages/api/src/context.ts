@@ -13,6 +13,8 @@ export interface Principal {
 /** The pipeline as the API sees it: it can queue a call and re-run an analysis. */
 export interface PipelinePort {
   enqueue(callId: string): Promise<void>;
+  /** Removes a deleted call's jobs from the queue. */
+  forget(callId: string): Promise<void>;
   /** Re-runs only the analysis from the stored normalised transcript (synchronously). */
   reanalyze(callId: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
 /**
@@ -20,6 +20,7 @@ export const API_ERROR_STATUS = {
   analysis_not_found: 404,
   transcript_not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   call_state_conflict: 409,
   idempotency_key_reused: 409,
   idempotency_request_in_progress: 409,
@@ -28,9 +29,11 @@ export const API_ERROR_STATUS = {
   unsupported_media_type: 415,
   call_not_completed: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   analysis_failed: 502,
   storage_unavailable: 503,
+  auth_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
@@ -109,6 +112,13 @@ export const errors = {
       "webhook_delivery_pending",
       "The delivery is still being attempted; redeliver it once it has finished",
     ),
+  headersTooLarge: () => new ApiError("headers_too_large", "Request headers are too large"),
+  requestTimeout: () => new ApiError("request_timeout", "The request was not received in time"),
+  /** The identity provider's keys could not be fetched: retry soon; the credentials may well be fine. */
+  authUnavailable: (retryAfterSeconds = 5) =>
+    new ApiError("auth_unavailable", "Authentication is temporarily unavailable; try again shortly", {
+      retryAfterSeconds,
+    }),
 };
 
 /** An operation's error responses for the OpenAPI meta, grouped by status: `{404: "call_not_found / …"}`. */
@@ -126,6 +136,8 @@ const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
   404: "NOT_FOUND",
+  405: "METHOD_NOT_SUPPORTED",
+  408: "TIMEOUT",
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
@@ -140,6 +152,28 @@ export function toTRPCError(error: ApiError): TRPCError {
     message: error.message,
     cause: error,
   });
+}
+
+/**
+ * The tRPC error envelope around an ApiError, for answers the HTTP layer gives
+ * under /trpc before tRPC itself runs (body too large, wrong content type,
+ * unknown path, guards): the same `error.data.error` object the router's
+ * errorFormatter produces (docs/contract.md § Errors), so typed clients keep working.
+ */
+export function trpcErrorEnvelope(error: ApiError, path?: string) {
+  const key = TRPC_CODE_BY_STATUS[error.status] ?? "INTERNAL_SERVER_ERROR";
+  return {
+    error: {
+      message: error.message,
+      code: TRPC_ERROR_CODES_BY_KEY[key],
+      data: {
+        code: key,
+        httpStatus: error.status,
+        ...(path !== undefined && { path }),
+        error: error.toBody(),
+      },
+    },
+  };
 }
 
 /** Field-level details from zod issues: `{ fields: [{ path, message }] }`. */

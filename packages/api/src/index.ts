@@ -12,7 +12,15 @@ export {
   resolveUser,
   type WebhooksPort,
 } from "./context";
-export { API_ERROR_STATUS, ApiError, type ApiErrorBody, type ApiErrorCode, errors, toApiError } from "./errors";
+export {
+  API_ERROR_STATUS,
+  ApiError,
+  type ApiErrorBody,
+  type ApiErrorCode,
+  errors,
+  toApiError,
+  trpcErrorEnvelope,
+} from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
 export { type CallMetadata, callMetadataSchema } from "./schemas";

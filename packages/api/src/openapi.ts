@@ -69,7 +69,8 @@ function operationErrorCodes(
   if ((operation.parameters as Array<{ in?: string }> | undefined)?.some((p) => p.in === "path"))
     codes.add("not_found");
   if (operation.security === undefined || operation.security.length > 0) {
-    for (const code of ["auth_missing", "auth_invalid", "auth_disabled", "rate_limited"] as const) codes.add(code);
+    for (const code of ["auth_missing", "auth_invalid", "auth_disabled", "rate_limited", "auth_unavailable"] as const)
+      codes.add(code);
   }
   if (MUTATING.has(method)) {
     codes.add("idempotency_key_reused");

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -53,6 +54,37 @@ const byteSize = (fallback: number) =>
     }
     return bytes;
   });
+
+/** Names proxy-addr (Fastify's `trustProxy`) understands besides addresses. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * `SCRYON_TRUST_PROXY`: unset → trust no proxy (the socket address is the client);
+ * a number → that many proxy hops in front of us; otherwise a comma-separated list of
+ * proxy addresses or CIDR ranges. `true` (trust everyone) is refused on purpose: any
+ * client could then pick its own address. Null when unreadable.
+ */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] | null {
+  if (raw === undefined) return false;
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops <= 100 ? (hops === 0 ? false : hops) : null;
+  }
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return null;
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address = "", prefix, ...rest] = entry.split("/");
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return null;
+    if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))) return null;
+  }
+  return entries;
+}
 
 /** Per provider: what `TRANSCRIPTION_MODEL` defaults to (null: the provider's own default). */
 const DEFAULT_TRANSCRIPTION_MODELS = { openai: "whisper-1", assemblyai: null, deepgram: "nova-3" } as const;
@@ -140,6 +172,17 @@ const envSchema = z.object({
   SCRYON_WEBHOOK_RETRY_WINDOW_HOURS: num(24, 0.0001, 7 * 24),
   SCRYON_WEBHOOK_DISABLE_AFTER_HOURS: num(72, 0.0001, 30 * 24),
   SCRYON_WEBHOOK_CONCURRENCY: int(4, 1, 64),
+  SCRYON_TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    const parsed = parseTrustProxy(v);
+    if (parsed === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a hop count (1) or a comma-separated list of proxy addresses / CIDR ranges (10.0.0.0/8)",
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   SCRYON_LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -165,6 +208,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       role: env.SCRYON_ROLE,
       /** Uploads per client address per minute, counted by each API process on its own. */
       uploadRateLimitPerMinute: env.SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE,
+      /** Which proxies may name the client's address in X-Forwarded-For (rate limits count per client address). */
+      trustProxy: env.SCRYON_TRUST_PROXY,
     },
     profile,
     /** Developer-only routes (reanalyze) exist everywhere but prod. */

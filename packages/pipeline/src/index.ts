@@ -8,4 +8,4 @@ export {
   type PipelineOptions,
 } from "./pipeline";
 export { createSweepers, type SweeperOptions } from "./sweepers";
-export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";
+export { enqueueCall, PROCESS_CALL_JOB, removeCallJobs, startPipelineWorkers } from "./worker";

@@ -4,7 +4,14 @@ import { type ApiDeps, type AppRouter, buildAppRouter, type Logger } from "@scry
 import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
-import { createPipeline, createSweepers, enqueueCall, type Pipeline, startPipelineWorkers } from "@scryon/pipeline";
+import {
+  createPipeline,
+  createSweepers,
+  enqueueCall,
+  type Pipeline,
+  removeCallJobs,
+  startPipelineWorkers,
+} from "@scryon/pipeline";
 import {
   createAssemblyAiTranscriber,
   createDeepgramTranscriber,
@@ -138,7 +145,11 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
   const apiDeps: ApiDeps = {
     store,
     storage,
-    pipeline: { enqueue: (callId) => enqueueCall(queue, callId), reanalyze: (callId) => pipeline.reanalyze(callId) },
+    pipeline: {
+      enqueue: (callId) => enqueueCall(queue, callId),
+      forget: (callId) => removeCallJobs(queue, callId),
+      reanalyze: (callId) => pipeline.reanalyze(callId),
+    },
     events,
     webhooks,
     settings: {

@@ -1,4 +1,4 @@
-import type { AppRouter, RequestContext } from "@scryon/api";
+import { type AppRouter, type RequestContext, toApiError } from "@scryon/api";
 import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -45,14 +45,14 @@ export function plainQueryConstraint(router: AppRouter, prefix: string) {
 /**
  * tRPC's GET query, answered the way tRPC's adapter answers it (`{"result":{"data":…}}`,
  * errors through the router's error formatter with their HTTP status) but without
- * building a Web Request, an AbortSignal and a response stream per call: the status
+ * building a Web Request, an AbortSignal and a response stream per call (registered in
+ * the /trpc scope of api.ts, so its JSON guards and error envelope apply): the status
  * poll a phone sends every few seconds costs what its REST twin costs.
  */
 export function registerPlainQueryRoute(
   app: FastifyInstance,
   options: {
     router: AppRouter;
-    prefix: string;
     createContext: (request: FastifyRequest) => RequestContext;
     onError: (opts: { error: TRPCError; req: FastifyRequest }) => void;
   },
@@ -60,7 +60,7 @@ export function registerPlainQueryRoute(
   const { router } = options;
   app.route({
     method: "GET",
-    url: `${options.prefix}:path`,
+    url: "/:path",
     constraints: { [PLAIN_QUERY_CONSTRAINT]: "yes" },
     handler: async (request: FastifyRequest<{ Params: { path: string }; Querystring: { input?: string } }>, reply) => {
       const path = request.params.path;
@@ -106,6 +106,9 @@ export function registerPlainQueryRoute(
     });
     // The router's formatter carries the documented status (docs/contract.md § Errors), as tRPC's adapter reads it.
     const status = (shape as { data?: { httpStatus?: number } }).data?.httpStatus ?? getHTTPStatusCodeFromError(error);
+    // 429 and 503 auth_unavailable carry Retry-After here too, as through the adapter.
+    const retryAfter = toApiError(error).details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
     return reply.code(status).type("application/json").send({ error: shape });
   }
 }

@@ -72,6 +72,11 @@ export async function deleteCall(deps: ApiDeps, user: User, callId: string): Pro
   const call = await requireCall(deps, user, callId);
   await deps.storage.deletePrefix(callPrefix(user.id, callId));
   if (!(await deps.store.calls.delete(user.id, callId))) return;
+  // Its queue rows go too (docs/contract.md § Privacy rules). The call is already
+  // gone, so a failure here is logged, not reported: a left-over job finds no call.
+  await deps.pipeline.forget(callId).catch((error: unknown) => {
+    deps.log.warn({ err: error instanceof Error ? error.message : "error" }, "could not remove a deleted call's jobs");
+  });
   // docs/contract.md § Webhooks: `call.deleted`; a webhook that cannot be queued does not undo the delete.
   await deps.webhooks
     .emit({ type: "call.deleted", userId: user.id, callId, status: call.status, errorReason: call.errorReason })
