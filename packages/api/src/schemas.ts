@@ -1,3 +1,4 @@
+import { ANALYSIS_SCHEMA_VERSION, servedAnalysisDocumentSchema } from "@scryon/analysis";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -6,6 +7,7 @@ import {
   PRIORITIES,
   SPEAKER_ROLES,
 } from "@scryon/db";
+import { TRANSCRIPT_SCHEMA_VERSION, transcriptDocumentSchema } from "@scryon/transcript";
 import { z } from "zod";
 
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
@@ -94,6 +96,40 @@ export const bulkDeleteResultSchema = z.object({
   missing: z.number().int(),
   failed: z.array(z.object({ callId: z.string(), code: z.string() })),
 });
+
+/**
+ * A document stored under an older schema version (or before documents carried one): served exactly as
+ * stored, so only its version is described (docs/contract.md § Transcript document, § Analysis document).
+ */
+const olderDocumentSchema = (current: number, what: string) => {
+  const older = Array.from({ length: current - 1 }, (_, index) => index + 1);
+  return z
+    .looseObject({
+      schemaVersion: z
+        .literal(older)
+        .describe(`An older ${what} schema version; absent on documents written before versions existed`)
+        .optional(),
+    })
+    .describe(`A ${what} document stored under an older schema version, served as stored`);
+};
+
+/**
+ * `calls.transcript`: the current document (v2) in full, or an older stored one as stored. Clients narrow on
+ * `schemaVersion === 2`.
+ */
+export const servedTranscriptSchema = z
+  .union([transcriptDocumentSchema, olderDocumentSchema(TRANSCRIPT_SCHEMA_VERSION, "transcript")])
+  .meta({ id: "TranscriptDocument", description: "The normalised, speaker-attributed transcript (schema v2)" });
+export type ServedTranscript = z.infer<typeof servedTranscriptSchema>;
+
+/**
+ * `calls.analysis`: the current document (v3, with the legacy aliases) in full, or an older stored one as
+ * stored. Clients narrow on `schemaVersion === 3`.
+ */
+export const servedAnalysisSchema = z
+  .union([servedAnalysisDocumentSchema, olderDocumentSchema(ANALYSIS_SCHEMA_VERSION, "analysis")])
+  .meta({ id: "AnalysisDocument", description: "The analysis (schema v3) with the legacy aliases" });
+export type ServedAnalysis = z.infer<typeof servedAnalysisSchema>;
 
 export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
