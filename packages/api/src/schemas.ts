@@ -135,6 +135,22 @@ export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
 
+/**
+ * Where an AI action item came from (docs/contract.md § Action items): the analyser's priority, the cited
+ * segments and an excerpt of their text. Stored as JSON text in `action_items.source_text`; served as an object.
+ */
+export const sourceTextSchema = z
+  .object({
+    priority: z
+      .enum(["low", "medium", "high"])
+      .nullable()
+      .describe("The priority the analyser gave the item; null when it gave none"),
+    segmentIds: z.array(z.string()).describe("Transcript segments the item was drawn from"),
+    excerpt: z.string().nullable().describe("The start of those segments' text; null when there is none"),
+  })
+  .describe("Provenance of an AI action item; null for items created by hand");
+export type SourceText = z.infer<typeof sourceTextSchema>;
+
 export const actionItemSchema = z.object({
   id: z.string(),
   callRecordId: z.string(),
@@ -144,7 +160,7 @@ export const actionItemSchema = z.object({
   status: actionItemStatusSchema,
   priority: prioritySchema,
   source: z.enum(ACTION_ITEM_SOURCES),
-  sourceText: z.string().nullable(),
+  sourceText: sourceTextSchema.nullable(),
   ownerSpeakerId: z.string().nullable(),
   ownerSpeakerLabel: z.string().nullable(),
   ownerDisplayName: z.string().nullable(),
