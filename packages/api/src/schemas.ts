@@ -101,34 +101,56 @@ export const bulkDeleteResultSchema = z.object({
  * A document stored under an older schema version (or before documents carried one): served exactly as
  * stored, so only its version is described (docs/contract.md § Transcript document, § Analysis document).
  */
-const olderDocumentSchema = (current: number, what: string) => {
-  const older = Array.from({ length: current - 1 }, (_, index) => index + 1);
-  return z
+const olderDocumentSchema = <const V extends readonly [number, ...number[]]>(versions: V, what: string) =>
+  z
     .looseObject({
       schemaVersion: z
-        .literal(older)
+        .literal(versions)
         .describe(`An older ${what} schema version; absent on documents written before versions existed`)
         .optional(),
     })
     .describe(`A ${what} document stored under an older schema version, served as stored`);
-};
+
+/**
+ * The type clients see: the described fields, without the `[key: string]: unknown` of loose objects. At
+ * runtime unknown keys still pass through (docs/contract.md § Analysis document); in the type, an index
+ * signature would make tRPC's JSON serialisation type drop the described optional keys.
+ */
+type WithoutIndex<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: Described<T[K]> };
+type Described<T> = T extends readonly (infer U)[]
+  ? Described<U>[]
+  : T extends object
+    ? [keyof WithoutIndex<T>] extends [never]
+      ? T // a record (e.g. the transcript's `pipeline`): kept as is
+      : WithoutIndex<T>
+    : T;
+
+/** The versions before the current one (TRANSCRIPT_SCHEMA_VERSION 2, ANALYSIS_SCHEMA_VERSION 3). */
+const OLDER_TRANSCRIPT_VERSIONS = [1] as const;
+const OLDER_ANALYSIS_VERSIONS = [1, 2] as const;
+if (TRANSCRIPT_SCHEMA_VERSION !== 2 || ANALYSIS_SCHEMA_VERSION !== 3) {
+  throw new Error("a document schema version changed: update the older versions served as stored");
+}
+
+const transcriptUnion = z
+  .union([transcriptDocumentSchema, olderDocumentSchema(OLDER_TRANSCRIPT_VERSIONS, "transcript")])
+  .meta({ id: "TranscriptDocument", description: "The normalised, speaker-attributed transcript (schema v2)" });
+const analysisUnion = z
+  .union([servedAnalysisDocumentSchema, olderDocumentSchema(OLDER_ANALYSIS_VERSIONS, "analysis")])
+  .meta({ id: "AnalysisDocument", description: "The analysis (schema v3) with the legacy aliases" });
 
 /**
  * `calls.transcript`: the current document (v2) in full, or an older stored one as stored. Clients narrow on
  * `schemaVersion === 2`.
  */
-export const servedTranscriptSchema = z
-  .union([transcriptDocumentSchema, olderDocumentSchema(TRANSCRIPT_SCHEMA_VERSION, "transcript")])
-  .meta({ id: "TranscriptDocument", description: "The normalised, speaker-attributed transcript (schema v2)" });
+export const servedTranscriptSchema: z.ZodType<Described<z.output<typeof transcriptUnion>>> = transcriptUnion;
 export type ServedTranscript = z.infer<typeof servedTranscriptSchema>;
 
 /**
  * `calls.analysis`: the current document (v3, with the legacy aliases) in full, or an older stored one as
  * stored. Clients narrow on `schemaVersion === 3`.
  */
-export const servedAnalysisSchema = z
-  .union([servedAnalysisDocumentSchema, olderDocumentSchema(ANALYSIS_SCHEMA_VERSION, "analysis")])
-  .meta({ id: "AnalysisDocument", description: "The analysis (schema v3) with the legacy aliases" });
+export const servedAnalysisSchema: z.ZodType<Described<z.output<typeof analysisUnion>>> = analysisUnion;
 export type ServedAnalysis = z.infer<typeof servedAnalysisSchema>;
 
 export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
