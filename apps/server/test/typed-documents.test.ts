@@ -173,7 +173,7 @@ describe("typed transcript and analysis", () => {
     expect(segment.properties.text).toMatchObject({ type: "string", description: expect.any(String) });
     expect(segment.properties.role).toMatchObject({ enum: ["USER", "CONTACT", "UNKNOWN"] });
     expect(transcriptV2.properties.speakers.items.properties.labelSource.enum).toContain("GREETING_MATCH");
-    expect(olderTranscript.properties.schemaVersion).toMatchObject({ enum: [1] });
+    expect(olderTranscript.properties.schemaVersion).toMatchObject({ const: 1 });
 
     const [analysisV3, olderAnalysis] = schemas.AnalysisDocument.anyOf;
     expect(analysisV3.properties.schemaVersion).toMatchObject({ const: 3 });
