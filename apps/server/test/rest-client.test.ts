@@ -95,6 +95,10 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
   const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
 
+  // The route also answers text/plain and SRT/VTT (content negotiation): narrow to the JSON document, then its version.
+  const json = typeof transcript.data === "object" ? transcript.data : undefined;
+  const currentTranscript = json?.schemaVersion === 2 ? json : undefined;
+
   return {
     version, callId, status,
     statuses: {
@@ -110,7 +114,9 @@ export async function exercise(baseUrl: string, audio: Blob) {
     },
     listed: list.data?.items.map((item) => item.callId) ?? [],
     notes: patched.data?.notes,
-    segments: (transcript.data as { segments?: unknown[] } | undefined)?.segments?.length ?? 0,
+    segments: currentTranscript ? currentTranscript.segments.length : 0,
+    firstText: currentTranscript?.segments[0]?.text,
+    summary: analysis.data?.schemaVersion === 3 ? analysis.data.shortSummary : undefined,
     srt: srt.data ?? "",
     digest: digest.data ?? "",
     itemStatus: statusPatch.data?.status,
@@ -199,6 +205,8 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
   expect(result.listed).toContain(result.callId);
   expect(result.notes).toBe("called back");
   expect(result.segments).toBeGreaterThan(0);
+  expect(result.firstText).toEqual(expect.any(String));
+  expect(result.summary).toEqual(expect.any(String));
   expect(result.srt).toMatch(/^1\n00:00:00,500 --> 00:00:03,590\n/);
   expect(result.digest).toMatch(/^\*\*REST client\*\*\nRavi Kumar/);
   expect(result.itemStatus).toBe("DONE");

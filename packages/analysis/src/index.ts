@@ -1,5 +1,11 @@
 export { groundDocument } from "./grounding";
-export { type LegacyAliases, withLegacyAliases } from "./legacy";
+export {
+  type LegacyAliases,
+  legacyAliasesSchema,
+  type ServedAnalysisDocument,
+  servedAnalysisDocumentSchema,
+  withLegacyAliases,
+} from "./legacy";
 export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
 export { createOfflineAnalyzer, OFFLINE_ANALYZER_VERSION } from "./offline/analyzer";
 export { type OwnerSpeaker, type ReconciledOwner, reconcileActionItemOwners } from "./owners";

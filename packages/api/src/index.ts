@@ -23,7 +23,17 @@ export {
 } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
-export { type CallMetadata, callMetadataSchema } from "./schemas";
+export {
+  actionItemSchema,
+  type CallMetadata,
+  callMetadataSchema,
+  type ServedAnalysis,
+  type ServedTranscript,
+  type SourceText,
+  servedAnalysisSchema,
+  servedTranscriptSchema,
+  sourceTextSchema,
+} from "./schemas";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -1,3 +1,4 @@
+import { ANALYSIS_SCHEMA_VERSION, servedAnalysisDocumentSchema } from "@scryon/analysis";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -8,6 +9,7 @@ import {
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
 } from "@scryon/db";
+import { TRANSCRIPT_SCHEMA_VERSION, transcriptDocumentSchema } from "@scryon/transcript";
 import { z } from "zod";
 
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
@@ -99,9 +101,81 @@ export const bulkDeleteResultSchema = z.object({
   failed: z.array(z.object({ callId: z.string(), code: z.string() })),
 });
 
+/**
+ * A document stored under an older schema version (or before documents carried one): served exactly as
+ * stored, so only its version is described (docs/contract.md § Transcript document, § Analysis document).
+ */
+const olderDocumentSchema = <const V extends readonly [number, ...number[]]>(versions: V, what: string) =>
+  z
+    .looseObject({
+      schemaVersion: z
+        .literal(versions)
+        .describe(`An older ${what} schema version; absent on documents written before versions existed`)
+        .optional(),
+    })
+    .describe(`A ${what} document stored under an older schema version, served as stored`);
+
+/**
+ * The type clients see: the described fields, without the `[key: string]: unknown` of loose objects. At
+ * runtime unknown keys still pass through (docs/contract.md § Analysis document); in the type, an index
+ * signature would make tRPC's JSON serialisation type drop the described optional keys.
+ */
+type WithoutIndex<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: Described<T[K]> };
+type Described<T> = T extends readonly (infer U)[]
+  ? Described<U>[]
+  : T extends object
+    ? [keyof WithoutIndex<T>] extends [never]
+      ? T // a record (e.g. the transcript's `pipeline`): kept as is
+      : WithoutIndex<T>
+    : T;
+
+/** The versions before the current one (TRANSCRIPT_SCHEMA_VERSION 2, ANALYSIS_SCHEMA_VERSION 3). */
+const OLDER_TRANSCRIPT_VERSIONS = [1] as const;
+const OLDER_ANALYSIS_VERSIONS = [1, 2] as const;
+if (TRANSCRIPT_SCHEMA_VERSION !== 2 || ANALYSIS_SCHEMA_VERSION !== 3) {
+  throw new Error("a document schema version changed: update the older versions served as stored");
+}
+
+const transcriptUnion = z
+  .union([transcriptDocumentSchema, olderDocumentSchema(OLDER_TRANSCRIPT_VERSIONS, "transcript")])
+  .meta({ id: "TranscriptDocument", description: "The normalised, speaker-attributed transcript (schema v2)" });
+const analysisUnion = z
+  .union([servedAnalysisDocumentSchema, olderDocumentSchema(OLDER_ANALYSIS_VERSIONS, "analysis")])
+  .meta({ id: "AnalysisDocument", description: "The analysis (schema v3) with the legacy aliases" });
+
+/**
+ * `calls.transcript`: the current document (v2) in full, or an older stored one as stored. Clients narrow on
+ * `schemaVersion === 2`.
+ */
+export const servedTranscriptSchema: z.ZodType<Described<z.output<typeof transcriptUnion>>> = transcriptUnion;
+export type ServedTranscript = z.infer<typeof servedTranscriptSchema>;
+
+/**
+ * `calls.analysis`: the current document (v3, with the legacy aliases) in full, or an older stored one as
+ * stored. Clients narrow on `schemaVersion === 3`.
+ */
+export const servedAnalysisSchema: z.ZodType<Described<z.output<typeof analysisUnion>>> = analysisUnion;
+export type ServedAnalysis = z.infer<typeof servedAnalysisSchema>;
+
 export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
+
+/**
+ * Where an AI action item came from (docs/contract.md § Action items): the analyser's priority, the cited
+ * segments and an excerpt of their text. Stored as JSON text in `action_items.source_text`; served as an object.
+ */
+export const sourceTextSchema = z
+  .object({
+    priority: z
+      .enum(["low", "medium", "high"])
+      .nullable()
+      .describe("The priority the analyser gave the item; null when it gave none"),
+    segmentIds: z.array(z.string()).describe("Transcript segments the item was drawn from"),
+    excerpt: z.string().nullable().describe("The start of those segments' text; null when there is none"),
+  })
+  .describe("Provenance of an AI action item; null for items created by hand");
+export type SourceText = z.infer<typeof sourceTextSchema>;
 
 export const actionItemSchema = z.object({
   id: uuidSchema,
@@ -112,7 +186,7 @@ export const actionItemSchema = z.object({
   status: actionItemStatusSchema,
   priority: prioritySchema,
   source: z.enum(ACTION_ITEM_SOURCES),
-  sourceText: z.string().nullable(),
+  sourceText: sourceTextSchema.nullable(),
   ownerSpeakerId: z.string().nullable(),
   ownerSpeakerLabel: z.string().nullable(),
   ownerDisplayName: z.string().nullable(),

@@ -34,7 +34,10 @@ export function toAnalysisInput(call: CallRecord, transcript: TranscriptDocument
 const PRIORITY: Record<string, Priority> = { low: "LOW", medium: "MEDIUM", high: "HIGH" };
 const EXCERPT_CHARS = 160;
 
-/** Analysis action items → action_items rows (source AI), with the forensic `sourceText`. */
+/**
+ * Analysis action items → action_items rows (source AI), with the forensic `sourceText` stored as JSON text
+ * and served as an object `{priority, segmentIds, excerpt}` (docs/contract.md § Analysis document).
+ */
 export function toActionItemRows(
   call: CallRecord,
   items: readonly AnalysisActionItem[],

@@ -9,6 +9,8 @@ import {
   callStatusSchema,
   limitSchema,
   MAX_STATUS_IDS,
+  servedAnalysisSchema,
+  servedTranscriptSchema,
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
@@ -18,8 +20,6 @@ import { statusChanges } from "../services/live";
 import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
 const idInput = z.object({ id: z.string().max(100) });
-/** Transcript and analysis documents are versioned JSON passed through as stored. */
-const documentSchema = z.looseObject({ schemaVersion: z.number().optional() });
 /** A rendered export (subtitles, digest): the text plus what to serve it as. */
 const exportedDocumentSchema = z.object({
   format: z.enum([...TRANSCRIPT_EXPORT_FORMATS, ...DIGEST_FORMATS]),
@@ -155,7 +155,7 @@ export const callsRouter = router({
       },
     })
     .input(idInput)
-    .output(documentSchema)
+    .output(servedTranscriptSchema)
     .query(({ ctx, input }) => calls.getTranscript(ctx.deps, ctx.user, input.id)),
 
   analysis: authedProcedure
@@ -170,7 +170,7 @@ export const callsRouter = router({
       },
     })
     .input(idInput)
-    .output(documentSchema)
+    .output(servedAnalysisSchema)
     .query(({ ctx, input }) => calls.getAnalysis(ctx.deps, ctx.user, input.id)),
 
   /**
