@@ -18,6 +18,21 @@ export type {
 export type { NormalizedSegment, NormalizedSpeaker, NormalizedTranscript } from "./normalize";
 export { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
 export { restorePunctuation } from "./punctuation";
+export {
+  addRedactionCounts,
+  emptyRedactionCounts,
+  findPii,
+  ibanValid,
+  luhnValid,
+  PII_TYPES,
+  type PiiSpan,
+  type PiiType,
+  REDACTION_VERSION,
+  type RedactionCounts,
+  redactText,
+  redactTimedUnits,
+  type TimedText,
+} from "./redact";
 export type { ResolvedSpeakers } from "./resolve";
 export { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION, unresolvedSpeakers } from "./resolve";
 export type {
