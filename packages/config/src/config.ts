@@ -85,6 +85,7 @@ const envSchema = z.object({
   NODE_ENV: optionalString,
   SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
   REDACT_TRANSCRIPTS: bool(true),
+  REDACT_PII: bool(true),
   TRANSCRIPTION_PROVIDER: z.preprocess(
     emptyToUndefined,
     z.enum(["openai", "assemblyai", "deepgram", "none"]).optional(),
@@ -192,6 +193,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       firebaseJwksUrl: env.FIREBASE_JWKS_URL ?? null,
     },
     redactTranscripts: env.REDACT_TRANSCRIPTS,
+    /** docs/contract.md § Redaction: spoken personal data replaced by typed placeholders. */
+    redactPii: env.REDACT_PII,
     transcription: transcriptionKind
       ? {
           kind: transcriptionKind,

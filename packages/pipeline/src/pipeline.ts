@@ -17,8 +17,13 @@ import {
   alignTranscript,
   assembleTranscriptDocument,
   normalizeTranscript,
+  REDACTION_VERSION,
+  type RedactionSummary,
+  redactAlignedUnits,
+  redactTranscriptionResult,
   resolveSpeakers,
   type TranscriptDocument,
+  totalRedactions,
   unresolvedSpeakers,
 } from "@scryon/transcript";
 import { errorCodeOf, runStage, StageError, skipStage } from "./events";
@@ -42,6 +47,8 @@ export interface PipelineOptions {
   /** Tried in order; the last should be the single-speaker source. */
   diarizationSources: DiarizationSource[];
   analyzer: Analyzer;
+  /** REDACT_PII: spoken personal data is replaced before anything stores or reads the words (default on). */
+  redactPii?: boolean;
   audio: {
     preprocessingEnabled: boolean;
     /** Resolves the ffmpeg binary, or null when none can be found (preprocessing is then skipped). */
@@ -81,6 +88,7 @@ interface PreparedAudio {
 }
 type DiarizationTurns = Parameters<typeof alignTranscript>[1];
 type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
+type AlignedTranscript = ReturnType<typeof alignTranscript>;
 
 /**
  * The call-processing pipeline (docs/contract.md § Pipeline). Every status change is a
@@ -91,6 +99,7 @@ type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { store, storage, log } = options;
   const workDir = options.workDir ?? os.tmpdir();
+  const redactPii = options.redactPii ?? true;
 
   const transition = async (call: CallRecord, from: CallStatus[], to: CallStatus, fields = {}) => {
     const moved = await store.calls.transition(call.id, from, to, fields);
@@ -232,7 +241,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       },
       { failureCode: "transcription_failed" },
     );
-    await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
+    // The provider's answer is stored redacted: no stored copy holds the values (docs/contract.md § Redaction).
+    await putJson(call, "RAW_TRANSCRIPT_JSON", redactPii ? redactTranscriptionResult(transcription) : transcription);
     await touch(call, "TRANSCRIBING");
     return transcription;
   }
@@ -263,7 +273,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return diarization;
   }
 
-  /** Words onto turns, then normalised segments and stable speaker ids. */
+  /**
+   * Words onto turns, personal data redacted on the aligned words (so placeholders keep
+   * the words' timing and no later stage sees the values), then normalised segments
+   * and stable speaker ids.
+   */
   async function alignAndNormalize(transcription: TranscriptionResult, turns: DiarizationTurns, callId: string) {
     const aligned = await runStage(
       store,
@@ -273,9 +287,42 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       async () => alignTranscript(transcription, turns),
       { failureCode: "alignment_failed" },
     );
-    return runStage(store, callId, "TRANSCRIPT_NORMALIZED", null, async () => normalizeTranscript(aligned), {
-      failureCode: "normalization_failed",
-    });
+    const redacted = await redactWords(callId, aligned);
+    const normalized = await runStage(
+      store,
+      callId,
+      "TRANSCRIPT_NORMALIZED",
+      null,
+      async () => normalizeTranscript(redacted.aligned),
+      { failureCode: "normalization_failed" },
+    );
+    return { normalized, redaction: redacted.summary };
+  }
+
+  /** The PII_REDACTED stage (docs/contract.md § Redaction). A failure fails the call: nothing unredacted ships. */
+  async function redactWords(callId: string, aligned: AlignedTranscript) {
+    if (!redactPii) {
+      await skipStage(store, callId, "PII_REDACTED", "disabled");
+      const counts = { PHONE: 0, EMAIL: 0, CARD: 0, IBAN: 0, OTP: 0 };
+      return { aligned, summary: { enabled: false, version: REDACTION_VERSION, counts, total: 0 } };
+    }
+    return runStage(
+      store,
+      callId,
+      "PII_REDACTED",
+      null,
+      async () => {
+        const { units, counts } = redactAlignedUnits(aligned.units);
+        const summary: RedactionSummary = {
+          enabled: true,
+          version: REDACTION_VERSION,
+          counts,
+          total: totalRedactions(counts),
+        };
+        return { aligned: { ...aligned, units }, summary };
+      },
+      { failureCode: "redaction_failed" },
+    );
   }
 
   /** Names and roles from the call metadata and the words spoken; unresolved speakers on failure. */
@@ -302,7 +349,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const transcription = await transcribeAudio(call, audio);
       const durationSeconds = audio.durationSeconds ?? transcription.durationSeconds;
       const diarization = await diarize(call, originalPath, durationSeconds, transcription);
-      const normalized = await alignAndNormalize(transcription, diarization.result.turns, call.id);
+      const { normalized, redaction } = await alignAndNormalize(transcription, diarization.result.turns, call.id);
       const resolved = await resolveSpeakerNames(call, normalized);
       const document = assembleTranscriptDocument(
         {
@@ -310,6 +357,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           language: transcription.language,
           durationSeconds,
           createdAt: new Date().toISOString(),
+          redaction,
           pipeline: {
             status: "COMPLETED",
             preprocessing: audio.preprocessed ? "FFMPEG" : "ORIGINAL_AUDIO",

@@ -117,6 +117,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     }),
     diarizationSources,
     analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
+    redactPii: config.redactPii,
     audio: {
       preprocessingEnabled: config.audio.preprocessingEnabled,
       ffmpegPath,

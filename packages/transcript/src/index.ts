@@ -29,14 +29,18 @@ export {
   type PiiType,
   REDACTION_VERSION,
   type RedactionCounts,
+  redactAlignedUnits,
   redactText,
   redactTimedUnits,
+  redactTranscriptionResult,
   type TimedText,
+  totalRedactions,
 } from "./redact";
 export type { ResolvedSpeakers } from "./resolve";
 export { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION, unresolvedSpeakers } from "./resolve";
 export type {
   LabelSource,
+  RedactionSummary,
   RoleSource,
   SpeakerConfidence,
   SpeakerResolution,
@@ -49,6 +53,7 @@ export type {
 } from "./schema";
 export {
   labelSourceSchema,
+  redactionSummarySchema,
   roleSourceSchema,
   speakerConfidenceSchema,
   speakerResolutionSchema,

@@ -735,3 +735,45 @@ export function addRedactionCounts(a: RedactionCounts, b: RedactionCounts): Reda
   for (const type of PII_TYPES) sum[type] = a[type] + b[type];
   return sum;
 }
+
+/**
+ * The PII_REDACTED stage on aligned words: each speaker's words are read as one
+ * stream (a number dictated over someone's "okay" stays one number), order kept.
+ */
+export function redactAlignedUnits<T extends TimedText & { sourceSpeakerId: string | null }>(
+  units: readonly T[],
+): { units: T[]; counts: RedactionCounts } {
+  const bySpeaker = new Map<string | null, (T & { order: number })[]>();
+  units.forEach((unit, order) => {
+    const list = bySpeaker.get(unit.sourceSpeakerId) ?? [];
+    list.push({ ...unit, order });
+    bySpeaker.set(unit.sourceSpeakerId, list);
+  });
+  let counts = emptyRedactionCounts();
+  const out: (T & { order: number })[] = [];
+  for (const list of bySpeaker.values()) {
+    const redacted = redactTimedUnits(list);
+    counts = addRedactionCounts(counts, redacted.counts);
+    out.push(...redacted.units);
+  }
+  out.sort((a, b) => a.order - b.order);
+  return { units: out.map(({ order: _order, ...unit }) => unit as unknown as T), counts };
+}
+
+/**
+ * A transcription result with every text redacted: what the raw-transcript artifact
+ * stores, so no stored copy holds the values (docs/contract.md § Redaction).
+ */
+export function redactTranscriptionResult<
+  R extends { text: string; words: readonly TimedText[]; segments: readonly TimedText[] },
+>(result: R): R {
+  return {
+    ...result,
+    text: redactText(result.text).text,
+    words: redactTimedUnits(result.words).units,
+    segments: result.segments.map((segment) => ({ ...segment, text: redactText(segment.text).text })),
+  };
+}
+
+export const totalRedactions = (counts: RedactionCounts): number =>
+  PII_TYPES.reduce((sum, type) => sum + counts[type], 0);

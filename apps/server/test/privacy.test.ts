@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  fixture,
+  getJson,
+  listStoredObjects,
+  startFakeTranscriptionServer,
+  startTestServer,
+  type TestServer,
+  uploadFile,
+  waitForTerminal,
+} from "./harness";
+
+/**
+ * docs/contract.md § Redaction, end to end: a call that speaks a phone number (in
+ * words), an e-mail address (spoken) and a card number yields a transcript, an
+ * analysis, action items, SRT and a digest with none of them in full, and no
+ * stored object holds them either.
+ */
+const SENTENCES = [
+  "Hi Ravi, this is Priya from Acme.",
+  "My number is nine eight seven six five, four three two one zero.",
+  "Please email the contract to ravi dot kumar at acme dot com by Friday.",
+  "I will pay with card 4111 1111 1111 1111 tomorrow.",
+  "The OTP is 482916.",
+  "Send me the invoice for 4999 rupees by 2026-06-05.",
+];
+const SECRETS = [
+  "9876543210",
+  "nine eight seven six five",
+  "ravi dot kumar",
+  "ravi.kumar",
+  "4111 1111 1111 1111",
+  "4111111111111111",
+  "482916",
+];
+
+function verboseJson() {
+  const words: Array<{ word: string; start: number; end: number }> = [];
+  const segments: Array<{ id: number; start: number; end: number; text: string }> = [];
+  let t = 0.5;
+  SENTENCES.forEach((sentence, id) => {
+    const start = t;
+    for (const word of sentence.split(" ")) {
+      words.push({ word: word.replace(/[.,]$/u, ""), start: t, end: t + 0.3 });
+      t += 0.35;
+    }
+    segments.push({ id, start, end: t, text: ` ${sentence}` });
+    t += 0.3;
+  });
+  return { task: "transcribe", language: "english", duration: t, text: SENTENCES.join(" "), segments, words };
+}
+
+let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
+let server: TestServer;
+let callId: string;
+
+beforeAll(async () => {
+  transcription = await startFakeTranscriptionServer();
+  transcription.answerWith(async () => ({ status: 200, body: verboseJson() }));
+  server = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+  const upload = await uploadFile(server.url, fixture("audio", "tone.wav"), {
+    metadata: { contactName: "Ravi", direction: "OUTGOING" },
+  });
+  expect(upload.status).toBe(202);
+  callId = upload.body.callId;
+  expect(await waitForTerminal(server.url, callId, {}, 60_000)).toBe("COMPLETED");
+}, 90_000);
+afterAll(async () => {
+  await server?.close();
+  await transcription?.close();
+});
+
+describe("redaction of spoken personal data", () => {
+  it("transcript, analysis, items, SRT and digest hold none of the values", async () => {
+    const transcript = (await getJson(`${server.url}/api/calls/${callId}/transcript`)).body!;
+    const analysis = (await getJson(`${server.url}/api/calls/${callId}/analysis`)).body!;
+    const items = (await getJson(`${server.url}/api/calls/${callId}/action-items`)).body!;
+    const srt = await (await fetch(`${server.url}/api/calls/${callId}/transcript?format=srt`)).text();
+    const digest = await (await fetch(`${server.url}/api/calls/${callId}/digest`)).text();
+    const published = [JSON.stringify({ transcript, analysis, items }), srt, digest].join("\n").toLowerCase();
+    for (const secret of SECRETS) expect(published).not.toContain(secret.toLowerCase());
+    expect(transcript.cleanText).toContain("[PHONE ending 3210]");
+    expect(transcript.cleanText).toContain("[EMAIL]");
+    expect(transcript.cleanText).toContain("[CARD ending 1111]");
+    expect(transcript.cleanText).toContain("[CODE]");
+    // The traps survive: a price and a date are not personal data.
+    expect(transcript.cleanText).toContain("4999 rupees");
+    expect(transcript.cleanText).toContain("2026-06-05");
+    expect(transcript.redaction).toEqual({
+      enabled: true,
+      version: expect.any(String),
+      counts: { PHONE: 1, EMAIL: 1, CARD: 1, IBAN: 0, OTP: 1 },
+      total: 4,
+    });
+  });
+
+  it("the placeholder keeps the time span of the words it replaced", async () => {
+    const transcript = (await getJson(`${server.url}/api/calls/${callId}/transcript`)).body!;
+    const segment = transcript.segments.find((s: { text: string }) => s.text.includes("[PHONE ending 3210]"));
+    expect(segment).toBeDefined();
+    const words = verboseJson().words;
+    const first = words.find((w) => w.word === "nine")!;
+    expect(segment.startSeconds).toBeLessThanOrEqual(first.start);
+    expect(segment.endSeconds).toBeGreaterThanOrEqual(words.find((w) => w.word === "zero")!.end - 0.001);
+  });
+
+  it("no stored object holds the values (raw provider answer included)", async () => {
+    const keys = await listStoredObjects(server);
+    expect(keys.some((key) => key.endsWith("transcripts/raw.json"))).toBe(true);
+    for (const key of keys) {
+      const body = (await server.runtime.storage.getBuffer(key)).toString("utf8").toLowerCase();
+      for (const secret of SECRETS) expect(body, key).not.toContain(secret.toLowerCase());
+    }
+  });
+
+  it("records the PII_REDACTED stage", async () => {
+    const events = await server.runtime.store.events.list(callId);
+    expect(events.map((e) => `${e.stage}:${e.status}`)).toContain("PII_REDACTED:COMPLETED");
+  });
+});
