@@ -26,6 +26,8 @@ export interface ApiSettings {
   maxFileSizeBytes: number;
   /** False in production: developer-only procedures (reanalyze) answer 404. */
   developerToolsEnabled: boolean;
+  /** SCRYON_RETENTION_DAYS: retention for users without their own; null/absent = calls are kept. */
+  defaultRetentionDays?: number | null;
 }
 
 export interface CallStatusChange {

@@ -14,6 +14,8 @@ export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
 export { type CallMetadata, callMetadataSchema } from "./schemas";
+export { deleteAccount } from "./services/account";
+export { purgeCall } from "./services/calls";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -124,6 +124,10 @@ export const userSchema = z.object({
   id: z.string(),
   email: z.string().nullable(),
   displayName: z.string().nullable(),
+  /** The user's own retention setting in days; null = the server default applies. */
+  retentionDays: z.number().int().nullable(),
+  /** The retention that applies (own setting, else SCRYON_RETENTION_DAYS); null = calls are kept. */
+  effectiveRetentionDays: z.number().int().nullable(),
   createdAt: timestampSchema,
 });
 

@@ -38,6 +38,8 @@ export interface User {
   authUid: string;
   email: string | null;
   displayName: string | null;
+  /** Days a call is kept; null = the server default (SCRYON_RETENTION_DAYS). */
+  retentionDays: number | null;
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;

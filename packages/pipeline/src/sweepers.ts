@@ -14,6 +14,11 @@ export interface SweeperOptions {
   tempAudioTtlMs: number;
   /** Objects younger than this are never orphans: an upload writes its file before its row. */
   orphanGraceMs?: number;
+  /**
+   * Retention (docs/contract.md § Retention and account deletion): calls older than their
+   * owner's retentionDays (else `defaultDays`) are removed by `deleteCall`, the same code as DELETE.
+   */
+  retention?: { defaultDays: number | null; deleteCall: (userId: string, callId: string) => Promise<void> };
 }
 
 const BATCH = 200;
@@ -87,8 +92,26 @@ export function createSweepers(options: SweeperOptions) {
     return deleted;
   }
 
+  /** Hard-deletes calls past their owner's retention, exactly as DELETE does. */
+  async function sweepRetention(now = new Date()): Promise<number> {
+    const retention = options.retention;
+    if (!retention) return 0;
+    let deleted = 0;
+    for (;;) {
+      const expired = await store.calls.expired(now, retention.defaultDays, BATCH);
+      for (const call of expired) {
+        await retention.deleteCall(call.userId, call.id);
+        deleted++;
+      }
+      if (expired.length < BATCH) break;
+    }
+    if (deleted > 0) log.info({ deleted }, "calls past their retention deleted");
+    return deleted;
+  }
+
   async function sweepAll(): Promise<void> {
     for (const sweep of [
+      sweepRetention,
       sweepStaleCalls,
       sweepTempAudio,
       sweepOrphans,
@@ -108,6 +131,7 @@ export function createSweepers(options: SweeperOptions) {
     sweepStaleCalls,
     sweepTempAudio,
     sweepOrphans,
+    sweepRetention,
     sweepAll,
     /** Runs every sweeper once now, then on the interval. */
     start(intervalMs: number) {

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
-import { type ApiDeps, type AppRouter, buildAppRouter, type Logger } from "@scryon/api";
+import { type ApiDeps, type AppRouter, buildAppRouter, type Logger, purgeCall } from "@scryon/api";
 import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
@@ -34,6 +34,8 @@ export interface Runtime {
   authenticator: Authenticator;
   router: AppRouter;
   apiDeps: ApiDeps;
+  /** The janitors, also callable one at a time (tests, the CLI). */
+  sweepers: ReturnType<typeof createSweepers>;
   /** Starts the pipeline workers and the sweepers (SCRYON_ROLE worker/all). */
   startBackground(): Promise<void>;
   /** Stops workers (in-flight jobs finish or are released), sweepers, then closes the database. */
@@ -138,6 +140,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       version: SCRYON_VERSION,
       maxFileSizeBytes: config.maxFileSizeBytes,
       developerToolsEnabled: config.developerToolsEnabled,
+      defaultRetentionDays: config.retentionDays,
     },
     log,
   };
@@ -151,6 +154,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     maxRequeues: config.jobs.maxRequeues,
     tempAudioTtlMs: config.tempAudioTtlMs,
     orphanGraceMs: config.jobs.orphanGraceMs,
+    retention: {
+      defaultDays: config.retentionDays,
+      deleteCall: (userId, callId) => purgeCall(apiDeps, userId, callId),
+    },
   });
   let backgroundStarted = false;
 
@@ -163,6 +170,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     authenticator,
     router: buildAppRouter({ developerTools: config.developerToolsEnabled }),
     apiDeps,
+    sweepers,
     async startBackground() {
       if (backgroundStarted) return;
       backgroundStarted = true;

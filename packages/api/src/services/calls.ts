@@ -70,8 +70,21 @@ export async function updateCall(
  */
 export async function deleteCall(deps: ApiDeps, user: User, callId: string): Promise<void> {
   await requireCall(deps, user, callId);
-  await deps.storage.deletePrefix(callPrefix(user.id, callId));
-  await deps.store.calls.delete(user.id, callId);
+  await purgeCall(deps, user.id, callId);
+}
+
+/**
+ * The one way a call is hard-deleted, shared by DELETE, account deletion and the
+ * retention sweeper (docs/contract.md § Retention and account deletion): its
+ * objects first, then its row (artifact rows, items and events cascade).
+ */
+export async function purgeCall(
+  deps: Pick<ApiDeps, "store" | "storage">,
+  userId: string,
+  callId: string,
+): Promise<void> {
+  await deps.storage.deletePrefix(callPrefix(userId, callId));
+  await deps.store.calls.delete(userId, callId);
 }
 
 export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) {

@@ -36,6 +36,8 @@ export const users = pgTable(
     authUid: text("auth_uid").notNull(),
     email: text("email"),
     displayName: text("display_name"),
+    /** Days a call is kept (docs/contract.md § Retention and account deletion); null = the server default. */
+    retentionDays: integer("retention_days"),
     disabled: boolean("disabled").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
