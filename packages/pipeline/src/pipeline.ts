@@ -141,12 +141,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const touch = (call: CallRecord, status: CallStatus) => store.calls.transition(call.id, [status], status);
 
   async function analyzeAndPersist(call: CallRecord, transcript: TranscriptDocument): Promise<AnalysisDocument> {
+    const user = await store.users.get(call.userId);
     const outcome = await runStage(
       store,
       call.id,
       "ANALYZED",
       options.analyzer.name,
-      () => options.analyzer.analyze(toAnalysisInput(call, transcript)),
+      () => options.analyzer.analyze(toAnalysisInput(call, transcript, user?.displayName ?? null)),
       { failureCode: "analysis_failed", providerOf: (o) => o.provider },
     );
     await putJson(call, "ANALYSIS_JSON", outcome.document);
