@@ -118,3 +118,32 @@ describe("redaction of spoken personal data", () => {
     expect(events.map((e) => `${e.stage}:${e.status}`)).toContain("PII_REDACTED:COMPLETED");
   });
 });
+
+describe("GET /api/calls/{id}/processing (egress ledger)", () => {
+  it("lists every stage and each outside service that received the call, with what it got", async () => {
+    const ledger = await getJson(`${server.url}/api/calls/${callId}/processing`);
+    expect(ledger.status).toBe(200);
+    const stages = ledger.body!.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`);
+    expect(stages).toEqual(
+      expect.arrayContaining(["TRANSCRIBED:COMPLETED", "PII_REDACTED:COMPLETED", "ANALYZED:COMPLETED"]),
+    );
+    // The offline analyser ran: only the transcription service received anything, and only audio.
+    expect(ledger.body!.egress).toEqual([
+      {
+        stage: "TRANSCRIBED",
+        provider: expect.any(String),
+        model: expect.any(String),
+        host: new URL(transcription.baseURL).host,
+        received: "AUDIO",
+        status: "COMPLETED",
+        at: expect.stringMatching(/Z$/u),
+      },
+    ]);
+  });
+
+  it("an unknown call is a 404 in the documented shape", async () => {
+    const missing = await getJson(`${server.url}/api/calls/00000000-0000-4000-8000-000000000000/processing`);
+    expect(missing.status).toBe(404);
+    expect(missing.body!.error.code).toBe("call_not_found");
+  });
+});

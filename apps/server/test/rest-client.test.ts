@@ -64,6 +64,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const srt = await api.GET("/calls/{id}/transcript", { params: { path: { id: callId }, query: { format: "srt" } }, parseAs: "text" });
   const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
+  const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   const items = await api.GET("/calls/{id}/action-items", { params: { path: { id: callId } } });
   const created = await api.POST("/calls/{id}/action-items", { params: { path: { id: callId } }, body: { title: "Send the proposal", dueDate: "2026-06-01" } });
@@ -74,9 +75,11 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const removedItem = await api.DELETE("/action-items/{id}", { params: { path: { id: itemId } } });
   const me = await api.GET("/users/me");
   const renamed = await api.PATCH("/users/me", { body: { displayName: "Asha" } });
+  const retention = await api.PATCH("/users/me", { body: { retentionDays: 30 } });
   const missing = await api.GET("/calls/{id}", { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
   const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
   const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
+  const account = await api.DELETE("/users/me");
 
   return {
     version, callId, status,
@@ -87,7 +90,10 @@ export async function exercise(baseUrl: string, audio: Blob) {
       allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
       removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
+      processing: processing.response.status, retention: retention.response.status, account: account.response.status,
     },
+    egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
+    retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
     notes: patched.data?.notes,
     segments: (transcript.data as { segments?: unknown[] } | undefined)?.segments?.length ?? 0,
@@ -159,7 +165,12 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     missing: 404,
     bulk: 200,
     removed: 204,
+    processing: 200,
+    retention: 200,
+    account: 204,
   });
+  expect(result.egressHosts).toEqual([new URL(transcription.baseURL).host]);
+  expect(result.retentionDays).toBe(30);
   expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(result.listed).toContain(result.callId);
   expect(result.notes).toBe("called back");

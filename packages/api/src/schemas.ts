@@ -3,6 +3,8 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
+  EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
 } from "@scryon/db";
@@ -135,3 +137,31 @@ export const healthSchema = z.object({ status: z.literal("ok"), version: z.strin
 
 /** Limit parameters: strings from a query string are coerced; bounds enforced. */
 export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** GET /api/calls/{id}/processing (docs/contract.md § Egress ledger). */
+export const processingLedgerSchema = z.object({
+  callId: z.string(),
+  /** Every processing event, in order. */
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      status: z.enum(EVENT_STATUSES),
+      provider: z.string().nullable(),
+      durationMs: z.number().int().nullable(),
+      errorCode: z.string().nullable(),
+      at: timestampSchema,
+    }),
+  ),
+  /** Every outside service that received the call's audio or text; empty when nothing left the server. */
+  egress: z.array(
+    z.object({
+      stage: z.string(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      host: z.string(),
+      received: z.enum(EGRESS_DATA),
+      status: z.enum(EVENT_STATUSES),
+      at: timestampSchema,
+    }),
+  ),
+});

@@ -80,7 +80,10 @@ export interface Store {
   };
 
   events: {
-    add(event: Omit<ProcessingEvent, "id" | "createdAt">): Promise<void>;
+    add(
+      event: Omit<ProcessingEvent, "id" | "createdAt" | "host" | "model" | "dataSent"> &
+        Partial<Pick<ProcessingEvent, "host" | "model" | "dataSent">>,
+    ): Promise<void>;
     list(callId: string): Promise<ProcessingEvent[]>;
   };
 

@@ -26,7 +26,7 @@ import {
   totalRedactions,
   unresolvedSpeakers,
 } from "@scryon/transcript";
-import { errorCodeOf, runStage, StageError, skipStage } from "./events";
+import { type Egress, errorCodeOf, runStage, StageError, skipStage } from "./events";
 import { toActionItemRows, toAnalysisInput } from "./mapping";
 
 export interface PipelineLogger {
@@ -47,6 +47,15 @@ export interface PipelineOptions {
   /** Tried in order; the last should be the single-speaker source. */
   diarizationSources: DiarizationSource[];
   analyzer: Analyzer;
+  /**
+   * The hosts behind the outside services, for the egress ledger (docs/contract.md § Egress ledger):
+   * transcription and pyannoteAI receive audio, the LLM analyser the (redacted, pseudonymised) transcript.
+   */
+  egress?: {
+    transcription?: { host: string } | null;
+    pyannote?: { host: string } | null;
+    llm?: { host: string; model: string } | null;
+  };
   /** REDACT_PII: spoken personal data is replaced before anything stores or reads the words (default on). */
   redactPii?: boolean;
   audio: {
@@ -148,7 +157,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       "ANALYZED",
       options.analyzer.name,
       () => options.analyzer.analyze(toAnalysisInput(call, transcript, user?.displayName ?? null)),
-      { failureCode: "analysis_failed", providerOf: (o) => o.provider },
+      {
+        failureCode: "analysis_failed",
+        providerOf: (o) => o.provider,
+        egress:
+          options.egress?.llm && options.analyzer.name === "llm"
+            ? { host: options.egress.llm.host, model: options.egress.llm.model, dataSent: "TRANSCRIPT" }
+            : null,
+      },
     );
     await putJson(call, "ANALYSIS_JSON", outcome.document);
     const items = reconcileActionItemOwners(outcome.document.actionItems ?? [], transcript.speakers);
@@ -240,7 +256,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         return chunked.result;
       },
-      { failureCode: "transcription_failed" },
+      {
+        failureCode: "transcription_failed",
+        egress: options.egress?.transcription
+          ? { host: options.egress.transcription.host, model: transcriber.model, dataSent: "AUDIO" }
+          : null,
+      },
     );
     // The provider's answer is stored redacted: no stored copy holds the values (docs/contract.md § Redaction).
     await putJson(call, "RAW_TRANSCRIPT_JSON", redactPii ? redactTranscriptionResult(transcription) : transcription);
@@ -268,7 +289,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           ...(twoParty && { numSpeakersHint: 2 }),
           transcription,
         }),
-      { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
+      {
+        failureCode: "diarization_failed",
+        providerOf: (o) => o.result.provider,
+        // pyannoteAI got the audio if it was tried at all, even when it failed and the next source was used.
+        egressOf: (o): Egress | null =>
+          options.egress?.pyannote && o.attempts.some((a) => a.source === "PYANNOTE" && a.outcome !== "NOT_APPLICABLE")
+            ? { host: options.egress.pyannote.host, model: null, dataSent: "AUDIO" }
+            : null,
+      },
     );
     await putJson(call, "DIARIZATION_JSON", diarization);
     return diarization;

@@ -120,6 +120,11 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     diarizationSources,
     analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
     redactPii: config.redactPii,
+    egress: {
+      transcription: config.transcription ? { host: transcriptionHost(config.transcription) } : null,
+      pyannote: config.pyannote ? { host: new URL(config.pyannote.baseURL).host } : null,
+      llm: config.llm ? { host: new URL(config.llm.baseURL).host, model: config.llm.model } : null,
+    },
     audio: {
       preprocessingEnabled: config.audio.preprocessingEnabled,
       ffmpegPath,
@@ -189,6 +194,14 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
 }
 
 /** The adapter for the configured provider; keys and base URLs come from the environment (see @scryon/config). */
+/** The host a transcription provider uploads audio to: the configured base URL, else the SDK's default. */
+function transcriptionHost(transcription: NonNullable<ScryonConfig["transcription"]>): string {
+  if (transcription.baseURL) return new URL(transcription.baseURL).host;
+  return { openai: "api.openai.com", assemblyai: "api.assemblyai.com", deepgram: "api.deepgram.com" }[
+    transcription.kind
+  ];
+}
+
 function createTranscriber(transcription: NonNullable<ScryonConfig["transcription"]>): TranscriptionProvider {
   const common = {
     apiKey: transcription.apiKey,

@@ -8,6 +8,7 @@ import {
   callStatusSchema,
   limitSchema,
   MAX_STATUS_IDS,
+  processingLedgerSchema,
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
@@ -143,6 +144,21 @@ export const callsRouter = router({
 
   /** Live status of the user's calls over server-sent events (tRPC only; REST clients poll /calls/status). */
   statusChanges: authedProcedure.subscription(({ ctx, signal }) => statusChanges(ctx.deps, ctx.user, signal)),
+
+  processing: authedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/processing",
+        tags: ["calls"],
+        protect: true,
+        summary: "Where this call went: each stage's event and every outside service that received its audio or text",
+        errorResponses: readErrors,
+      },
+    })
+    .input(idInput)
+    .output(processingLedgerSchema)
+    .query(({ ctx, input }) => calls.getProcessingLedger(ctx.deps, ctx.user, input.id)),
 
   transcript: authedProcedure
     .meta({

@@ -4,7 +4,7 @@ import { callPrefix, ObjectNotFoundError } from "@scryon/storage";
 import type { ApiDeps } from "../context";
 import { keysetPage } from "../cursor";
 import { ApiError, errors } from "../errors";
-import { toCallDetail, toCallListItem } from "../serialize";
+import { isoSeconds, toCallDetail, toCallListItem } from "../serialize";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are server-made UUIDs: anything else cannot exist, and is answered like a missing call. */
@@ -144,4 +144,36 @@ export async function reanalyzeCall(deps: ApiDeps, user: User, callId: string) {
     throw error;
   }
   return getCallDetail(deps, user, callId);
+}
+
+/** The egress ledger (docs/contract.md § Egress ledger): each stage's event, and who received what. */
+export async function getProcessingLedger(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  const events = await deps.store.events.list(call.id);
+  return {
+    callId: call.id,
+    stages: events.map((event) => ({
+      stage: event.stage,
+      status: event.status,
+      provider: event.provider,
+      durationMs: event.durationMs,
+      errorCode: event.errorCode,
+      at: isoSeconds(event.createdAt),
+    })),
+    egress: events.flatMap((event) =>
+      event.host && event.dataSent
+        ? [
+            {
+              stage: event.stage,
+              provider: event.provider,
+              model: event.model,
+              host: event.host,
+              received: event.dataSent,
+              status: event.status,
+              at: isoSeconds(event.createdAt),
+            },
+          ]
+        : [],
+    ),
+  };
 }

@@ -17,6 +17,7 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
   EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
@@ -111,6 +112,10 @@ export const processingEvents = pgTable(
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
+    /** Egress ledger: the outside host that received data in this stage, its model, and what it got. */
+    host: text("host"),
+    model: text("model"),
+    dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
   (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
