@@ -20,7 +20,7 @@ const HONORIFICS = new Set(["mr", "mrs", "ms", "miss", "sir", "madam", "shri", "
 const MIN_PART_LENGTH = 3;
 const PLACEHOLDER = /\b(?:PERSON|ORG)_\d+\b/gu;
 
-const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
+const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
 
 export function pseudonymize(input: AnalysisInput): Pseudonymized {
   const placeholders = new Map<string, string>();
@@ -54,7 +54,7 @@ export function pseudonymize(input: AnalysisInput): Pseudonymized {
   const pattern =
     ordered.length === 0
       ? null
-      : new RegExp(`(?<![\\p{L}\\p{N}])(?:${ordered.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "giu");
+      : new RegExp(`(?<![\\p{L}\\p{N}])(?:${ordered.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, "giu");
   const hide = (text: string) =>
     pattern ? text.replace(pattern, (match) => variants.get(match.toLowerCase()) ?? match) : text;
   const hideNullable = (text: string | null) => (text === null ? null : hide(text));
