@@ -7,6 +7,7 @@ import { hrefOf } from "../lib/router";
 import { apiErrorOf } from "../lib/trpc";
 import { ActionItemsPanel } from "./ActionItems";
 import { AnalysisPanel } from "./AnalysisPanel";
+import { EgressPanel } from "./EgressPanel";
 import { StatusBadge } from "./StatusBadge";
 import { TranscriptPanel } from "./TranscriptPanel";
 
@@ -80,6 +81,7 @@ export function CallPage({ callId }: { callId: string }) {
               <AnalysisPanel analysis={analysis.data} />
             )}
             <ActionItemsPanel callId={callId} />
+            <EgressPanel callId={callId} />
           </div>
           <div className="call-col">
             {transcript.isPending ? (
