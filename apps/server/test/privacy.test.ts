@@ -1,8 +1,11 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixture,
   getJson,
   listStoredObjects,
+  sendJson,
   startFakeTranscriptionServer,
   startTestServer,
   type TestServer,
@@ -145,5 +148,103 @@ describe("GET /api/calls/{id}/processing (egress ledger)", () => {
     const missing = await getJson(`${server.url}/api/calls/00000000-0000-4000-8000-000000000000/processing`);
     expect(missing.status).toBe(404);
     expect(missing.body!.error.code).toBe("call_not_found");
+  });
+});
+
+/** A local server speaking OpenAI chat completions that records every prompt it receives. */
+async function startRecordingLlm(answer: unknown) {
+  const prompts: string[] = [];
+  const llm = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      prompts.push(JSON.stringify((JSON.parse(body) as { messages: unknown }).messages));
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          id: "chatcmpl-test",
+          object: "chat.completion",
+          created: 1780000000,
+          model: "gpt-4o-mini",
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: JSON.stringify(answer), refusal: null },
+              logprobs: null,
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => llm.listen(0, "127.0.0.1", resolve));
+  return {
+    baseURL: `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`,
+    prompts,
+    close: () => new Promise<void>((resolve) => llm.close(() => resolve())),
+  };
+}
+
+describe("pseudonymised LLM prompt (docs/contract.md § Analysis document)", () => {
+  let llm: Awaited<ReturnType<typeof startRecordingLlm>>;
+  let llmServer: TestServer;
+  let llmCallId: string;
+
+  beforeAll(async () => {
+    llm = await startRecordingLlm({
+      schemaVersion: 3,
+      oneLineSummary: "PERSON_1 of ORG_1 follows up with PERSON_2.",
+      actionItems: [
+        { title: "Email the contract to PERSON_2", priority: "medium", intent: "email", sourceSegmentIds: [] },
+      ],
+    });
+    llmServer = await startTestServer({
+      TRANSCRIPTION_BASE_URL: transcription.baseURL,
+      TRANSCRIPTION_API_KEY: "k",
+      LLM_BASE_URL: llm.baseURL,
+      LLM_API_KEY: "sk-test",
+    });
+    await sendJson("PATCH", `${llmServer.url}/api/users/me`, { displayName: "Priya Sharma" });
+    const upload = await uploadFile(llmServer.url, fixture("audio", "tone.wav"), {
+      metadata: { contactName: "Ravi Kumar", organization: "Acme", direction: "OUTGOING" },
+    });
+    llmCallId = upload.body.callId;
+    expect(await waitForTerminal(llmServer.url, llmCallId, {}, 60_000)).toBe("COMPLETED");
+  }, 90_000);
+  afterAll(async () => {
+    await llmServer?.close();
+    await llm?.close();
+  });
+
+  it("the prompt holds placeholders, no real name and no redacted value; the answer is mapped back", async () => {
+    expect(llm.prompts.length).toBeGreaterThan(0);
+    const prompt = llm.prompts.at(-1)!;
+    for (const real of ["Ravi", "Kumar", "Priya", "Sharma", "Acme"]) expect(prompt).not.toContain(real);
+    for (const secret of SECRETS) expect(prompt.toLowerCase()).not.toContain(secret.toLowerCase());
+    expect(prompt).toContain("PERSON_1");
+    expect(prompt).toContain("PERSON_2");
+    expect(prompt).toContain("[PHONE ending 3210]");
+
+    const analysis = (await getJson(`${llmServer.url}/api/calls/${llmCallId}/analysis`)).body!;
+    expect(analysis.oneLineSummary).toMatch(
+      /^(Priya Sharma|Ravi Kumar) of Acme follows up with (Priya Sharma|Ravi Kumar)\.$/u,
+    );
+    expect(JSON.stringify(analysis)).not.toMatch(/PERSON_\d|ORG_\d/u);
+  });
+
+  it("the egress ledger lists the LLM host as having received the transcript", async () => {
+    const ledger = (await getJson(`${llmServer.url}/api/calls/${llmCallId}/processing`)).body!;
+    expect(ledger.egress).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          stage: "ANALYZED",
+          host: new URL(llm.baseURL).host,
+          model: "gpt-4o-mini",
+          received: "TRANSCRIPT",
+        }),
+        expect.objectContaining({ stage: "TRANSCRIBED", received: "AUDIO" }),
+      ]),
+    );
   });
 });
