@@ -220,6 +220,10 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(await page.locator(".segment-speaker").allTextContents()).toEqual(
       expect.arrayContaining(["Priya Sharma", "Ravi Kumar"]),
     );
+    // "Where this call went": the transcription service got the audio (docs/contract.md § Egress ledger).
+    const egress = page.locator("section.egress");
+    await expect.poll(() => egress.textContent()).toContain(new URL(transcription.baseURL).host);
+    expect(await egress.textContent()).toContain("received the audio");
     const proposalItem = page.locator(".action-item", { hasText: /proposal/i }).first();
     await expect.poll(() => proposalItem.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await proposalItem.getAttribute("data-status")).toBe("OPEN");

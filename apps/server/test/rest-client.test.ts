@@ -64,6 +64,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const srt = await api.GET("/calls/{id}/transcript", { params: { path: { id: callId }, query: { format: "srt" } }, parseAs: "text" });
   const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
+  const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   const items = await api.GET("/calls/{id}/action-items", { params: { path: { id: callId } } });
   const created = await api.POST("/calls/{id}/action-items", { params: { path: { id: callId } }, body: { title: "Send the proposal", dueDate: "2026-06-01" } });
@@ -91,9 +92,11 @@ export async function exercise(baseUrl: string, audio: Blob) {
   }
   const redelivered = await api.POST("/webhooks/{id}/deliveries/{deliveryId}/redeliver", { params: { path: { id: hookId, deliveryId: tested.data!.id } } });
   const hookRemoved = await api.DELETE("/webhooks/{id}", { params: { path: { id: hookId } } });
+  const retention = await api.PATCH("/users/me", { body: { retentionDays: 30 } });
   const missing = await api.GET("/calls/{id}", { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
   const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
   const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
+  const account = await api.DELETE("/users/me");
 
   // The route also answers text/plain and SRT/VTT (content negotiation): narrow to the JSON document, then its version.
   const json = typeof transcript.data === "object" ? transcript.data : undefined;
@@ -111,7 +114,10 @@ export async function exercise(baseUrl: string, audio: Blob) {
       rotated: rotated.response.status, tested: tested.response.status, hookDeliveries: hookDeliveries.response.status,
       redelivered: redelivered.response.status, hookRemoved: hookRemoved.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
+      processing: processing.response.status, retention: retention.response.status, account: account.response.status,
     },
+    egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
+    retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
     notes: patched.data?.notes,
     segments: currentTranscript ? currentTranscript.segments.length : 0,
@@ -197,10 +203,15 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     hookDeliveries: 200,
     redelivered: 202,
     hookRemoved: 204,
+    processing: 200,
+    retention: 200,
+    account: 204,
   });
   expect(result.secret).toMatch(/^whsec_/);
   expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
   expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });
+  expect(result.egressHosts).toEqual([new URL(transcription.baseURL).host]);
+  expect(result.retentionDays).toBe(30);
   expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(result.listed).toContain(result.callId);
   expect(result.notes).toBe("called back");

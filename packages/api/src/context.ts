@@ -30,6 +30,8 @@ export interface ApiSettings {
   maxFileSizeBytes: number;
   /** False in production: developer-only procedures (reanalyze) answer 404. */
   developerToolsEnabled: boolean;
+  /** SCRYON_RETENTION_DAYS: retention for users without their own; null/absent = calls are kept. */
+  defaultRetentionDays?: number | null;
   /** Which outside services are configured, by name only (no hosts, no keys): reported by the health check. */
   providers: ConfiguredProviders;
 }

@@ -34,6 +34,8 @@ export {
   servedTranscriptSchema,
   sourceTextSchema,
 } from "./schemas";
+export { deleteAccount } from "./services/account";
+export { purgeCall } from "./services/calls";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -4,6 +4,8 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
+  EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
   WEBHOOK_DELIVERY_STATUSES,
@@ -202,6 +204,10 @@ export const userSchema = z.object({
   id: uuidSchema,
   email: z.string().nullable(),
   displayName: z.string().nullable(),
+  /** The user's own retention setting in days; null = the server default applies. */
+  retentionDays: z.number().int().nullable(),
+  /** The retention that applies (own setting, else SCRYON_RETENTION_DAYS); null = calls are kept. */
+  effectiveRetentionDays: z.number().int().nullable(),
   createdAt: timestampSchema,
 });
 
@@ -286,4 +292,32 @@ export const webhookDeliverySchema = z.object({
 export const webhookDeliveryListSchema = z.object({
   items: z.array(webhookDeliverySchema),
   nextCursor: z.string().optional(),
+});
+
+/** GET /api/calls/{id}/processing (docs/contract.md § Egress ledger). */
+export const processingLedgerSchema = z.object({
+  callId: z.string(),
+  /** Every processing event, in order. */
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      status: z.enum(EVENT_STATUSES),
+      provider: z.string().nullable(),
+      durationMs: z.number().int().nullable(),
+      errorCode: z.string().nullable(),
+      at: timestampSchema,
+    }),
+  ),
+  /** Every outside service that received the call's audio or text; empty when nothing left the server. */
+  egress: z.array(
+    z.object({
+      stage: z.string(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      host: z.string(),
+      received: z.enum(EGRESS_DATA),
+      status: z.enum(EVENT_STATUSES),
+      at: timestampSchema,
+    }),
+  ),
 });

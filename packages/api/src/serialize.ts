@@ -85,6 +85,13 @@ export function toActionItemDto(item: ActionItem): z.infer<typeof actionItemSche
   };
 }
 
-export function toUserDto(user: User): z.infer<typeof userSchema> {
-  return { id: user.id, email: user.email, displayName: user.displayName, createdAt: isoSeconds(user.createdAt) };
+export function toUserDto(user: User, defaultRetentionDays: number | null): z.infer<typeof userSchema> {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    retentionDays: user.retentionDays,
+    effectiveRetentionDays: user.retentionDays ?? defaultRetentionDays,
+    createdAt: isoSeconds(user.createdAt),
+  };
 }

@@ -117,6 +117,8 @@ const envSchema = z.object({
   NODE_ENV: optionalString,
   SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
   REDACT_TRANSCRIPTS: bool(true),
+  REDACT_PII: bool(true),
+  SCRYON_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
   TRANSCRIPTION_PROVIDER: z.preprocess(
     emptyToUndefined,
     z.enum(["openai", "assemblyai", "deepgram", "none"]).optional(),
@@ -243,6 +245,10 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       firebaseJwksUrl: env.FIREBASE_JWKS_URL ?? null,
     },
     redactTranscripts: env.REDACT_TRANSCRIPTS,
+    /** docs/contract.md § Redaction: spoken personal data replaced by typed placeholders. */
+    redactPii: env.REDACT_PII,
+    /** docs/contract.md § Retention and account deletion; null = calls are kept. */
+    retentionDays: env.SCRYON_RETENTION_DAYS ?? null,
     transcription: transcriptionKind
       ? {
           kind: transcriptionKind,

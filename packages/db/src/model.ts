@@ -30,6 +30,10 @@ export type ActionItemSource = (typeof ACTION_ITEM_SOURCES)[number];
 export const SPEAKER_ROLES = ["USER", "CONTACT", "UNKNOWN"] as const;
 export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
 
+/** What an outside service received from a call (docs/contract.md § Egress ledger). */
+export const EGRESS_DATA = ["AUDIO", "TRANSCRIPT"] as const;
+export type EgressData = (typeof EGRESS_DATA)[number];
+
 export const EVENT_STATUSES = ["STARTED", "COMPLETED", "FAILED", "SKIPPED"] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
@@ -38,6 +42,8 @@ export interface User {
   authUid: string;
   email: string | null;
   displayName: string | null;
+  /** Days a call is kept; null = the server default (SCRYON_RETENTION_DAYS). */
+  retentionDays: number | null;
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -107,6 +113,10 @@ export interface ProcessingEvent {
   durationMs: number | null;
   provider: string | null;
   errorCode: string | null;
+  /** Set when an outside service received the call's audio or text in this stage. */
+  host: string | null;
+  model: string | null;
+  dataSent: EgressData | null;
   createdAt: Date;
 }
 

@@ -41,7 +41,11 @@ export interface Store {
     findOrCreate(input: { authUid: string; email: string | null; displayName: string | null }): Promise<User>;
     get(id: string): Promise<User | null>;
     updateDisplayName(id: string, displayName: string | null): Promise<User | null>;
-    /** Removes the user and everything derived from their calls' rows. */
+    setRetentionDays(id: string, retentionDays: number | null): Promise<User | null>;
+    /**
+     * Removes the user's idempotency records, then the user row; calls, artifact rows,
+     * action items and events go with it (docs/contract.md § Retention and account deletion).
+     */
     delete(id: string): Promise<boolean>;
   };
 
@@ -65,6 +69,11 @@ export interface Store {
     findStale(before: Date, limit: number): Promise<CallRecord[]>;
     /** Deletes the row; action items, events and artifact rows go with it. */
     delete(userId: string, id: string): Promise<boolean>;
+    /**
+     * Calls older than their owner's retention (the user's `retentionDays`, else
+     * `defaultDays`; neither set = kept), oldest first, for the retention sweeper.
+     */
+    expired(now: Date, defaultDays: number | null, limit: number): Promise<Array<Pick<CallRecord, "id" | "userId">>>;
     /** Call ids that exist, for the orphan sweeper. */
     existingIds(ids: string[]): Promise<Set<string>>;
   };
@@ -79,7 +88,10 @@ export interface Store {
   };
 
   events: {
-    add(event: Omit<ProcessingEvent, "id" | "createdAt">): Promise<void>;
+    add(
+      event: Omit<ProcessingEvent, "id" | "createdAt" | "host" | "model" | "dataSent"> &
+        Partial<Pick<ProcessingEvent, "host" | "model" | "dataSent">>,
+    ): Promise<void>;
     list(callId: string): Promise<ProcessingEvent[]>;
   };
 

@@ -35,7 +35,7 @@ describe("PostgreSQL start-up migrations", () => {
     try {
       const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM "drizzle"."__drizzle_migrations"');
       expect(Number(rows[0]!.count)).toBe(MIGRATIONS);
-      expect(MIGRATIONS).toBeGreaterThanOrEqual(2);
+      expect(MIGRATIONS).toBeGreaterThanOrEqual(3);
     } finally {
       await client.end();
     }

@@ -120,6 +120,50 @@ describe.each(factories)("Store contract: $name", (factory) => {
     expect(store.dialect).toBe(factory.name);
   });
 
+  describe("privacy: retention and account deletion", () => {
+    it("expired() applies the user's retentionDays, else the default; neither set keeps calls", async () => {
+      const own = await newUser();
+      const defaulted = await newUser();
+      expect((await store.users.setRetentionDays(own.id, 2))?.retentionDays).toBe(2);
+      const t0 = new Date("2030-01-01T00:00:00Z");
+      const ownCall = await at(t0, () => store.calls.insert(newCall(own.id)));
+      const defaultCall = await at(t0, () => store.calls.insert(newCall(defaulted.id)));
+      const ids = async (now: Date, defaultDays: number | null) =>
+        (await store.calls.expired(now, defaultDays, 1000))
+          .map((c) => c.id)
+          .filter((id) => id === ownCall.id || id === defaultCall.id);
+      const day = 86_400_000;
+      expect(await ids(new Date(t0.getTime() + day), null)).toEqual([]);
+      expect(await ids(new Date(t0.getTime() + 3 * day), null)).toEqual([ownCall.id]);
+      expect((await ids(new Date(t0.getTime() + 3 * day), 5)).sort()).toEqual([ownCall.id]);
+      expect((await ids(new Date(t0.getTime() + 6 * day), 5)).sort()).toEqual([ownCall.id, defaultCall.id].sort());
+      await store.users.setRetentionDays(own.id, null);
+      expect(await ids(new Date(t0.getTime() + 3 * day), null)).toEqual([]);
+    });
+
+    it("users.delete removes idempotency records and, through the cascade, every call row", async () => {
+      const user = await newUser();
+      const call = await store.calls.insert(newCall(user.id));
+      await store.actionItems.insert(newItem(call.id, user.id, { source: "MANUAL" }));
+      await store.events.add({
+        callId: call.id,
+        stage: "TRANSCRIBED",
+        status: "COMPLETED",
+        durationMs: 1,
+        provider: null,
+        errorCode: null,
+      });
+      expect(await store.idempotency.claim(user.id, "k", "h")).toEqual({ claimed: true });
+      expect(await store.users.delete(user.id)).toBe(true);
+      expect(await store.users.get(user.id)).toBeNull();
+      expect(await store.calls.getById(call.id)).toBeNull();
+      expect(await store.events.list(call.id)).toEqual([]);
+      expect(await store.actionItems.listForCall(user.id, call.id)).toEqual([]);
+      expect(await store.idempotency.get(user.id, "k")).toBeNull();
+      expect(await store.users.delete(user.id)).toBe(false);
+    });
+  });
+
   describe("users", () => {
     it("findOrCreate creates once per auth uid, keeps the e-mail current and the chosen display name", async () => {
       const authUid = `uid-${randomUUID()}`;

@@ -16,6 +16,11 @@ export interface SweeperOptions {
   orphanGraceMs?: number;
   /** Awaited after a stale call is failed (webhooks), like the pipeline's hook. */
   onCallFinished?: (call: CallFinished) => Promise<void>;
+  /**
+   * Retention (docs/contract.md § Retention and account deletion): calls older than their
+   * owner's retentionDays (else `defaultDays`) are removed by `deleteCall`, the same code as DELETE.
+   */
+  retention?: { defaultDays: number | null; deleteCall: (userId: string, callId: string) => Promise<void> };
 }
 
 const BATCH = 200;
@@ -95,8 +100,26 @@ export function createSweepers(options: SweeperOptions) {
     return deleted;
   }
 
+  /** Hard-deletes calls past their owner's retention, exactly as DELETE does. */
+  async function sweepRetention(now = new Date()): Promise<number> {
+    const retention = options.retention;
+    if (!retention) return 0;
+    let deleted = 0;
+    for (;;) {
+      const expired = await store.calls.expired(now, retention.defaultDays, BATCH);
+      for (const call of expired) {
+        await retention.deleteCall(call.userId, call.id);
+        deleted++;
+      }
+      if (expired.length < BATCH) break;
+    }
+    if (deleted > 0) log.info({ deleted }, "calls past their retention deleted");
+    return deleted;
+  }
+
   async function sweepAll(): Promise<void> {
     for (const sweep of [
+      sweepRetention,
       sweepStaleCalls,
       sweepTempAudio,
       sweepOrphans,
@@ -116,6 +139,7 @@ export function createSweepers(options: SweeperOptions) {
     sweepStaleCalls,
     sweepTempAudio,
     sweepOrphans,
+    sweepRetention,
     sweepAll,
     /** Runs every sweeper once now, then on the interval. */
     start(intervalMs: number) {

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
-import { type ApiDeps, type AppRouter, buildAppRouter, type Logger } from "@scryon/api";
+import { type ApiDeps, type AppRouter, buildAppRouter, type Logger, purgeCall } from "@scryon/api";
 import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
@@ -43,6 +43,8 @@ export interface Runtime {
   authenticator: Authenticator;
   router: AppRouter;
   apiDeps: ApiDeps;
+  /** The janitors, also callable one at a time (tests, the CLI). */
+  sweepers: ReturnType<typeof createSweepers>;
   /** Starts the pipeline workers and the sweepers (SCRYON_ROLE worker/all). */
   startBackground(): Promise<void>;
   /** Stops workers (in-flight jobs finish or are released), sweepers, then closes the database. */
@@ -130,6 +132,12 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     }),
     diarizationSources,
     analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
+    redactPii: config.redactPii,
+    egress: {
+      transcription: config.transcription ? { host: transcriptionHost(config.transcription) } : null,
+      pyannote: config.pyannote ? { host: new URL(config.pyannote.baseURL).host } : null,
+      llm: config.llm ? { host: new URL(config.llm.baseURL).host, model: config.llm.model } : null,
+    },
     audio: {
       preprocessingEnabled: config.audio.preprocessingEnabled,
       ffmpegPath,
@@ -161,6 +169,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
         diarization: config.pyannote ? "pyannote" : null,
         analysis: config.llm ? "llm" : "offline",
       },
+      defaultRetentionDays: config.retentionDays,
     },
     log,
   };
@@ -175,6 +184,12 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     tempAudioTtlMs: config.tempAudioTtlMs,
     orphanGraceMs: config.jobs.orphanGraceMs,
     onCallFinished,
+    retention: {
+      defaultDays: config.retentionDays,
+      deleteCall: async (userId, callId) => {
+        await purgeCall(apiDeps, userId, callId);
+      },
+    },
   });
   let backgroundStarted = false;
 
@@ -188,6 +203,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     authenticator,
     router: buildAppRouter({ developerTools: config.developerToolsEnabled }),
     apiDeps,
+    sweepers,
     async startBackground() {
       if (backgroundStarted) return;
       backgroundStarted = true;
@@ -207,6 +223,14 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
 }
 
 /** The adapter for the configured provider; keys and base URLs come from the environment (see @scryon/config). */
+/** The host a transcription provider uploads audio to: the configured base URL, else the SDK's default. */
+function transcriptionHost(transcription: NonNullable<ScryonConfig["transcription"]>): string {
+  if (transcription.baseURL) return new URL(transcription.baseURL).host;
+  return { openai: "api.openai.com", assemblyai: "api.assemblyai.com", deepgram: "api.deepgram.com" }[
+    transcription.kind
+  ];
+}
+
 function createTranscriber(transcription: NonNullable<ScryonConfig["transcription"]>): TranscriptionProvider {
   const common = {
     apiKey: transcription.apiKey,

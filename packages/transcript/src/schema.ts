@@ -121,6 +121,23 @@ export const speakerResolutionSchema = z
   .describe("Privacy-safe telemetry of the speaker resolution: counts, booleans and codes only, never names or text");
 export type SpeakerResolution = z.infer<typeof speakerResolutionSchema>;
 
+const redactionCount = z.number().int().nonnegative();
+
+/** Per-call redaction summary (docs/contract.md § Redaction): counts by type, never values. */
+export const redactionSummarySchema = z.strictObject({
+  enabled: z.boolean(),
+  version: z.string().min(1),
+  counts: z.strictObject({
+    PHONE: redactionCount,
+    EMAIL: redactionCount,
+    CARD: redactionCount,
+    IBAN: redactionCount,
+    OTP: redactionCount,
+  }),
+  total: redactionCount,
+});
+export type RedactionSummary = z.infer<typeof redactionSummarySchema>;
+
 export const transcriptDocumentSchema = z
   .object({
     schemaVersion: z.literal(TRANSCRIPT_SCHEMA_VERSION).describe("Transcript document schema version"),
@@ -134,6 +151,8 @@ export const transcriptDocumentSchema = z
     speakers: z.array(transcriptSpeakerSchema).describe("Every speaker of the call"),
     segments: z.array(transcriptSegmentSchema).describe("Speaker turns in time order"),
     speakerResolution: speakerResolutionSchema,
+    /** Absent on documents stored before redaction existed. */
+    redaction: redactionSummarySchema.optional(),
     /** Providers, models, algorithm versions and stage statuses, as the pipeline reports them. */
     pipeline: z
       .record(z.string(), z.unknown())

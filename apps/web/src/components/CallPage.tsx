@@ -5,6 +5,7 @@ import { hrefOf } from "../lib/router";
 import { apiErrorOf } from "../lib/trpc";
 import { ActionItemsPanel } from "./ActionItems";
 import { AnalysisPanel } from "./AnalysisPanel";
+import { EgressPanel } from "./EgressPanel";
 import { StatusBadge } from "./StatusBadge";
 import { TranscriptPanel } from "./TranscriptPanel";
 
@@ -73,6 +74,7 @@ export function CallPage({ callId }: { callId: string }) {
               <OlderDocument what="analysis" version={analysis.data.schemaVersion} />
             )}
             <ActionItemsPanel callId={callId} />
+            <EgressPanel callId={callId} />
           </div>
           <div className="call-col">
             {transcript.isPending ? (

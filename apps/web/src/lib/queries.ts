@@ -16,6 +16,7 @@ export const keys = {
   call: (id: string) => ["calls.get", id] as const,
   transcript: (id: string) => ["calls.transcript", id] as const,
   analysis: (id: string) => ["calls.analysis", id] as const,
+  processing: (id: string) => ["calls.processing", id] as const,
   callActions: (id: string) => ["actionItems.listForCall", id] as const,
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
@@ -51,6 +52,10 @@ export const transcriptQuery = (id: string) =>
 
 export const analysisQuery = (id: string) =>
   queryOptions({ queryKey: keys.analysis(id), queryFn: () => trpc.calls.analysis.query({ id }), staleTime: Infinity });
+
+/** The egress ledger (docs/contract.md § Egress ledger). */
+export const processingQuery = (id: string) =>
+  queryOptions({ queryKey: keys.processing(id), queryFn: () => trpc.calls.processing.query({ id }) });
 
 export const callActionsQuery = (id: string) =>
   queryOptions({ queryKey: keys.callActions(id), queryFn: () => trpc.actionItems.listForCall.query({ id }) });

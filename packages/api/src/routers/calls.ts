@@ -9,6 +9,7 @@ import {
   callStatusSchema,
   limitSchema,
   MAX_STATUS_IDS,
+  processingLedgerSchema,
   servedAnalysisSchema,
   servedTranscriptSchema,
   statusPollSchema,
@@ -142,6 +143,21 @@ export const callsRouter = router({
 
   /** Live status of the user's calls over server-sent events (tRPC only; REST clients poll /calls/status). */
   statusChanges: authedProcedure.subscription(({ ctx, signal }) => statusChanges(ctx.deps, ctx.user, signal)),
+
+  processing: authedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/processing",
+        tags: ["calls"],
+        protect: true,
+        summary: "Where this call went: each stage's event and every outside service that received its audio or text",
+        errorResponses: errorResponses("call_not_found"),
+      },
+    })
+    .input(idInput)
+    .output(processingLedgerSchema)
+    .query(({ ctx, input }) => calls.getProcessingLedger(ctx.deps, ctx.user, input.id)),
 
   transcript: authedProcedure
     .meta({

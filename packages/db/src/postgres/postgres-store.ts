@@ -186,8 +186,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           .returning();
         return row ?? null;
       },
+      async setRetentionDays(id, retentionDays) {
+        const [row] = await db
+          .update(users)
+          .set({ retentionDays, updatedAt: new Date() })
+          .where(eq(users.id, id))
+          .returning();
+        return row ?? null;
+      },
       async delete(id) {
-        return changed(await db.delete(users).where(eq(users.id, id)));
+        return db.transaction(async (tx) => {
+          await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, id));
+          return changed(await tx.delete(users).where(eq(users.id, id)));
+        });
       },
     },
 
@@ -255,6 +266,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       },
       async delete(userId, id) {
         return changed(await db.delete(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))));
+      },
+      async expired(now, defaultDays, limit) {
+        const days = sql`coalesce(${users.retentionDays}, ${defaultDays}::integer)`;
+        return db
+          .select({ id: calls.id, userId: calls.userId })
+          .from(calls)
+          .innerJoin(users, eq(users.id, calls.userId))
+          .where(
+            and(
+              sql`${days} is not null`,
+              sql`${calls.createdAt} < ${now.toISOString()}::timestamptz - make_interval(days => ${days})`,
+            ),
+          )
+          .orderBy(asc(calls.createdAt))
+          .limit(limit);
       },
       async existingIds(ids) {
         if (ids.length === 0) return new Set();

@@ -5,6 +5,7 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
   EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
@@ -24,6 +25,8 @@ export const users = sqliteTable(
     authUid: text("auth_uid").notNull(),
     email: text("email"),
     displayName: text("display_name"),
+    /** Days a call is kept (docs/contract.md § Retention and account deletion); null = the server default. */
+    retentionDays: integer("retention_days"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -97,6 +100,10 @@ export const processingEvents = sqliteTable(
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
+    /** Egress ledger: the outside host that received data in this stage, its model, and what it got. */
+    host: text("host"),
+    model: text("model"),
+    dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
   (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],

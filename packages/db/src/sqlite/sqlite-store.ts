@@ -155,8 +155,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ?? null
         );
       },
+      async setRetentionDays(id, retentionDays) {
+        return (
+          db.update(users).set({ retentionDays, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ??
+          null
+        );
+      },
       async delete(id) {
-        return db.delete(users).where(eq(users.id, id)).run().changes > 0;
+        return db.transaction((tx) => {
+          tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, id)).run();
+          return tx.delete(users).where(eq(users.id, id)).run().changes > 0;
+        });
       },
     },
 
@@ -234,6 +243,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             .where(and(eq(calls.id, id), eq(calls.userId, userId)))
             .run().changes > 0
         );
+      },
+      async expired(now, defaultDays, limit) {
+        const days = sql`coalesce(${users.retentionDays}, ${defaultDays})`;
+        return db
+          .select({ id: calls.id, userId: calls.userId })
+          .from(calls)
+          .innerJoin(users, eq(users.id, calls.userId))
+          .where(and(sql`${days} is not null`, sql`${calls.createdAt} < ${now.getTime()} - ${days} * 86400000`))
+          .orderBy(asc(calls.createdAt))
+          .limit(limit)
+          .all();
       },
       async existingIds(ids) {
         if (ids.length === 0) return new Set();
