@@ -145,21 +145,21 @@ export async function benchLongCall(argv = process.argv.slice(2)) {
         const { status, body } = await uploadFile(server.url, recording);
         if (status !== 202) throw new Error(`upload answered ${status}: ${JSON.stringify(body)}`);
         const callId = body.callId as string;
-        let call: { status: string; errorReason?: string | null } | undefined;
+        let call: Record<string, unknown> | null;
         for (;;) {
           ({ body: call } = await getJson(`${server.url}/api/calls/${callId}`));
           if (call?.status === "COMPLETED" || call?.status === "FAILED") break;
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
         const wallSeconds = (performance.now() - started) / 1000;
-        if (call.status !== "COMPLETED") throw new Error(`the call failed: ${JSON.stringify(call)}`);
+        if (call?.status !== "COMPLETED") throw new Error(`the call failed: ${JSON.stringify(call)}`);
         const memory = await memoryOf(server.child.pid!);
 
         const requests = openai.received.slice(requestsBefore);
         const largest = Math.max(...requests.map((r) => r.bodyBytes));
         const refused = requests.filter((r) => r.status !== 200).length;
         const { body: transcript } = await getJson(`${server.url}/api/calls/${callId}/transcript`);
-        const segments = transcript.segments as Array<{ text: string; startSeconds: number; endSeconds: number }>;
+        const segments = transcript?.segments as Array<{ text: string; startSeconds: number; endSeconds: number }>;
         const words = segments.flatMap((s) => s.text.split(/\s+/).filter((w) => /^tone\d+$/i.test(w)));
         // The recogniser names a pitch to the nearest 50 Hz; denoising can move a 1500 Hz tone
         // to just under 1475 Hz, heard as tone1450: a word is the same word within 50 Hz.
