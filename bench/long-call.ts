@@ -173,12 +173,14 @@ export async function benchLongCall(argv = process.argv.slice(2)) {
         const monotonic = starts.every((start, i) => i === 0 || start >= starts[i - 1]!);
         // tsx keeps its compile cache in the temp dir (tsx-<uid>/): not the server's files.
         const left = (await listFiles(tmpDir)).filter((f) => !f.file.startsWith("tsx-"));
+        const stored = (await listFiles(dataDir)).filter((f) => !/\.(sqlite|db)(-wal|-shm)?$/.test(f.file));
         leftovers.push(
           `${size.name}: temp dir ${left.length === 0 ? "empty" : left.map((f) => f.file).join(", ")}; ` +
-            `data dir: ${(await listFiles(dataDir))
-              .filter((f) => !/\.(sqlite|db)(-wal|-shm)?$/.test(f.file))
-              .map((f) => `${f.file} (${fixed(f.bytes / MiB, 1)} MiB)`)
-              .join(", ")}`,
+            `stored objects: ${stored.map((f) => path.basename(f.file)).join(", ")} ` +
+            `(${fixed(stored.reduce((sum, f) => sum + f.bytes, 0) / MiB, 1)} MiB; no audio left)`.replace(
+              "; no audio left",
+              stored.some((f) => !f.file.endsWith(".json")) ? "" : "; no audio left",
+            ),
         );
         rows.push([
           size.name,
