@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 const SERVER_TESTS = "apps/server/test/**/*.test.ts";
 /** Runs only against PostgreSQL + pg-boss + S3 (several real processes on one database). */
 const SCALE_OUT_ONLY = "apps/server/test/**/*.scale-out.test.ts";
+/** Checks every /api response of the suite against the served OpenAPI document. */
+const ORACLE = "apps/server/test/oracle.setup.ts";
 
 export default defineConfig({
   test: {
@@ -27,6 +29,7 @@ export default defineConfig({
           include: [SERVER_TESTS],
           exclude: [SCALE_OUT_ONLY],
           env: { SCRYON_TEST_MODE: "embedded" },
+          setupFiles: [ORACLE],
         },
       },
       {
@@ -35,6 +38,7 @@ export default defineConfig({
           name: "server-scale-out",
           include: [SERVER_TESTS],
           env: { SCRYON_TEST_MODE: "scale-out" },
+          setupFiles: [ORACLE],
           globalSetup: ["apps/server/test/scale-out.global-setup.ts"],
         },
       },

@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark in sequence, each printing its table.
  * Options (`--scale`, `--duration`) are passed to every script.
  */
+import { benchLongCall } from "./long-call";
 import { benchPipeline } from "./pipeline";
 import { benchQueue } from "./queue";
 import { benchReadPaths } from "./read-paths";
@@ -12,6 +13,7 @@ const benches = [
   ["upload", benchUpload],
   ["pipeline", benchPipeline],
   ["queue", benchQueue],
+  ["long calls", benchLongCall],
 ] as const;
 
 const started = performance.now();

@@ -13,7 +13,7 @@ const SECONDS_PER_WORD = 0.4;
  * two speakers taking turns every three sentences (labels as self-hosted
  * diarizing servers add them).
  */
-export function syntheticVerboseJson(wordCount: number) {
+function syntheticVerboseJson(wordCount: number) {
   const words: Array<{ word: string; start: number; end: number; speaker: string }> = [];
   const segments: Array<{ id: number; seek: number; start: number; end: number; text: string; speaker: string }> = [];
   for (let first = 0; first < wordCount; first += WORDS_PER_SEGMENT) {

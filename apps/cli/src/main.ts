@@ -112,6 +112,12 @@ let exitCode: number = ExitCode.ok;
 /** Runs the CLI and returns the process exit code (never throws). */
 export async function run(argv: string[]): Promise<number> {
   exitCode = ExitCode.ok;
+  // `scryon calls list | head -1`: the reader has gone, so there is nothing left to say
+  // to it. Exit quietly, as Unix tools do, instead of crashing on the write.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(ExitCode.ok);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(argv);
     return exitCode;

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -240,6 +240,19 @@ describe("scryon calls --url (a remote server over the typed tRPC client)", () =
     expect(JSON.parse(list.stdout).items).toEqual([
       expect.objectContaining({ callId, title: "Remote call", status: "COMPLETED" }),
     ]);
+
+    // `scryon calls list | head -0`: the reader is gone before the CLI writes a byte.
+    const closedPipe = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, "calls", "list", ...remote], {
+        env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir() },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(closedPipe).toEqual({ code: 0, stderr: "" });
 
     const vtt = await scryon(["calls", "transcript", callId, "--format", "vtt", ...remote]);
     expect(vtt.code).toBe(0);

@@ -1,22 +1,60 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import { buildOpenApiDocument, errors } from "@scryon/api";
+import { type ApiError, buildOpenApiDocument, errors, trpcErrorEnvelope } from "@scryon/api";
 import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { createRequestAuthenticator } from "./auth";
-import { loggerOptions } from "./logging";
+import { loggerOptions, requestIdFor } from "./logging";
 import { apiPlugin } from "./plugins/api";
 import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
 import { exportsPlugin } from "./plugins/exports";
 import { jsonBodyPlugin } from "./plugins/json-body";
 import { securityHeadersPlugin } from "./plugins/security-headers";
+import { PLAIN_QUERY_CONSTRAINT, plainQueryConstraint, TRPC_PREFIX } from "./plugins/trpc-queries";
 import { uploadPlugin } from "./plugins/upload";
 import { webPlugin } from "./plugins/web";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_PARAM_LENGTH = 200;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/**
+ * Node's HTTP parser refused the bytes before Fastify saw a request: write the
+ * answer ourselves, in the documented error shape, and close the connection
+ * (docs/contract.md § Errors). The URL is unknown here, so /trpc gets the REST shape too.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || error.code === "EPIPE" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let status = 400;
+  let apiError: ApiError = errors.validation("Malformed HTTP request");
+  if (error.code === "HPE_HEADER_OVERFLOW") [status, apiError] = [431, errors.headersTooLarge()];
+  else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") [status, apiError] = [408, errors.requestTimeout()];
+  const body = JSON.stringify({ error: apiError.toBody() });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Fastify (5.x) deliberately ignores a bare hop count, so a count becomes a trust
+ * function: the first `hops` addresses from the socket inwards are our proxies
+ * (proxy-addr numbers hops from 0 = the socket peer). Only safe when every request
+ * really passes through those proxies — the README says so; prefer a CIDR list.
+ */
+function trustProxyOption(
+  setting: false | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== "number") return setting;
+  return (_address, hop) => hop < setting;
+}
 
 /**
  * Builds the HTTP host around a runtime. Thin by design: every behaviour lives
@@ -27,24 +65,51 @@ export async function buildServer(config: ScryonConfig, runtime: Runtime): Promi
   const app = Fastify({
     logger: loggerOptions(config),
     bodyLimit: MAX_JSON_BODY_BYTES,
-    // Request ids in every log line; honour a caller's id when it is sane.
-    requestIdHeader: "x-request-id",
-    genReqId: () => crypto.randomUUID(),
-    trustProxy: false,
-    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Request ids in every log line; a caller's X-Request-Id only when short and
+    // safe (logging.ts), else our own — never a spoofed 8 KB string in every line.
+    requestIdHeader: false,
+    genReqId: (request) => requestIdFor(request.headers["x-request-id"]),
+    // Which proxies may name the client's address (SCRYON_TRUST_PROXY): rate limits
+    // and the auth-failure limiter count per client, not per load balancer.
+    trustProxy: trustProxyOption(config.server.trustProxy),
+    routerOptions: {
+      maxParamLength: MAX_PATH_PARAM_LENGTH,
+      constraints: { [PLAIN_QUERY_CONSTRAINT]: plainQueryConstraint(runtime.router, TRPC_PREFIX) },
+    },
     // A URL the router cannot read (bad percent-encoding, a path segment past the
     // limit) is bad input like any other: answer in the documented error shape,
     // never with Fastify's own body that echoes the URL.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const message =
         error.code === "FST_ERR_MAX_PARAM_LENGTH"
           ? `A path segment is longer than ${MAX_PATH_PARAM_LENGTH} characters`
           : "The URL could not be decoded";
-      void (reply as FastifyReply).code(400).send({ error: errors.validation(message).toBody() });
+      const apiError = errors.validation(message);
+      void (reply as FastifyReply)
+        .code(400)
+        .send(request.url.startsWith("/trpc") ? trpcErrorEnvelope(apiError) : { error: apiError.toBody() });
     },
+    // Malformed HTTP that never becomes a request (bare CR, Content-Length with
+    // Transfer-Encoding, oversized headers) is answered in the documented shape too.
+    clientErrorHandler,
   });
 
   await app.register(errorsPlugin);
+  // No input of ours takes a NUL character (and PostgreSQL text cannot store
+  // one): refused in any URL, for REST and tRPC alike (docs/contract.md § Errors).
+  app.addHook("onRequest", async (request) => {
+    if (/%00/i.test(request.url)) throw errors.validation("Strings must not contain NUL characters");
+    // An Idempotency-Key is stored with the response for a day: keep it bounded
+    // (docs/contract.md § Idempotency), on every route, upload included.
+    const key = request.headers["idempotency-key"];
+    if (key !== undefined && (Array.isArray(key) || key.length > MAX_IDEMPOTENCY_KEY_LENGTH))
+      throw errors.validation(
+        `Idempotency-Key must be one header of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+        {
+          fields: [{ path: "Idempotency-Key", message: `at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }],
+        },
+      );
+  });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, {
     // The docs page loads its own scripts and styles from this origin only.

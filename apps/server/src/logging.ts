@@ -10,6 +10,71 @@ export function maskPii(value: string): string {
   return value.replace(EMAIL, "[email]").replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
 }
 
+/** Query parameters that carry credentials: their values never reach a log line. */
+const CREDENTIAL_PARAMS = new Set([
+  "access_token",
+  "id_token",
+  "token",
+  "api_key",
+  "apikey",
+  "key",
+  "password",
+  "secret",
+  "auth",
+  "authorization",
+]);
+
+/** Percent-decoding that never throws (a malformed escape stays as sent). */
+function safeDecode(raw: string, plusIsSpace: boolean): string {
+  const value = plusIsSpace ? raw.replace(/\+/g, " ") : raw;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value.replace(/%([0-9A-Fa-f]{2})/g, (sequence, hex: string) => {
+      const code = Number.parseInt(hex, 16);
+      return code < 0x80 ? String.fromCharCode(code) : sequence;
+    });
+  }
+}
+
+/**
+ * A request URL as it may be logged: credential query parameters replaced by
+ * `[redacted]`, then everything percent-decoded *before* masking, so `%40` and
+ * `%2B91%20…` are masked like `@` and `+91 …`; control characters are escaped so
+ * a URL cannot forge log lines. Capped in length.
+ */
+export function maskUrl(url: string): string {
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  let logged = safeDecode(path, false);
+  if (queryAt !== -1) {
+    const pairs = url
+      .slice(queryAt + 1)
+      .split("&")
+      .map((pair) => {
+        const eq = pair.indexOf("=");
+        const name = safeDecode(eq === -1 ? pair : pair.slice(0, eq), true);
+        if (eq === -1) return name;
+        return CREDENTIAL_PARAMS.has(name.toLowerCase())
+          ? `${name}=[redacted]`
+          : `${name}=${safeDecode(pair.slice(eq + 1), true)}`;
+      });
+    logged += `?${pairs.join("&")}`;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+  logged = logged.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const masked = maskPii(logged);
+  return masked.length > 2048 ? `${masked.slice(0, 2048)}…` : masked;
+}
+
+/** A client's X-Request-Id is kept only if it is short and made of safe characters. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The request id for logs: the client's when short and safe, else a fresh UUID. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : crypto.randomUUID();
+}
+
 export function loggerOptions(config: ScryonConfig): FastifyServerOptions["logger"] {
   if (config.logLevel === "silent") return false;
   return {
@@ -21,7 +86,7 @@ export function loggerOptions(config: ScryonConfig): FastifyServerOptions["logge
     serializers: {
       req: (request: { method: string; url: string; id: string }) => ({
         method: request.method,
-        url: maskPii(request.url),
+        url: maskUrl(request.url),
         id: request.id,
       }),
     },

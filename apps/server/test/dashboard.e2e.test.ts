@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startFakePyannote } from "@scryon/providers/testing";
@@ -182,6 +184,7 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByRole("heading", { name: "Calls", level: 1 }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText("No calls yet").isVisible()).toBe(true);
+    expect(await page.locator(".setup-banner").count()).toBe(0); // a provider is configured
 
     // Upload through the form.
     await page.getByLabel("Recording", { exact: true }).setInputFiles(fixture("calls", "sales-follow-up", "call.m4a"));
@@ -217,6 +220,10 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(await page.locator(".segment-speaker").allTextContents()).toEqual(
       expect.arrayContaining(["Priya Sharma", "Ravi Kumar"]),
     );
+    // "Where this call went": the transcription service got the audio (docs/contract.md § Egress ledger).
+    const egress = page.locator("section.egress");
+    await expect.poll(() => egress.textContent()).toContain(new URL(transcription.baseURL).host);
+    expect(await egress.textContent()).toContain("received the audio");
     const proposalItem = page.locator(".action-item", { hasText: /proposal/i }).first();
     await expect.poll(() => proposalItem.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await proposalItem.getAttribute("data-status")).toBe("OPEN");
@@ -274,6 +281,38 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await expect.poll(() => sameItem.getAttribute("data-status")).toBe("OPEN");
 
     expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("adds a webhook endpoint, shows its secret once, sends a test and shows the delivery", async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      received.push(req.headers["webhook-id"] as string);
+      req.resume();
+      req.on("end", () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${server.url}/#/settings/webhooks`);
+      await expect.poll(() => page.getByRole("heading", { name: "Webhooks", level: 1 }).isVisible()).toBe(true);
+      await page.getByLabel("URL", { exact: true }).fill(receiverUrl);
+      await page.getByLabel("Description", { exact: true }).fill("CRM sync");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await expect.poll(() => page.getByTestId("webhook-secret").textContent()).toMatch(/^whsec_/);
+      const row = page.locator(".webhook", { hasText: receiverUrl });
+      await expect.poll(() => row.isVisible()).toBe(true);
+      await row.getByRole("button", { name: "Send test" }).click();
+      const delivered = row.locator('.deliveries tr[data-status="SUCCEEDED"]');
+      await expect.poll(() => delivered.count(), { timeout: 15_000 }).toBe(1);
+      expect(await delivered.textContent()).toContain("webhook.test");
+      expect(received).toHaveLength(1);
+      await page.screenshot({ path: path.join(SCREENSHOTS, "webhooks.png"), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   }, 60_000);
 
   it("pages through the call list by scrolling (cursor pagination)", async () => {
@@ -344,4 +383,19 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
       await guarded.close();
     }
   }, 45_000);
+
+  it("tells the truth on a first run: with no transcription provider, a banner says uploads cannot be transcribed", async () => {
+    const bare = await startTestServer({ TRANSCRIPTION_PROVIDER: "none" });
+    try {
+      await page.goto(bare.url);
+      const banner = page.locator(".setup-banner");
+      await expect.poll(() => banner.isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(await banner.textContent()).toContain("Uploads cannot be transcribed yet");
+      expect(await banner.textContent()).toContain("TRANSCRIPTION_PROVIDER");
+    } finally {
+      // Leave the page first: its live-status stream would hold the server open.
+      await page.goto("about:blank");
+      await bare.close();
+    }
+  });
 });

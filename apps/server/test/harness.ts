@@ -90,9 +90,20 @@ export async function startFirebaseKeys(projectId = "demo-scryon") {
       .end(JSON.stringify({ keys: [jwk] }));
   });
   const url = await listen(server);
+  const port = (server.address() as AddressInfo).port;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return {
     projectId,
     jwksUrl: `${url}/jwks`,
+    /** The key server stops listening (connections refused), as in an outage. */
+    goDown: stop,
+    /** Listens again on the same port. */
+    comeBack: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve())),
     async token(uid: string, claims: Record<string, unknown> = {}, key: CryptoKey = privateKey) {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ auth_time: now - 10, ...claims })
@@ -104,7 +115,7 @@ export async function startFirebaseKeys(projectId = "demo-scryon") {
         .setExpirationTime(now + 3600)
         .sign(key);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: stop,
   };
 }
 

@@ -1,6 +1,8 @@
+import { loadConfig } from "@scryon/config";
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthFailureLimiter } from "../src/auth";
-import { maskPii } from "../src/logging";
+import { loggerOptions, maskPii, maskUrl, requestIdFor } from "../src/logging";
 import { fixture, getJson, startTestServer, type TestServer, uploadFile } from "./harness";
 
 describe("API key guard, security headers and CORS", () => {
@@ -87,5 +89,46 @@ describe("PII masking in logs", () => {
     ["(555) 123-4567", "([phone …67]"],
   ])("%s", (input, expected) => {
     expect(maskPii(input)).toBe(expected);
+  });
+});
+
+describe("URLs and request ids in logs", () => {
+  it.each([
+    ["/api/calls?email=ravi%40acme.example", "/api/calls?email=[email]"],
+    ["/api/calls?phone=%2B91%2098765%2043210", "/api/calls?phone=[phone …10]"],
+    ["/api/calls?q=ravi.kumar%40acme.example&x=1", "/api/calls?q=[email]&x=1"],
+    ["/api/calls?access_token=eyJhbGciOi.abc.def&limit=5", "/api/calls?access_token=[redacted]&limit=5"],
+    ["/api/calls?API_KEY=s3cret&key=k&token=t", "/api/calls?API_KEY=[redacted]&key=[redacted]&token=[redacted]"],
+    ["/api/calls/%E0%A4%zz?x=%ZZ", "/api/calls/%E0%A4%zz?x=%ZZ"],
+    ["/api/a%0Ab", "/api/a\\x0ab"],
+  ])("%s", (input, expected) => {
+    expect(maskUrl(input)).toBe(expected);
+  });
+
+  it("keeps a short, safe X-Request-Id and replaces anything else", () => {
+    expect(requestIdFor("abc-123_X.y:z")).toBe("abc-123_X.y:z");
+    for (const bad of ["x".repeat(65), "a b", "<script>", "ravi@acme.example", "", undefined, ["a", "b"]])
+      expect(requestIdFor(bad as string)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("the server's real log lines carry the masked URL and a safe id", async () => {
+    const lines: string[] = [];
+    const config = loadConfig({ SCRYON_DATA_DIR: "/tmp/unused", SCRYON_LOG_LEVEL: "info" });
+    const options = loggerOptions(config) as Record<string, unknown>;
+    const app = Fastify({
+      logger: { ...options, stream: { write: (line: string) => lines.push(line) } },
+      requestIdHeader: false,
+      genReqId: (request) => requestIdFor(request.headers["x-request-id"]),
+    });
+    app.get("/api/calls", async () => ({ ok: true }));
+    await app.inject({
+      url: "/api/calls?email=ravi%40acme.example&access_token=tok123&phone=%2B91%2098765%2043210",
+      headers: { "x-request-id": "y".repeat(8000) },
+    });
+    await app.close();
+    const log = lines.join("");
+    expect(log).toContain("email=[email]");
+    expect(log).toContain("access_token=[redacted]");
+    expect(log).not.toMatch(/acme|tok123|98765|yyyyyyyy/);
   });
 });

@@ -64,6 +64,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const srt = await api.GET("/calls/{id}/transcript", { params: { path: { id: callId }, query: { format: "srt" } }, parseAs: "text" });
   const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
+  const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   const items = await api.GET("/calls/{id}/action-items", { params: { path: { id: callId } } });
   const created = await api.POST("/calls/{id}/action-items", { params: { path: { id: callId } }, body: { title: "Send the proposal", dueDate: "2026-06-01" } });
@@ -74,9 +75,32 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const removedItem = await api.DELETE("/action-items/{id}", { params: { path: { id: itemId } } });
   const me = await api.GET("/users/me");
   const renamed = await api.PATCH("/users/me", { body: { displayName: "Asha" } });
+  // A webhook pointed at a route that answers POST with 404: its test delivery fails at once (no retry on 4xx).
+  const hook = await api.POST("/webhooks", { body: { url: baseUrl + "/api/health", events: ["call.completed"], description: "CRM" } });
+  const hookId: string = hook.data!.id;
+  const hooks = await api.GET("/webhooks", { params: { query: { limit: 5 } } });
+  const hookRead = await api.GET("/webhooks/{id}", { params: { path: { id: hookId } } });
+  const hookPatched = await api.PATCH("/webhooks/{id}", { params: { path: { id: hookId } }, body: { events: ["call.completed", "call.failed"] } });
+  const rotated = await api.POST("/webhooks/{id}/rotate-secret", { params: { path: { id: hookId } } });
+  const tested = await api.POST("/webhooks/{id}/test", { params: { path: { id: hookId } } });
+  let deliveryStatus = "PENDING";
+  let hookDeliveries = await api.GET("/webhooks/{id}/deliveries", { params: { path: { id: hookId } } });
+  for (let i = 0; i < 600 && deliveryStatus === "PENDING"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    hookDeliveries = await api.GET("/webhooks/{id}/deliveries", { params: { path: { id: hookId } } });
+    deliveryStatus = hookDeliveries.data?.items[0]?.status ?? deliveryStatus;
+  }
+  const redelivered = await api.POST("/webhooks/{id}/deliveries/{deliveryId}/redeliver", { params: { path: { id: hookId, deliveryId: tested.data!.id } } });
+  const hookRemoved = await api.DELETE("/webhooks/{id}", { params: { path: { id: hookId } } });
+  const retention = await api.PATCH("/users/me", { body: { retentionDays: 30 } });
   const missing = await api.GET("/calls/{id}", { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
   const bulk = await api.DELETE("/calls", { body: { callIds: ["00000000-0000-4000-8000-000000000000"] } });
   const removed = await api.DELETE("/calls/{id}", { params: { path: { id: callId } } });
+  const account = await api.DELETE("/users/me");
+
+  // The route also answers text/plain and SRT/VTT (content negotiation): narrow to the JSON document, then its version.
+  const json = typeof transcript.data === "object" ? transcript.data : undefined;
+  const currentTranscript = json?.schemaVersion === 2 ? json : undefined;
 
   return {
     version, callId, status,
@@ -86,11 +110,19 @@ export async function exercise(baseUrl: string, audio: Blob) {
       digest: digest.response.status, reanalyzed: reanalyzed.response.status, items: items.response.status, created: created.response.status,
       allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
       removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
+      hook: hook.response.status, hooks: hooks.response.status, hookRead: hookRead.response.status, hookPatched: hookPatched.response.status,
+      rotated: rotated.response.status, tested: tested.response.status, hookDeliveries: hookDeliveries.response.status,
+      redelivered: redelivered.response.status, hookRemoved: hookRemoved.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
+      processing: processing.response.status, retention: retention.response.status, account: account.response.status,
     },
+    egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
+    retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
     notes: patched.data?.notes,
-    segments: (transcript.data as { segments?: unknown[] } | undefined)?.segments?.length ?? 0,
+    segments: currentTranscript ? currentTranscript.segments.length : 0,
+    firstText: currentTranscript?.segments[0]?.text,
+    summary: analysis.data?.schemaVersion === 3 ? analysis.data.shortSummary : undefined,
     srt: srt.data ?? "",
     digest: digest.data ?? "",
     itemStatus: statusPatch.data?.status,
@@ -98,6 +130,9 @@ export async function exercise(baseUrl: string, audio: Blob) {
     userName: renamed.data?.displayName,
     missingCode: missing.error?.error.code,
     bulk: bulk.data,
+    secret: hook.data?.secret,
+    hookEvents: hookPatched.data?.events,
+    delivery: hookDeliveries.data?.items[0],
   };
 }
 `;
@@ -159,11 +194,30 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     missing: 404,
     bulk: 200,
     removed: 204,
+    hook: 201,
+    hooks: 200,
+    hookRead: 200,
+    hookPatched: 200,
+    rotated: 200,
+    tested: 202,
+    hookDeliveries: 200,
+    redelivered: 202,
+    hookRemoved: 204,
+    processing: 200,
+    retention: 200,
+    account: 204,
   });
+  expect(result.secret).toMatch(/^whsec_/);
+  expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
+  expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });
+  expect(result.egressHosts).toEqual([new URL(transcription.baseURL).host]);
+  expect(result.retentionDays).toBe(30);
   expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(result.listed).toContain(result.callId);
   expect(result.notes).toBe("called back");
   expect(result.segments).toBeGreaterThan(0);
+  expect(result.firstText).toEqual(expect.any(String));
+  expect(result.summary).toEqual(expect.any(String));
   expect(result.srt).toMatch(/^1\n00:00:00,500 --> 00:00:03,590\n/);
   expect(result.digest).toMatch(/^\*\*REST client\*\*\nRavi Kumar/);
   expect(result.itemStatus).toBe("DONE");

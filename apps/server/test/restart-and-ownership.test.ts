@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixture,
   getJson,
+  listStoredObjects,
   REPO_ROOT,
   sendJson,
   startFakeTranscriptionServer,
@@ -158,7 +159,7 @@ describe("ownership: another user's calls do not exist for you", () => {
 
   it("gives Bob 404 for everything of Alice's, exactly like a missing call", async () => {
     const missing = "00000000-0000-4000-8000-000000000000";
-    for (const sub of ["", "/transcript", "/analysis", "/action-items"]) {
+    for (const sub of ["", "/transcript", "/analysis", "/action-items", "/processing"]) {
       const foreign = await getJson(`${server.url}/api/calls/${aliceCall}${sub}`, bob);
       const absent = await getJson(`${server.url}/api/calls/${missing}${sub}`, bob);
       expect(foreign.status).toBe(404);
@@ -185,5 +186,13 @@ describe("ownership: another user's calls do not exist for you", () => {
       email: "alice@example.com",
       displayName: "Alice",
     });
+  });
+
+  it("Bob deleting his account leaves Alice's call, rows and objects alone", async () => {
+    const aliceObjects = (await listStoredObjects(server)).filter((key) => key.includes(aliceCall));
+    expect(aliceObjects.length).toBeGreaterThan(0);
+    expect((await sendJson("DELETE", `${server.url}/api/users/me`, undefined, bob)).status).toBe(204);
+    expect((await getJson(`${server.url}/api/calls/${aliceCall}`, alice)).status).toBe(200);
+    expect((await listStoredObjects(server)).filter((key) => key.includes(aliceCall))).toEqual(aliceObjects);
   });
 });

@@ -46,7 +46,7 @@ async function processCall(server: TestServer) {
   expect(await waitForTerminal(server.url, callId, {}, 60_000)).toBe("COMPLETED");
   const { body } = await getJson(`${server.url}/api/calls/${callId}/transcript`);
   return body as {
-    segments: Array<{ text: string; start: number; end: number; speakerId: string }>;
+    segments: Array<{ text: string; startSeconds: number; endSeconds: number; speakerId: string }>;
     speakers: unknown[];
     pipeline: { transcription: { provider: string }; diarization: { source: string } };
   };
@@ -73,7 +73,7 @@ describe("transcription providers, end to end", () => {
     // The contact's name went along as the vocabulary prompt.
     expect(openai.received[0]!.fields.prompt?.[0]).toContain("Ravi Kumar");
     expect(spokenWords(transcript)).toHaveLength(wordCount);
-    const starts = transcript.segments.map((s) => s.start);
+    const starts = transcript.segments.map((s) => s.startSeconds);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 

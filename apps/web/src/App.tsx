@@ -5,14 +5,16 @@ import { CallPage } from "./components/CallPage";
 import { CallsPage } from "./components/CallsPage";
 import { SignIn } from "./components/SignIn";
 import { useLiveStatus } from "./components/useLiveStatus";
+import { WebhooksPage } from "./components/WebhooksPage";
 import { clearCredentials, hasCredentials } from "./lib/credentials";
-import { meQuery } from "./lib/queries";
+import { healthQuery, meQuery } from "./lib/queries";
 import { hrefOf, useRoute } from "./lib/router";
 import { apiErrorOf, isAuthError } from "./lib/trpc";
 
 export function App() {
   const queryClient = useQueryClient();
   const me = useQuery(meQuery());
+  const health = useQuery(healthQuery());
   const route = useRoute();
   const signedIn = me.isSuccess;
   const announcement = useLiveStatus(signedIn);
@@ -48,11 +50,17 @@ export function App() {
         </a>
         {signedIn && (
           <nav aria-label="Main">
-            <a href={hrefOf({ page: "calls" })} aria-current={route.page !== "actions" ? "page" : undefined}>
+            <a
+              href={hrefOf({ page: "calls" })}
+              aria-current={route.page === "calls" || route.page === "call" ? "page" : undefined}
+            >
               Calls
             </a>
             <a href={hrefOf({ page: "actions" })} aria-current={route.page === "actions" ? "page" : undefined}>
               Action items
+            </a>
+            <a href={hrefOf({ page: "webhooks" })} aria-current={route.page === "webhooks" ? "page" : undefined}>
+              Webhooks
             </a>
           </nav>
         )}
@@ -72,6 +80,14 @@ export function App() {
       <div className="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>
+      {health.data?.providers.transcription === null && (
+        <div className="setup-banner" role="alert">
+          <strong>Uploads cannot be transcribed yet.</strong> No transcription provider is configured on this server.
+          Set <code>TRANSCRIPTION_PROVIDER</code> (openai, assemblyai or deepgram) with its{" "}
+          <code>TRANSCRIPTION_API_KEY</code>, or point <code>TRANSCRIPTION_BASE_URL</code> at a local OpenAI-compatible
+          server such as speaches or whisper.cpp, then restart.
+        </div>
+      )}
       <main id="main" tabIndex={-1} ref={mainRef}>
         {me.isPending ? (
           <p className="muted center">Loading…</p>
@@ -91,6 +107,8 @@ export function App() {
           <CallPage key={route.callId} callId={route.callId} />
         ) : route.page === "actions" ? (
           <ActionsPage />
+        ) : route.page === "webhooks" ? (
+          <WebhooksPage />
         ) : (
           <CallsPage />
         )}

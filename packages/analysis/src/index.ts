@@ -1,6 +1,13 @@
 export { groundDocument } from "./grounding";
-export { type LegacyAliases, withLegacyAliases } from "./legacy";
+export {
+  type LegacyAliases,
+  legacyAliasesSchema,
+  type ServedAnalysisDocument,
+  servedAnalysisDocumentSchema,
+  withLegacyAliases,
+} from "./legacy";
 export { createLlmAnalyzer, type LlmAnalyzerOptions } from "./llm/analyzer";
+export { type Pseudonymized, pseudonymize } from "./llm/pseudonymize";
 export { createOfflineAnalyzer, OFFLINE_ANALYZER_VERSION } from "./offline/analyzer";
 export { type OwnerSpeaker, type ReconciledOwner, reconcileActionItemOwners } from "./owners";
 export { maskContactDetails } from "./privacy";

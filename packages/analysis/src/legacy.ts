@@ -1,10 +1,22 @@
-import { ANALYSIS_SCHEMA_VERSION, type AnalysisDocument } from "./schema";
+import { z } from "zod";
+import { ANALYSIS_SCHEMA_VERSION, type AnalysisDocument, analysisDocumentSchema } from "./schema";
 
-export interface LegacyAliases {
-  shortSummary?: string;
-  detailedSummary?: string;
-  keyPoints?: string[];
-}
+/** The aliases older clients read (docs/contract.md § Analysis document). */
+export const legacyAliasesSchema = z.object({
+  shortSummary: z.string().describe("Legacy alias of oneLineSummary").optional(),
+  detailedSummary: z.string().describe("Legacy alias of executiveSummary").optional(),
+  keyPoints: z.array(z.string()).describe("Legacy: the high-importance section items' text").optional(),
+});
+export type LegacyAliases = z.infer<typeof legacyAliasesSchema>;
+
+/** The v3 document as served: `schemaVersion` is 3 and the legacy aliases are added (withLegacyAliases). */
+export const servedAnalysisDocumentSchema = analysisDocumentSchema
+  .extend({
+    schemaVersion: z.literal(ANALYSIS_SCHEMA_VERSION).describe("Analysis document schema version"),
+    ...legacyAliasesSchema.shape,
+  })
+  .describe("The analysis document, schema v3, with the legacy aliases");
+export type ServedAnalysisDocument = z.infer<typeof servedAnalysisDocumentSchema>;
 
 /**
  * Adds the aliases older clients read (docs/contract.md § Analysis document): shortSummary, detailedSummary and

@@ -56,22 +56,32 @@ export const intentMetadataSchema = z.looseObject({
 
 export const speakerRoleSchema = z.enum(["USER", "CONTACT", "UNKNOWN"]);
 
-export const actionItemSchema = z.looseObject({
-  title: text.optional(),
-  description: nullableText.optional(),
-  ownerSpeaker: nullableText.optional(),
-  ownerSpeakerId: nullableText.optional(),
-  ownerSpeakerLabel: nullableText.optional(),
-  ownerDisplayName: nullableText.optional(),
-  ownerRole: speakerRoleSchema.nullable().optional(),
-  dueDate: isoDate.nullable().optional(),
-  priority: importance.optional(),
-  sourceSegmentIds: segmentIds.optional(),
-  intent: actionIntentSchema.optional(),
-  intentMetadata: intentMetadataSchema.nullable().optional(),
-});
+export const actionItemSchema = z
+  .looseObject({
+    title: text.describe("What is to be done, imperative and short").optional(),
+    description: nullableText.describe("Details; null when there are none").optional(),
+    ownerSpeaker: nullableText.describe("Owner as the analyser named them (legacy field)").optional(),
+    ownerSpeakerId: nullableText
+      .describe("Owner: a speakerId of the transcript; null when no speaker owns it")
+      .optional(),
+    ownerSpeakerLabel: nullableText.describe("Owner's speaker label").optional(),
+    ownerDisplayName: nullableText.describe("Owner's name; null when unknown").optional(),
+    ownerRole: speakerRoleSchema.nullable().describe("Owner's role in the call").optional(),
+    dueDate: isoDate.nullable().describe("Due date (YYYY-MM-DD); null when none was said").optional(),
+    priority: importance.describe("Priority").optional(),
+    sourceSegmentIds: segmentIds.describe("Transcript segments the item is grounded in").optional(),
+    intent: actionIntentSchema.describe("What kind of action a client can launch").optional(),
+    intentMetadata: intentMetadataSchema
+      .nullable()
+      .describe("Fields for launching the intent (attendees, e-mail, …)")
+      .optional(),
+  })
+  .describe("A launchable task from the call");
 
-const groundedText = z.looseObject({ text: text.optional(), sourceSegmentIds: segmentIds.optional() });
+const groundedText = z.looseObject({
+  text: text.describe("The point, in a sentence").optional(),
+  sourceSegmentIds: segmentIds.describe("Transcript segments it is grounded in").optional(),
+});
 
 const partySentiment = z.looseObject({
   overall: sentimentLabel.optional(),
@@ -80,11 +90,11 @@ const partySentiment = z.looseObject({
 });
 
 export const analysisDocumentSchema = z.looseObject({
-  schemaVersion: z.literal(ANALYSIS_SCHEMA_VERSION).optional(),
-  callType: callTypeSchema.optional(),
-  suggestedTitle: text.optional(),
-  oneLineSummary: text.optional(),
-  executiveSummary: text.optional(),
+  schemaVersion: z.literal(ANALYSIS_SCHEMA_VERSION).describe("Analysis document schema version").optional(),
+  callType: callTypeSchema.describe("What kind of call this was").optional(),
+  suggestedTitle: text.describe("A title for the call").optional(),
+  oneLineSummary: text.describe("The call in one sentence").optional(),
+  executiveSummary: text.describe("The call in 2–4 sentences").optional(),
   executiveSummaryBullets: z
     .array(
       z.looseObject({
@@ -94,7 +104,7 @@ export const analysisDocumentSchema = z.looseObject({
       }),
     )
     .optional(),
-  conversationOutcome: nullableText.optional(),
+  conversationOutcome: nullableText.describe("How the conversation ended; null when unclear").optional(),
   sections: z
     .array(
       z.looseObject({
@@ -126,7 +136,7 @@ export const analysisDocumentSchema = z.looseObject({
       }),
     )
     .optional(),
-  actionItems: z.array(actionItemSchema).optional(),
+  actionItems: z.array(actionItemSchema).describe("Launchable tasks (stored as the call's action items)").optional(),
   nextSteps: z
     .array(
       z.looseObject({
@@ -141,11 +151,17 @@ export const analysisDocumentSchema = z.looseObject({
   importantDates: z
     .array(groundedText.extend({ date: isoDate.nullable().optional(), context: nullableText.optional() }))
     .optional(),
-  decisions: z.array(groundedText).optional(),
-  commitments: z.array(groundedText.extend({ speaker: nullableText.optional() })).optional(),
-  openQuestions: z.array(groundedText.extend({ askedBy: nullableText.optional() })).optional(),
-  risks: z.array(groundedText).optional(),
-  opportunities: z.array(groundedText).optional(),
+  decisions: z.array(groundedText).describe("Decisions taken in the call").optional(),
+  commitments: z
+    .array(groundedText.extend({ speaker: nullableText.optional() }))
+    .describe("Promises a speaker made")
+    .optional(),
+  openQuestions: z
+    .array(groundedText.extend({ askedBy: nullableText.optional() }))
+    .describe("Questions left unanswered")
+    .optional(),
+  risks: z.array(groundedText).describe("Risks raised").optional(),
+  opportunities: z.array(groundedText).describe("Opportunities raised").optional(),
   peopleMentioned: z
     .array(
       z.looseObject({
@@ -206,8 +222,11 @@ export const analysisDocumentSchema = z.looseObject({
       byParty: z.looseObject({ userTone: nullableText.optional(), contactTone: nullableText.optional() }).optional(),
     })
     .optional(),
-  tags: z.array(text).optional(),
-  qualityWarnings: z.array(text).optional(),
+  tags: z.array(text).describe("Short topic tags").optional(),
+  qualityWarnings: z
+    .array(text)
+    .describe("Why parts of the analysis may be weak (short audio, one speaker, …)")
+    .optional(),
 });
 
 export type AnalysisDocument = z.infer<typeof analysisDocumentSchema>;

@@ -16,6 +16,11 @@ export interface AnalysisInput {
   direction?: "INCOMING" | "OUTGOING" | "UNKNOWN" | null;
   speakers: AnalysisSpeaker[];
   segments: AnalysisSegment[];
+  /**
+   * Names known from the call's metadata (the user, the contact, their organisation):
+   * pseudonymised before a prompt leaves the process (docs/contract.md § Analysis document).
+   */
+  names?: { people?: string[]; organizations?: string[] };
 }
 
 export interface AnalysisSpeaker {

@@ -155,6 +155,48 @@ describe("LLM analyser against an OpenAI-compatible server", () => {
     expect(outcome.document.schemaVersion).toBe(3);
   });
 
+  it("sends pseudonymised names (PERSON_N, ORG_N) and maps the answer back before validation", async () => {
+    const input = {
+      ...transcript(
+        [
+          { id: "spk_1", name: "Priya Sharma", role: "USER" as const },
+          { id: "spk_2", name: "Ravi Kumar", role: "CONTACT" as const },
+        ],
+        [
+          ["spk_1", "Hi Ravi, Priya here from Globex."],
+          ["spk_2", "Hello Priya. Mr. Kumar speaking, Acme Traders accounts. Send the contract to Sharma ji."],
+        ],
+      ),
+      names: { people: ["Priya Sharma", "Ravi Kumar"], organizations: ["Acme Traders", "Globex"] },
+    };
+    const answer = {
+      schemaVersion: 3,
+      oneLineSummary: "PERSON_1 of ORG_2 follows up with PERSON_2 of ORG_1.",
+      actionItems: [
+        {
+          title: "Send the contract to PERSON_1",
+          ownerSpeakerId: "spk_2",
+          priority: "medium",
+          intent: "email",
+          sourceSegmentIds: ["seg_0002"],
+          intentMetadata: { toName: "PERSON_1" },
+        },
+      ],
+    };
+    replies.push(ok(JSON.stringify(answer)));
+    const outcome = await analyzer().analyze(input);
+
+    const sent = JSON.stringify(received[0]!.body.messages);
+    for (const real of ["Priya", "Sharma", "Ravi", "Kumar", "Acme", "Globex"]) expect(sent).not.toContain(real);
+    for (const placeholder of ["PERSON_1", "PERSON_2", "ORG_1", "ORG_2"]) expect(sent).toContain(placeholder);
+    expect(sent).toContain("Hi PERSON_2, PERSON_1 here from ORG_2.");
+
+    expect(outcome.document.oneLineSummary).toBe("Priya Sharma of Globex follows up with Ravi Kumar of Acme Traders.");
+    const item = outcome.document.actionItems![0]!;
+    expect(item.title).toBe("Send the contract to Priya Sharma");
+    expect(item.intentMetadata).toMatchObject({ toName: "Priya Sharma" });
+  });
+
   it("retries once after a 500 and adds up the tokens spent", async () => {
     replies.push(status(500), ok(JSON.stringify(VALID_ANSWER)));
     const outcome = await analyzer().analyze(INPUT);

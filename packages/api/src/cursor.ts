@@ -15,13 +15,13 @@ const cursorSchema = z.object({
   f: z.string().max(40).nullable(),
 });
 
-export function encodeCursor(position: ListPosition, filter: string | null): string {
+function encodeCursor(position: ListPosition, filter: string | null): string {
   return Buffer.from(JSON.stringify({ v: 1, t: position.createdAt.getTime(), i: position.id, f: filter })).toString(
     "base64url",
   );
 }
 
-export function decodeCursor(cursor: string | undefined, filter: string | null): ListPosition | null {
+function decodeCursor(cursor: string | undefined, filter: string | null): ListPosition | null {
   if (cursor === undefined || cursor === "") return null;
   const invalid = () =>
     errors.validation("Invalid cursor", { fields: [{ path: "cursor", message: "invalid cursor" }] });

@@ -9,11 +9,33 @@ export {
   type PipelinePort,
   type Principal,
   type RequestContext,
+  resolveUser,
+  type WebhooksPort,
 } from "./context";
-export { ApiError, type ApiErrorBody, errors, toApiError } from "./errors";
+export {
+  API_ERROR_STATUS,
+  ApiError,
+  type ApiErrorBody,
+  type ApiErrorCode,
+  errors,
+  toApiError,
+  trpcErrorEnvelope,
+} from "./errors";
 export { buildOpenApiDocument, successStatuses } from "./openapi";
 export { type AppRouter, buildAppRouter, createCaller } from "./router";
-export { type CallMetadata, callMetadataSchema } from "./schemas";
+export {
+  actionItemSchema,
+  type CallMetadata,
+  callMetadataSchema,
+  type ServedAnalysis,
+  type ServedTranscript,
+  type SourceText,
+  servedAnalysisSchema,
+  servedTranscriptSchema,
+  sourceTextSchema,
+} from "./schemas";
+export { deleteAccount } from "./services/account";
+export { purgeCall } from "./services/calls";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

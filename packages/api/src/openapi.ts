@@ -1,10 +1,20 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
+import { API_ERROR_STATUS, type ApiErrorCode } from "./errors";
 import type { AppRouter } from "./router";
 import { acceptedCallSchema, bulkDeleteInputSchema, bulkDeleteResultSchema, callMetadataSchema } from "./schemas";
 
 type Document = ReturnType<typeof generateOpenApiDocument>;
-type Operation = { operationId?: string; responses?: Record<string, unknown>; [key: string]: unknown };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  security?: unknown[];
+  responses?: Record<string, unknown>;
+  [key: string]: unknown;
+};
 
 const errorBody = {
   type: "object",
@@ -14,7 +24,7 @@ const errorBody = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", example: "call_not_found" },
+        code: { type: "string", enum: Object.keys(API_ERROR_STATUS), example: "call_not_found" },
         message: { type: "string" },
         details: { type: "object", additionalProperties: true },
       },
@@ -22,10 +32,79 @@ const errorBody = {
   },
 } as const;
 
-const errorResponse = (description: string) => ({
-  description,
+/** One error response; `x-error-codes` lists the codes this operation answers with at this status. */
+const errorResponse = (codes: ApiErrorCode[]) => ({
+  description: codes.join(" / "),
+  "x-error-codes": codes,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+
+const TAGS: Record<string, string> = {
+  calls: "Upload recordings, follow their processing, read and edit the results.",
+  "action items": "Action items from the analysis and added by hand, across calls or per call.",
+  users: "The signed-in user.",
+  webhooks: "Endpoints that are told, signed the Standard Webhooks way, when a call completes, fails or is deleted.",
+  health: "Liveness, for load balancers and uptime checks.",
+};
+const PROTECTED_NOTE =
+  "Needs a Firebase ID token (`Authorization: Bearer`) and, when the server sets one, `X-Scryon-Api-Key`; only the caller's own data is visible (another user's is a 404).";
+const PUBLIC_NOTE = "Public: no credentials are needed or read.";
+
+const MUTATING = new Set(["post", "put", "patch", "delete"]);
+
+/**
+ * Every code an operation can answer with: what the HTTP layer adds to each
+ * request of its kind (docs/contract.md § Errors) and what its procedure declares.
+ */
+function operationErrorCodes(
+  method: string,
+  operation: Operation,
+  declared: ApiErrorCode[],
+  extra: { upload?: boolean } = {},
+): ApiErrorCode[] {
+  const codes = new Set<ApiErrorCode>();
+  const hasInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
+  if (hasInput) codes.add("validation_failed");
+  // A path the router cannot match to the template (e.g. an id past the length limit) is the generic 404.
+  if ((operation.parameters as Array<{ in?: string }> | undefined)?.some((p) => p.in === "path"))
+    codes.add("not_found");
+  if (operation.security === undefined || operation.security.length > 0) {
+    for (const code of ["auth_missing", "auth_invalid", "auth_disabled", "rate_limited", "auth_unavailable"] as const)
+      codes.add(code);
+  }
+  if (MUTATING.has(method)) {
+    codes.add("idempotency_key_reused");
+    codes.add("idempotency_request_in_progress");
+  }
+  if (operation.requestBody !== undefined) {
+    codes.add("payload_too_large");
+    codes.add("unsupported_media_type");
+  }
+  if (extra.upload) codes.add("storage_unavailable");
+  for (const code of declared) codes.add(code);
+  codes.add("internal_error");
+  return [...codes];
+}
+
+function setErrorResponses(responses: Record<string, unknown>, codes: ApiErrorCode[]) {
+  for (const status of Object.keys(responses)) if (Number(status) >= 400) delete responses[status];
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes) {
+    const status = API_ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b))
+    responses[String(status)] = errorResponse(statusCodes);
+}
+
+/** The codes a procedure's `errorResponses` meta names (written with `errorResponses(...)`). */
+function declaredCodes(meta: unknown): ApiErrorCode[] {
+  const described = (meta as { openapi?: { errorResponses?: Record<string, string> } } | undefined)?.openapi
+    ?.errorResponses;
+  return Object.values(described ?? {})
+    .flatMap((text) => text.split(" / "))
+    .filter((code): code is ApiErrorCode => code in API_ERROR_STATUS);
+}
 
 /** Procedure-path → success status, from the `successStatus` meta of each procedure. */
 export function successStatuses(router: AppRouter): Map<string, number> {
@@ -57,42 +136,52 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
   });
 
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, Error: errorBody as never };
+  // The generator's own per-code error schemas are replaced by ours everywhere below.
+  const generated = Object.entries(document.components.schemas ?? {}).filter(([name]) => !name.startsWith("error."));
+  document.components.schemas = { ...Object.fromEntries(generated), Error: errorBody as never };
+  document.info.contact = { name: "Scryon maintainers" };
+  document.tags = Object.entries(TAGS).map(([name, description]) => ({ name, description }));
   const paths = (document.paths ??= {}) as Record<string, Record<string, Operation>>;
 
-  const statuses = successStatuses(router);
-  for (const methods of Object.values(paths)) {
-    for (const operation of Object.values(methods)) {
-      const responses = (operation.responses ??= {});
-      const status = operation.operationId ? statuses.get(operation.operationId.replace(/-/g, ".")) : undefined;
-      if (status && responses["200"]) {
-        const ok = responses["200"] as { description?: string };
-        delete responses["200"];
-        responses[String(status)] = status === 204 ? { description: ok.description ?? "No content" } : ok;
-      }
-      // The generator describes errors in its own shape; ours is docs/contract.md § Errors.
-      for (const code of Object.keys(responses)) {
-        if (Number(code) >= 400) {
-          const description = (responses[code] as { description?: string }).description ?? "Error";
-          responses[code] = errorResponse(description);
-        }
-      }
-      responses["500"] ??= errorResponse("Server fault (no details are exposed)");
-    }
-  }
-
-  const security = [{ bearerAuth: [] }, { apiKey: [] }];
   const idempotencyHeader = {
     name: "Idempotency-Key",
     in: "header",
     required: false,
-    schema: { type: "string", maxLength: 255 },
-    description: "Retries with the same key return the original response for 24 h.",
+    schema: { type: "string", minLength: 1, maxLength: 255 },
+    description:
+      "Retries with the same key within 24 h return the original response; the same key with a different request is a 409.",
   };
+  const statuses = successStatuses(router);
+  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: unknown } }>;
+  for (const methods of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const procedurePath = operation.operationId?.replace(/-/g, ".");
+      const meta = procedurePath ? procedures[procedurePath]?._def.meta : undefined;
+      const protect = (meta as { openapi?: { protect?: boolean } } | undefined)?.openapi?.protect ?? false;
+      // Public routes say so: no credentials are needed or read.
+      if (!protect) operation.security = [];
+      operation.description ??= `${operation.summary ?? ""}. ${protect ? PROTECTED_NOTE : PUBLIC_NOTE}`;
+      if (MUTATING.has(method)) operation.parameters = [...(operation.parameters ?? []), idempotencyHeader];
+      const responses = (operation.responses ??= {});
+      const status = procedurePath ? statuses.get(procedurePath) : undefined;
+      if (status && responses["200"]) {
+        const ok = responses["200"] as { description?: string };
+        delete responses["200"];
+        // A 204 carries no body and no content type.
+        responses[String(status)] = status === 204 ? { description: ok.description ?? "No content" } : ok;
+      }
+      setErrorResponses(responses, operationErrorCodes(method, operation, declaredCodes(meta)));
+    }
+  }
+
+  const security = [{ bearerAuth: [] }, { apiKey: [] }];
   paths["/calls/analyze"] = {
     post: {
       operationId: "calls-analyze",
       summary: "Submit a recording for analysis",
+      description:
+        "Streams the recording to storage and answers 202 with the callId at once; processing continues in the background (poll `/calls/status` or subscribe). `metadata` may be sent as a text field, as an `application/json` part (OkHttp/Retrofit `@Part`, Spring `@RequestPart`, `curl -F 'metadata={…};type=application/json'`) or as a file part (a browser `FormData` Blob, `curl -F metadata=@meta.json`); it is UTF-8 JSON. `title` may also be its own field. " +
+        PROTECTED_NOTE,
       tags: ["calls"],
       security,
       parameters: [idempotencyHeader],
@@ -116,6 +205,8 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
                 title: { type: "string", maxLength: 200 },
               },
             },
+            // The envelope may be a JSON part or a plain text field; both carry UTF-8 JSON.
+            encoding: { metadata: { contentType: "application/json, text/plain" } },
           },
         },
       },
@@ -124,19 +215,13 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
           description: "Accepted",
           content: { "application/json": { schema: z.toJSONSchema(acceptedCallSchema) } },
         },
-        "400": errorResponse("validation_failed: missing file, bad metadata JSON"),
-        "401": errorResponse("auth_missing / auth_invalid"),
-        "409": errorResponse("idempotency_key_reused"),
-        "413": errorResponse("payload_too_large: file exceeds MAX_FILE_SIZE"),
-        "415": errorResponse("unsupported_media_type: audio not recognised"),
-        "429": errorResponse("rate_limited"),
-        "500": errorResponse("Server fault"),
       },
     },
   };
   (paths["/calls"] ??= {}).delete = {
     operationId: "calls-deleteMany",
     summary: "Bulk delete calls (at most 100 ids)",
+    description: `Deletes each call like DELETE /calls/{id} and reports which were deleted, missing or failed. ${PROTECTED_NOTE}`,
     tags: ["calls"],
     security,
     parameters: [idempotencyHeader],
@@ -146,10 +231,14 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
         description: "Deleted",
         content: { "application/json": { schema: z.toJSONSchema(bulkDeleteResultSchema) } },
       },
-      "400": errorResponse("validation_failed"),
-      "401": errorResponse("auth_missing / auth_invalid"),
-      "500": errorResponse("Server fault"),
     },
   };
+  const upload = paths["/calls/analyze"].post as Operation;
+  setErrorResponses(
+    upload.responses as Record<string, unknown>,
+    operationErrorCodes("post", upload, [], { upload: true }),
+  );
+  const bulkDelete = paths["/calls"].delete as Operation;
+  setErrorResponses(bulkDelete.responses as Record<string, unknown>, operationErrorCodes("delete", bulkDelete, []));
   return document;
 }

@@ -1,6 +1,7 @@
 import { actionItemsRouter } from "./routers/action-items";
 import { callsDeveloperRouter, callsRouter } from "./routers/calls";
 import { healthRouter, usersRouter } from "./routers/users";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./trpc";
 
 const fullRouter = router({
@@ -8,6 +9,7 @@ const fullRouter = router({
   calls: router({ ...callsRouter._def.record, ...callsDeveloperRouter._def.record }),
   actionItems: actionItemsRouter,
   users: usersRouter,
+  webhooks: webhooksRouter,
 });
 
 /** The type clients import; it includes the developer-only procedures. */
@@ -24,6 +26,7 @@ export function buildAppRouter(options: { developerTools: boolean }): AppRouter 
     calls: callsRouter,
     actionItems: actionItemsRouter,
     users: usersRouter,
+    webhooks: webhooksRouter,
   }) as unknown as AppRouter;
 }
 

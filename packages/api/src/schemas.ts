@@ -1,11 +1,17 @@
+import { ANALYSIS_SCHEMA_VERSION, servedAnalysisDocumentSchema } from "@scryon/analysis";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
+  EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
 } from "@scryon/db";
+import { TRANSCRIPT_SCHEMA_VERSION, transcriptDocumentSchema } from "@scryon/transcript";
 import { z } from "zod";
 
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
@@ -13,7 +19,9 @@ import { z } from "zod";
 export const callStatusSchema = z.enum(CALL_STATUSES);
 export const directionSchema = z.enum(DIRECTIONS);
 export const uuidSchema = z.uuid({ message: "must be a UUID" });
-export const timestampSchema = z.string().meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
+export const timestampSchema = z.iso
+  .datetime({ offset: true })
+  .meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
 /** NUL is never meaningful in a name or title, and PostgreSQL text cannot hold it: refused in both modes alike. */
 const text = (max: number) =>
@@ -45,10 +53,10 @@ export const callMetadataSchema = z.object({
 });
 export type CallMetadata = z.infer<typeof callMetadataSchema>;
 
-export const acceptedCallSchema = z.object({ callId: z.string(), status: z.literal("QUEUED") });
+export const acceptedCallSchema = z.object({ callId: uuidSchema, status: z.literal("QUEUED") });
 
 export const callDetailSchema = z.object({
-  callId: z.string(),
+  callId: uuidSchema,
   title: z.string().optional(),
   status: callStatusSchema,
   direction: directionSchema.optional(),
@@ -66,7 +74,7 @@ export const callDetailSchema = z.object({
 });
 
 export const callListItemSchema = z.object({
-  callId: z.string(),
+  callId: uuidSchema,
   title: z.string().optional(),
   contactName: z.string().optional(),
   direction: directionSchema.optional(),
@@ -84,7 +92,7 @@ export const callListSchema = z.object({
 
 export const MAX_STATUS_IDS = 100;
 export const statusPollSchema = z.object({
-  items: z.array(z.object({ callId: z.string(), status: callStatusSchema })),
+  items: z.array(z.object({ callId: uuidSchema, status: callStatusSchema })),
 });
 
 export const MAX_BULK_DELETE = 100;
@@ -97,20 +105,92 @@ export const bulkDeleteResultSchema = z.object({
   failed: z.array(z.object({ callId: z.string(), code: z.string() })),
 });
 
+/**
+ * A document stored under an older schema version (or before documents carried one): served exactly as
+ * stored, so only its version is described (docs/contract.md § Transcript document, § Analysis document).
+ */
+const olderDocumentSchema = <const V extends readonly [number, ...number[]]>(versions: V, what: string) =>
+  z
+    .looseObject({
+      schemaVersion: z
+        .literal(versions)
+        .describe(`An older ${what} schema version; absent on documents written before versions existed`)
+        .optional(),
+    })
+    .describe(`A ${what} document stored under an older schema version, served as stored`);
+
+/**
+ * The type clients see: the described fields, without the `[key: string]: unknown` of loose objects. At
+ * runtime unknown keys still pass through (docs/contract.md § Analysis document); in the type, an index
+ * signature would make tRPC's JSON serialisation type drop the described optional keys.
+ */
+type WithoutIndex<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: Described<T[K]> };
+type Described<T> = T extends readonly (infer U)[]
+  ? Described<U>[]
+  : T extends object
+    ? [keyof WithoutIndex<T>] extends [never]
+      ? T // a record (e.g. the transcript's `pipeline`): kept as is
+      : WithoutIndex<T>
+    : T;
+
+/** The versions before the current one (TRANSCRIPT_SCHEMA_VERSION 2, ANALYSIS_SCHEMA_VERSION 3). */
+const OLDER_TRANSCRIPT_VERSIONS = [1] as const;
+const OLDER_ANALYSIS_VERSIONS = [1, 2] as const;
+if (TRANSCRIPT_SCHEMA_VERSION !== 2 || ANALYSIS_SCHEMA_VERSION !== 3) {
+  throw new Error("a document schema version changed: update the older versions served as stored");
+}
+
+const transcriptUnion = z
+  .union([transcriptDocumentSchema, olderDocumentSchema(OLDER_TRANSCRIPT_VERSIONS, "transcript")])
+  .meta({ id: "TranscriptDocument", description: "The normalised, speaker-attributed transcript (schema v2)" });
+const analysisUnion = z
+  .union([servedAnalysisDocumentSchema, olderDocumentSchema(OLDER_ANALYSIS_VERSIONS, "analysis")])
+  .meta({ id: "AnalysisDocument", description: "The analysis (schema v3) with the legacy aliases" });
+
+/**
+ * `calls.transcript`: the current document (v2) in full, or an older stored one as stored. Clients narrow on
+ * `schemaVersion === 2`.
+ */
+export const servedTranscriptSchema: z.ZodType<Described<z.output<typeof transcriptUnion>>> = transcriptUnion;
+export type ServedTranscript = z.infer<typeof servedTranscriptSchema>;
+
+/**
+ * `calls.analysis`: the current document (v3, with the legacy aliases) in full, or an older stored one as
+ * stored. Clients narrow on `schemaVersion === 3`.
+ */
+export const servedAnalysisSchema: z.ZodType<Described<z.output<typeof analysisUnion>>> = analysisUnion;
+export type ServedAnalysis = z.infer<typeof servedAnalysisSchema>;
+
 export const actionItemStatusSchema = z.enum(ACTION_ITEM_STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const dueDateSchema = z.iso.date({ message: "must be a date YYYY-MM-DD" });
 
+/**
+ * Where an AI action item came from (docs/contract.md § Action items): the analyser's priority, the cited
+ * segments and an excerpt of their text. Stored as JSON text in `action_items.source_text`; served as an object.
+ */
+export const sourceTextSchema = z
+  .object({
+    priority: z
+      .enum(["low", "medium", "high"])
+      .nullable()
+      .describe("The priority the analyser gave the item; null when it gave none"),
+    segmentIds: z.array(z.string()).describe("Transcript segments the item was drawn from"),
+    excerpt: z.string().nullable().describe("The start of those segments' text; null when there is none"),
+  })
+  .describe("Provenance of an AI action item; null for items created by hand");
+export type SourceText = z.infer<typeof sourceTextSchema>;
+
 export const actionItemSchema = z.object({
-  id: z.string(),
-  callRecordId: z.string(),
+  id: uuidSchema,
+  callRecordId: uuidSchema,
   title: z.string(),
   description: z.string().nullable(),
-  dueDate: z.string().nullable(),
+  dueDate: dueDateSchema.nullable(),
   status: actionItemStatusSchema,
   priority: prioritySchema,
   source: z.enum(ACTION_ITEM_SOURCES),
-  sourceText: z.string().nullable(),
+  sourceText: sourceTextSchema.nullable(),
   ownerSpeakerId: z.string().nullable(),
   ownerSpeakerLabel: z.string().nullable(),
   ownerDisplayName: z.string().nullable(),
@@ -123,13 +203,123 @@ export const actionItemSchema = z.object({
 });
 
 export const userSchema = z.object({
-  id: z.string(),
+  id: uuidSchema,
   email: z.string().nullable(),
   displayName: z.string().nullable(),
+  /** The user's own retention setting in days; null = the server default applies. */
+  retentionDays: z.number().int().nullable(),
+  /** The retention that applies (own setting, else SCRYON_RETENTION_DAYS); null = calls are kept. */
+  effectiveRetentionDays: z.number().int().nullable(),
   createdAt: timestampSchema,
 });
 
-export const healthSchema = z.object({ status: z.literal("ok"), version: z.string() });
+export const healthSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  providers: z
+    .object({
+      transcription: z
+        .enum(["openai", "assemblyai", "deepgram"])
+        .nullable()
+        .describe("null: no provider is configured, so uploads cannot be transcribed"),
+      diarization: z.enum(["pyannote"]).nullable(),
+      analysis: z.enum(["llm", "offline"]),
+    })
+    .describe("The configured outside services, by name only"),
+});
 
 /** Limit parameters: strings from a query string are coerced; bounds enforced. */
 export const limitSchema = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** docs/contract.md § Webhooks. */
+const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "url is required")
+  .max(2048)
+  .meta({ description: "https:// in production (http allowed outside it)", example: "https://example.com/hooks" });
+export const webhookEventsSchema = z
+  .array(webhookEventTypeSchema)
+  .min(1, "subscribe to at least one event")
+  .max(WEBHOOK_EVENT_TYPES.length * 2);
+export const webhookDescriptionSchema = text(500);
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string().optional(),
+  events: z.array(webhookEventTypeSchema),
+  enabled: z.boolean(),
+  /** Why the server disabled it (`failing_for_too_long`), null while enabled or disabled by the user. */
+  disabledReason: z.string().nullable(),
+  /** While a rotated-out secret still signs alongside the current one. */
+  previousSecretExpiresAt: timestampSchema.optional(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const createdWebhookSchema = webhookSchema.extend({
+  secret: z.string().meta({ description: "whsec_…; shown only here and by rotate-secret" }),
+});
+export const rotatedSecretSchema = z.object({
+  id: z.string(),
+  secret: z.string(),
+  previousSecretExpiresAt: timestampSchema,
+});
+export const webhookListSchema = z.object({ items: z.array(webhookSchema), nextCursor: z.string().optional() });
+
+const webhookAttemptSchema = z.object({
+  attempt: z.number().int(),
+  at: timestampSchema,
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  error: z.string().nullable(),
+});
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventType: z.string(),
+  /** The `webhook-id` header of every attempt. */
+  messageId: z.string(),
+  status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  responseStatusCode: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  failureReason: z.string().nullable(),
+  nextAttemptAt: timestampSchema.optional(),
+  attemptLog: z.array(webhookAttemptSchema),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export const webhookDeliveryListSchema = z.object({
+  items: z.array(webhookDeliverySchema),
+  nextCursor: z.string().optional(),
+});
+
+/** GET /api/calls/{id}/processing (docs/contract.md § Egress ledger). */
+export const processingLedgerSchema = z.object({
+  callId: z.string(),
+  /** Every processing event, in order. */
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      status: z.enum(EVENT_STATUSES),
+      provider: z.string().nullable(),
+      durationMs: z.number().int().nullable(),
+      errorCode: z.string().nullable(),
+      at: timestampSchema,
+    }),
+  ),
+  /** Every outside service that received the call's audio or text; empty when nothing left the server. */
+  egress: z.array(
+    z.object({
+      stage: z.string(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      host: z.string(),
+      received: z.enum(EGRESS_DATA),
+      status: z.enum(EVENT_STATUSES),
+      at: timestampSchema,
+    }),
+  ),
+});

@@ -1,6 +1,13 @@
 import type { ActionItem, CallListRow, CallRecord, User } from "@scryon/db";
 import type { z } from "zod";
-import type { actionItemSchema, callDetailSchema, callListItemSchema, userSchema } from "./schemas";
+import {
+  type actionItemSchema,
+  type callDetailSchema,
+  type callListItemSchema,
+  type SourceText,
+  sourceTextSchema,
+  type userSchema,
+} from "./schemas";
 
 /** ISO-8601 UTC at second precision, as in the contract's examples. */
 export const isoSeconds = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
@@ -44,6 +51,21 @@ export function toCallListItem(call: CallListRow): z.infer<typeof callListItemSc
   };
 }
 
+/**
+ * `source_text` as stored: the JSON text the pipeline writes ({priority, segmentIds, excerpt}), null for
+ * manual items, or — on rows written by hand or by older builds — free text, served as the excerpt.
+ */
+export function parseSourceText(raw: string | null, segmentIds: readonly string[]): SourceText | null {
+  if (raw === null) return null;
+  try {
+    const parsed = sourceTextSchema.safeParse(JSON.parse(raw));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: free text from an older row.
+  }
+  return { priority: null, segmentIds: [...segmentIds], excerpt: raw === "" ? null : raw };
+}
+
 export function toActionItemDto(item: ActionItem): z.infer<typeof actionItemSchema> {
   return {
     id: item.id,
@@ -54,7 +76,7 @@ export function toActionItemDto(item: ActionItem): z.infer<typeof actionItemSche
     status: item.status,
     priority: item.priority,
     source: item.source,
-    sourceText: item.sourceText,
+    sourceText: parseSourceText(item.sourceText, item.sourceSegmentIds),
     ownerSpeakerId: item.ownerSpeakerId,
     ownerSpeakerLabel: item.ownerSpeakerLabel,
     ownerDisplayName: item.ownerDisplayName,
@@ -67,6 +89,13 @@ export function toActionItemDto(item: ActionItem): z.infer<typeof actionItemSche
   };
 }
 
-export function toUserDto(user: User): z.infer<typeof userSchema> {
-  return { id: user.id, email: user.email, displayName: user.displayName, createdAt: isoSeconds(user.createdAt) };
+export function toUserDto(user: User, defaultRetentionDays: number | null): z.infer<typeof userSchema> {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    retentionDays: user.retentionDays,
+    effectiveRetentionDays: user.retentionDays ?? defaultRetentionDays,
+    createdAt: isoSeconds(user.createdAt),
+  };
 }

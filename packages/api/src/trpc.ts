@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import type { AuthedContext, RequestContext } from "./context";
+import { type AuthedContext, type RequestContext, resolveUser } from "./context";
 import { ApiError, type ApiErrorBody, errors, toApiError, toTRPCError } from "./errors";
 
 const t = initTRPC
@@ -38,12 +38,9 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.authenticate().catch((error: unknown) => {
     throw toTRPCError(toApiError(error));
   });
-  const user = await ctx.deps.store.users.findOrCreate({
-    authUid: principal.authUid,
-    email: principal.email,
-    displayName: principal.displayName,
+  const user = await resolveUser(ctx.deps, principal).catch((error: unknown) => {
+    throw toTRPCError(toApiError(error));
   });
-  if (user.disabled) throw toTRPCError(new ApiError(403, "auth_disabled", "This account is disabled"));
   return next({ ctx: { ...ctx, user } satisfies AuthedContext });
 });
 

@@ -8,6 +8,8 @@ export type AdminVerifierOptions = {
   projectId: string;
   /** Both set for production; both null only when talking to the Auth emulator. */
   serviceAccount: { clientEmail: string; privateKey: string } | null;
+  /** Bound on one verification (key fetch and revocation lookup); past it: auth_unavailable. */
+  timeoutMs: number;
 };
 
 export type AdminVerifier = {
@@ -39,7 +41,7 @@ export function createAdminVerifier(options: AdminVerifierOptions): AdminVerifie
     async verify(token) {
       let decoded: Record<string, unknown> & { uid: string };
       try {
-        decoded = await auth.verifyIdToken(token, /* checkRevoked */ true);
+        decoded = await withTimeout(auth.verifyIdToken(token, /* checkRevoked */ true), options.timeoutMs);
       } catch (error) {
         throw toAuthError(error);
       }
@@ -53,11 +55,41 @@ export function createAdminVerifier(options: AdminVerifierOptions): AdminVerifie
   };
 }
 
+class VerificationTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new VerificationTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * firebase-admin reports a failed fetch of Google's public keys as a plain
+ * "argument" error whose message says so, and an unreachable revocation lookup
+ * as a network or internal error. Those say nothing about the token.
+ */
+function isProviderUnavailable(error: unknown, code: string | undefined): boolean {
+  if (error instanceof VerificationTimeout) return true;
+  if (code === "app/network-error" || code === "auth/internal-error" || code === "app/internal-error") return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Error fetching (public keys|Json Web Keys)/.test(message);
+}
+
 function toAuthError(error: unknown): AuthError {
   const code = firebaseErrorCode(error);
   if (code === "auth/user-disabled") return new AuthError("auth_disabled", "user_disabled", { cause: error });
-  // Revoked, expired, malformed, wrong project, deleted user, key fetch
-  // failure: to the client they are all one thing — get a fresh token.
+  if (isProviderUnavailable(error, code))
+    return new AuthError(
+      "auth_unavailable",
+      error instanceof VerificationTimeout ? "verify_timeout" : (code ?? "key_fetch_failed"),
+      {
+        cause: error,
+      },
+    );
+  // Revoked, expired, malformed, wrong project, deleted user: to the client
+  // they are all one thing — get a fresh token.
   return new AuthError("auth_invalid", code ?? "verification_failed", { cause: error });
 }
 

@@ -7,6 +7,8 @@ export const GOOGLE_SECURETOKEN_JWKS_URL =
   "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+/** A key server slower than this is treated as unreachable (503 auth_unavailable), never waited on for long. */
+const DEFAULT_KEY_FETCH_TIMEOUT_MS = 3_000;
 const EMULATOR_ENV = "FIREBASE_AUTH_EMULATOR_HOST";
 
 export type AuthenticatorOptions = {
@@ -18,6 +20,8 @@ export type AuthenticatorOptions = {
   jwksUrl?: string;
   /** JWKS mode only: allowed clock skew for exp/iat/auth_time. */
   clockToleranceSeconds?: number;
+  /** Bound on fetching signing keys (JWKS) or one firebase-admin verification; default 3 s. */
+  keyFetchTimeoutMs?: number;
   /** `host:port` of a Firebase Auth emulator. Trusts UNSIGNED tokens: never in production. */
   firebaseAuthEmulatorHost?: string | null;
 };
@@ -55,7 +59,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return localDevAuthenticator();
   }
   if (serviceAccount || emulatorHost) {
-    return adminAuthenticator(projectId, serviceAccount, emulatorHost);
+    return adminAuthenticator(
+      projectId,
+      serviceAccount,
+      emulatorHost,
+      options.keyFetchTimeoutMs ?? DEFAULT_KEY_FETCH_TIMEOUT_MS,
+    );
   }
   return jwksAuthenticator(projectId, options);
 }
@@ -77,6 +86,7 @@ function jwksAuthenticator(projectId: string, options: AuthenticatorOptions): Au
     projectId,
     jwksUrl: options.jwksUrl ?? GOOGLE_SECURETOKEN_JWKS_URL,
     clockToleranceSeconds,
+    keyFetchTimeoutMs: options.keyFetchTimeoutMs ?? DEFAULT_KEY_FETCH_TIMEOUT_MS,
   });
   return {
     mode: "FIREBASE_JWKS",
@@ -89,6 +99,7 @@ function adminAuthenticator(
   projectId: string,
   serviceAccount: { clientEmail: string; privateKey: string } | null,
   emulatorHost: string | null,
+  timeoutMs: number,
 ): Authenticator {
   // firebase-admin reads the emulator host from the environment on every call,
   // and with it set accepts unsigned tokens. So it must be set only when
@@ -104,7 +115,7 @@ function adminAuthenticator(
 
   let verifier: AdminVerifier;
   try {
-    verifier = createAdminVerifier({ projectId, serviceAccount });
+    verifier = createAdminVerifier({ projectId, serviceAccount, timeoutMs });
   } catch (error) {
     restoreEnv(EMULATOR_ENV, inheritedEmulatorHost);
     // firebase-admin's message is about the key; keep ours about the variable.

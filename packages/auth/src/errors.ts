@@ -1,17 +1,20 @@
-export type AuthErrorCode = "auth_missing" | "auth_invalid" | "auth_disabled";
+export type AuthErrorCode = "auth_missing" | "auth_invalid" | "auth_disabled" | "auth_unavailable";
 
-const STATUS: Record<AuthErrorCode, 401 | 403> = {
+const STATUS: Record<AuthErrorCode, 401 | 403 | 503> = {
   auth_missing: 401,
   auth_invalid: 401,
   auth_disabled: 403,
+  // The identity provider (its key server) could not be reached: says nothing about the credentials.
+  auth_unavailable: 503,
 };
 
-// Deliberately vague: a client learns only which of the three outcomes it hit,
+// Deliberately vague: a client learns only which of the outcomes it hit,
 // never which check failed (that would help an attacker tune forged tokens).
 const MESSAGE: Record<AuthErrorCode, string> = {
   auth_missing: "Authentication required",
   auth_invalid: "Invalid or expired credentials",
   auth_disabled: "Account disabled",
+  auth_unavailable: "Authentication is temporarily unavailable; try again shortly",
 };
 
 /**
@@ -22,7 +25,7 @@ const MESSAGE: Record<AuthErrorCode, string> = {
 export class AuthError extends Error {
   override readonly name = "AuthError";
   readonly code: AuthErrorCode;
-  readonly status: 401 | 403;
+  readonly status: 401 | 403 | 503;
   readonly reason: string | undefined;
 
   constructor(code: AuthErrorCode, reason?: string, options?: { cause?: unknown }) {

@@ -1,11 +1,14 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
+import { errors as joseErrors, jwtVerify } from "jose";
 import { AuthError } from "./errors";
+import { createCachedKeySet } from "./key-set";
 import { type AuthenticatedPrincipal, firebasePrincipal, isValidUid } from "./principal";
 
 export type JwksVerifierOptions = {
   projectId: string;
   jwksUrl: string;
   clockToleranceSeconds: number;
+  /** Bound on one fetch of the key set. */
+  keyFetchTimeoutMs: number;
 };
 
 /**
@@ -16,10 +19,10 @@ export type JwksVerifierOptions = {
  */
 export function createJwksVerifier(options: JwksVerifierOptions): (token: string) => Promise<AuthenticatedPrincipal> {
   const { projectId, clockToleranceSeconds } = options;
-  // jose caches the key set, refetches it when a token names an unknown `kid`
-  // (Google rotates keys) and rate-limits those refetches with a cooldown so
-  // garbage `kid`s cannot turn us into a request amplifier.
-  const keySet = createRemoteJWKSet(new URL(options.jwksUrl));
+  // Cached for its max-age and served stale while the key server is down; an
+  // unknown `kid` (Google rotates keys) refetches at most once per cooldown so
+  // garbage `kid`s cannot turn us into a request amplifier (see key-set.ts).
+  const keySet = createCachedKeySet({ url: options.jwksUrl, timeoutMs: options.keyFetchTimeoutMs });
   const issuer = `https://securetoken.google.com/${projectId}`;
 
   return async (token) => {
@@ -33,6 +36,7 @@ export function createJwksVerifier(options: JwksVerifierOptions): (token: string
         requiredClaims: ["exp", "iat", "auth_time", "sub"],
       }));
     } catch (error) {
+      if (error instanceof AuthError) throw error;
       throw new AuthError("auth_invalid", joseFailureReason(error), { cause: error });
     }
 

@@ -134,4 +134,12 @@ describe("FIREBASE_ADMIN mode against the Firebase Auth emulator", () => {
     await credentialless.close();
     expect(process.env.FIREBASE_AUTH_EMULATOR_HOST).toBe(before);
   });
+
+  // Last in the file: it stops the emulator (afterAll's stop is then a no-op).
+  it("answers auth_unavailable (503), not auth_invalid, when the identity service is unreachable", async () => {
+    const { idToken } = await emulator.signUp(newAccount());
+    await emulator.stop();
+    const error = await rejection(authenticator.authenticate(`Bearer ${idToken}`));
+    expect(error).toMatchObject({ code: "auth_unavailable", status: 503 });
+  });
 });

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AuthError, type Authenticator, createAuthenticator } from "../src/index";
@@ -201,13 +203,86 @@ describe("FIREBASE_JWKS mode", () => {
     expect(error.message).not.toMatch(/aud|ada|example\.com|other/i);
   });
 
-  it("reports an unreachable key set as auth_invalid with a loggable reason", async () => {
+  it("reports an unreachable key set as auth_unavailable (503), never as bad credentials", async () => {
     const offline = await startJwksServer([]);
     const url = offline.url;
     await offline.close();
     const authenticator = createAuthenticator({ firebaseProjectId: PROJECT_ID, jwksUrl: url });
     const token = await signFirebaseToken(googleKey, firebaseClaims(PROJECT_ID));
-    await expectInvalid(authenticator, `Bearer ${token}`, "jwks_unavailable");
+    const error = await rejection(authenticator.authenticate(`Bearer ${token}`));
+    expect(error).toMatchObject({ code: "auth_unavailable", status: 503, reason: "jwks_unavailable" });
+  });
+});
+
+describe("FIREBASE_JWKS key server outages", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("bounds a hanging key server by the fetch timeout and answers auth_unavailable", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const hanging = createServer(() => {
+      /* never answers */
+    });
+    hanging.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as AddressInfo;
+    try {
+      const authenticator = createAuthenticator({
+        firebaseProjectId: PROJECT_ID,
+        jwksUrl: `http://127.0.0.1:${port}/keys`,
+        keyFetchTimeoutMs: 200,
+      });
+      const token = await signFirebaseToken(googleKey, firebaseClaims(PROJECT_ID));
+      const error = await rejection(authenticator.authenticate(`Bearer ${token}`));
+      expect(error).toMatchObject({ code: "auth_unavailable", status: 503, reason: "jwks_timeout" });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
+  it("without cached keys: 503 while the server is down, verifies again the moment it is back", async () => {
+    const server = await startJwksServer([googleKey.publicJwk]);
+    try {
+      await server.goDown();
+      const authenticator = createAuthenticator({ firebaseProjectId: PROJECT_ID, jwksUrl: server.url });
+      const token = await signFirebaseToken(googleKey, firebaseClaims(PROJECT_ID));
+      for (let i = 0; i < 3; i++)
+        expect(await rejection(authenticator.authenticate(`Bearer ${token}`))).toMatchObject({
+          code: "auth_unavailable",
+        });
+      await server.comeBack();
+      await expect(authenticator.authenticate(`Bearer ${token}`)).resolves.toMatchObject({ method: "FIREBASE" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves keys past their max-age while the server is unreachable (stale-if-error), and refreshes when it is back", async () => {
+    const server = await startJwksServer([googleKey.publicJwk]);
+    try {
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+      const authenticator = createAuthenticator({ firebaseProjectId: PROJECT_ID, jwksUrl: server.url });
+      const first = await signFirebaseToken(googleKey, firebaseClaims(PROJECT_ID));
+      await expect(authenticator.authenticate(`Bearer ${first}`)).resolves.toMatchObject({ method: "FIREBASE" });
+      expect(server.requestCount()).toBe(1);
+
+      await server.goDown();
+      vi.setSystemTime(Date.now() + 21_600_000 + 60_000); // past the served max-age
+      const later = await signFirebaseToken(googleKey, firebaseClaims(PROJECT_ID));
+      await expect(authenticator.authenticate(`Bearer ${later}`)).resolves.toMatchObject({ method: "FIREBASE" });
+      // A forged token is still refused as invalid: stale keys are real keys.
+      const forged = await signFirebaseToken(strangerKey, firebaseClaims(PROJECT_ID), googleKey.kid);
+      await expectInvalid(authenticator, `Bearer ${forged}`);
+
+      await server.comeBack();
+      vi.setSystemTime(Date.now() + 10_000); // past the retry pause after the failed refresh
+      await expect(authenticator.authenticate(`Bearer ${later}`)).resolves.toMatchObject({ method: "FIREBASE" });
+      await vi.waitFor(() => expect(server.requestCount()).toBe(2));
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -11,6 +11,10 @@ export type JwksServer = {
   url: string;
   requestCount(): number;
   serveKeys(keys: JWK[]): void;
+  /** Stops listening (connections refused), as an outage of the key server would. */
+  goDown(): Promise<void>;
+  /** Listens again on the same port. */
+  comeBack(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -34,6 +38,12 @@ export async function startJwksServer(initialKeys: JWK[]): Promise<JwksServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!server.listening) return resolve();
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    });
 
   return {
     url: `http://127.0.0.1:${port}${path}`,
@@ -41,10 +51,8 @@ export async function startJwksServer(initialKeys: JWK[]): Promise<JwksServer> {
     serveKeys(next) {
       keys = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    goDown: stop,
+    comeBack: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve)),
+    close: stop,
   };
 }

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -54,6 +55,37 @@ const byteSize = (fallback: number) =>
     return bytes;
   });
 
+/** Names proxy-addr (Fastify's `trustProxy`) understands besides addresses. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * `SCRYON_TRUST_PROXY`: unset → trust no proxy (the socket address is the client);
+ * a number → that many proxy hops in front of us; otherwise a comma-separated list of
+ * proxy addresses or CIDR ranges. `true` (trust everyone) is refused on purpose: any
+ * client could then pick its own address. Null when unreadable.
+ */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] | null {
+  if (raw === undefined) return false;
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops <= 100 ? (hops === 0 ? false : hops) : null;
+  }
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return null;
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address = "", prefix, ...rest] = entry.split("/");
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return null;
+    if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))) return null;
+  }
+  return entries;
+}
+
 /** Per provider: what `TRANSCRIPTION_MODEL` defaults to (null: the provider's own default). */
 const DEFAULT_TRANSCRIPTION_MODELS = { openai: "whisper-1", assemblyai: null, deepgram: "nova-3" } as const;
 /** The documented request limits: OpenAI 25 MiB; AssemblyAI and Deepgram take uploads of about 2 GB. */
@@ -85,6 +117,8 @@ const envSchema = z.object({
   NODE_ENV: optionalString,
   SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
   REDACT_TRANSCRIPTS: bool(true),
+  REDACT_PII: bool(true),
+  SCRYON_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
   TRANSCRIPTION_PROVIDER: z.preprocess(
     emptyToUndefined,
     z.enum(["openai", "assemblyai", "deepgram", "none"]).optional(),
@@ -139,6 +173,23 @@ const envSchema = z.object({
   SCRYON_JOB_LEASE_SECONDS: num(30, 0.5, 3600),
   SCRYON_ORPHAN_GRACE_SECONDS: num(3600, 0, 7 * 24 * 3600),
   SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE: int(60, 1, 1_000_000),
+  SCRYON_WEBHOOK_TIMEOUT_SECONDS: num(10, 0.1, 60),
+  SCRYON_WEBHOOK_RETRY_BASE_SECONDS: num(15, 0.01, 3600),
+  SCRYON_WEBHOOK_RETRY_MAX_SECONDS: num(3600, 0.01, 86_400),
+  SCRYON_WEBHOOK_RETRY_WINDOW_HOURS: num(24, 0.0001, 7 * 24),
+  SCRYON_WEBHOOK_DISABLE_AFTER_HOURS: num(72, 0.0001, 30 * 24),
+  SCRYON_WEBHOOK_CONCURRENCY: int(4, 1, 64),
+  SCRYON_TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    const parsed = parseTrustProxy(v);
+    if (parsed === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a hop count (1) or a comma-separated list of proxy addresses / CIDR ranges (10.0.0.0/8)",
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   SCRYON_LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -164,6 +215,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       role: env.SCRYON_ROLE,
       /** Uploads per client address per minute, counted by each API process on its own. */
       uploadRateLimitPerMinute: env.SCRYON_UPLOAD_RATE_LIMIT_PER_MINUTE,
+      /** Which proxies may name the client's address in X-Forwarded-For (rate limits count per client address). */
+      trustProxy: env.SCRYON_TRUST_PROXY,
     },
     profile,
     /** Developer-only routes (reanalyze) exist everywhere but prod. */
@@ -197,6 +250,10 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       firebaseJwksUrl: env.FIREBASE_JWKS_URL ?? null,
     },
     redactTranscripts: env.REDACT_TRANSCRIPTS,
+    /** docs/contract.md § Redaction: spoken personal data replaced by typed placeholders. */
+    redactPii: env.REDACT_PII,
+    /** docs/contract.md § Retention and account deletion; null = calls are kept. */
+    retentionDays: env.SCRYON_RETENTION_DAYS ?? null,
     transcription: transcriptionKind
       ? {
           kind: transcriptionKind,
@@ -267,6 +324,20 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       maxDelayMs: env.SCRYON_PROVIDER_RETRY_MAX_DELAY_SECONDS * 1000,
       circuitThreshold: env.SCRYON_PROVIDER_CIRCUIT_THRESHOLD,
       circuitCooldownMs: env.SCRYON_PROVIDER_CIRCUIT_COOLDOWN_SECONDS * 1000,
+    },
+    /** docs/contract.md § Webhooks. */
+    webhooks: {
+      /** Production: https only, and no loopback, private, link-local or metadata addresses. */
+      strictUrls: profile === "prod",
+      timeoutMs: env.SCRYON_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxResponseBytes: 64 * 1024,
+      retry: {
+        baseDelayMs: env.SCRYON_WEBHOOK_RETRY_BASE_SECONDS * 1000,
+        maxDelayMs: env.SCRYON_WEBHOOK_RETRY_MAX_SECONDS * 1000,
+        windowMs: env.SCRYON_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
+      },
+      disableAfterMs: env.SCRYON_WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      concurrency: env.SCRYON_WEBHOOK_CONCURRENCY,
     },
     logLevel: env.SCRYON_LOG_LEVEL,
   };

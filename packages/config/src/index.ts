@@ -1,1 +1,1 @@
-export { ConfigError, loadConfig, parseByteSize, type ScryonConfig } from "./config";
+export { ConfigError, loadConfig, parseByteSize, parseTrustProxy, type ScryonConfig } from "./config";

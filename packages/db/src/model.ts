@@ -30,6 +30,10 @@ export type ActionItemSource = (typeof ACTION_ITEM_SOURCES)[number];
 export const SPEAKER_ROLES = ["USER", "CONTACT", "UNKNOWN"] as const;
 export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
 
+/** What an outside service received from a call (docs/contract.md § Egress ledger). */
+export const EGRESS_DATA = ["AUDIO", "TRANSCRIPT"] as const;
+export type EgressData = (typeof EGRESS_DATA)[number];
+
 /** DEFERRED: a transient provider fault; the stage runs again later (docs/contract.md § Pipeline). */
 export const EVENT_STATUSES = ["STARTED", "COMPLETED", "FAILED", "SKIPPED", "DEFERRED"] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -39,6 +43,8 @@ export interface User {
   authUid: string;
   email: string | null;
   displayName: string | null;
+  /** Days a call is kept; null = the server default (SCRYON_RETENTION_DAYS). */
+  retentionDays: number | null;
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -116,6 +122,10 @@ export interface ProcessingEvent {
   durationMs: number | null;
   provider: string | null;
   errorCode: string | null;
+  /** Set when an outside service received the call's audio or text in this stage. */
+  host: string | null;
+  model: string | null;
+  dataSent: EgressData | null;
   createdAt: Date;
 }
 
@@ -158,3 +168,83 @@ export interface ListPosition {
   createdAt: Date;
   id: string;
 }
+
+/** What a webhook endpoint can subscribe to (docs/contract.md § Webhooks); `webhook.test` is sent on request only. */
+export const WEBHOOK_EVENT_TYPES = ["call.completed", "call.failed", "call.deleted"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type WebhookMessageType = WebhookEventType | "webhook.test";
+export const WEBHOOK_DELIVERY_STATUSES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export interface WebhookEndpoint {
+  id: string;
+  userId: string;
+  url: string;
+  description: string | null;
+  events: WebhookEventType[];
+  /** `whsec_…`: signs every delivery. */
+  secret: string;
+  /** The secret before the last rotation; it signs alongside the new one until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  /** When the current run of failed attempts began; null while the endpoint answers. */
+  failingSince: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewWebhookEndpoint = Pick<WebhookEndpoint, "id" | "userId" | "url" | "description" | "events" | "secret">;
+export type WebhookEndpointPatch = Partial<
+  Pick<
+    WebhookEndpoint,
+    | "url"
+    | "description"
+    | "events"
+    | "secret"
+    | "previousSecret"
+    | "previousSecretExpiresAt"
+    | "enabled"
+    | "disabledReason"
+    | "failingSince"
+  >
+>;
+
+/** One attempt to POST a delivery: what the receiver answered, or why nothing came back. */
+export interface WebhookAttempt {
+  attempt: number;
+  at: Date;
+  /** The HTTP status, or null on a network error or timeout. */
+  statusCode: number | null;
+  durationMs: number;
+  /** A short code: `timeout`, `network_error`, `refused_address`, `http_500`, … */
+  error: string | null;
+}
+
+/** One message to one endpoint; every attempt carries the same `webhook-id` and body. */
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  userId: string;
+  eventType: WebhookMessageType;
+  /** The `webhook-id` header (`msg_…`), stable across retries and redeliveries. */
+  messageId: string;
+  /** The exact JSON body that is signed and sent. */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  attemptLog: WebhookAttempt[];
+  /** Why it stopped (FAILED), e.g. `gone`, `client_error`, `retries_exhausted`, `endpoint_disabled`. */
+  failureReason: string | null;
+  nextAttemptAt: Date | null;
+  /** The start of the current retry window (creation, or the last redeliver). */
+  windowStartedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewWebhookDelivery = Pick<
+  WebhookDelivery,
+  "id" | "endpointId" | "userId" | "eventType" | "messageId" | "payload"
+>;

@@ -10,8 +10,16 @@ import type {
   ListPosition,
   NewActionItem,
   NewCall,
+  NewWebhookDelivery,
+  NewWebhookEndpoint,
   ProcessingEvent,
   User,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookEndpointPatch,
+  WebhookEventType,
 } from "./model";
 
 export type CallPatch = Partial<Pick<CallRecord, "title" | "summaryOverride" | "notes">>;
@@ -43,7 +51,11 @@ export interface Store {
     findOrCreate(input: { authUid: string; email: string | null; displayName: string | null }): Promise<User>;
     get(id: string): Promise<User | null>;
     updateDisplayName(id: string, displayName: string | null): Promise<User | null>;
-    /** Removes the user and everything derived from their calls' rows. */
+    setRetentionDays(id: string, retentionDays: number | null): Promise<User | null>;
+    /**
+     * Removes the user's idempotency records, then the user row; calls, artifact rows,
+     * action items and events go with it (docs/contract.md § Retention and account deletion).
+     */
     delete(id: string): Promise<boolean>;
   };
 
@@ -67,6 +79,11 @@ export interface Store {
     findStale(before: Date, limit: number): Promise<CallRecord[]>;
     /** Deletes the row; action items, events and artifact rows go with it. */
     delete(userId: string, id: string): Promise<boolean>;
+    /**
+     * Calls older than their owner's retention (the user's `retentionDays`, else
+     * `defaultDays`; neither set = kept), oldest first, for the retention sweeper.
+     */
+    expired(now: Date, defaultDays: number | null, limit: number): Promise<Array<Pick<CallRecord, "id" | "userId">>>;
     /** Call ids that exist, for the orphan sweeper. */
     existingIds(ids: string[]): Promise<Set<string>>;
   };
@@ -81,7 +98,10 @@ export interface Store {
   };
 
   events: {
-    add(event: Omit<ProcessingEvent, "id" | "createdAt">): Promise<void>;
+    add(
+      event: Omit<ProcessingEvent, "id" | "createdAt" | "host" | "model" | "dataSent"> &
+        Partial<Pick<ProcessingEvent, "host" | "model" | "dataSent">>,
+    ): Promise<void>;
     list(callId: string): Promise<ProcessingEvent[]>;
   };
 
@@ -97,6 +117,49 @@ export interface Store {
     ): Promise<ActionItem[]>;
     update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | null>;
     delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  webhooks: {
+    insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint>;
+    get(userId: string, id: string): Promise<WebhookEndpoint | null>;
+    /** Unscoped read for the delivery worker. */
+    getById(id: string): Promise<WebhookEndpoint | null>;
+    list(userId: string, options: { limit: number; after?: ListPosition | null }): Promise<WebhookEndpoint[]>;
+    /** The user's enabled endpoints subscribed to `eventType`. */
+    subscribed(userId: string, eventType: WebhookEventType): Promise<WebhookEndpoint[]>;
+    update(userId: string, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+    /**
+     * After an attempt: success clears `failingSince`; a failure starts it (if not
+     * running) and disables the endpoint with `disableReason` once it began before
+     * `disableIfFailingSince`. Returns whether the endpoint is now disabled.
+     */
+    recordOutcome(
+      id: string,
+      outcome: { succeeded: boolean; at: Date; disableIfFailingSince: Date; disableReason: string },
+    ): Promise<{ disabled: boolean }>;
+    delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  webhookDeliveries: {
+    insert(delivery: NewWebhookDelivery): Promise<WebhookDelivery>;
+    get(userId: string, endpointId: string, id: string): Promise<WebhookDelivery | null>;
+    getById(id: string): Promise<WebhookDelivery | null>;
+    list(
+      userId: string,
+      endpointId: string,
+      options: { limit: number; after?: ListPosition | null },
+    ): Promise<WebhookDelivery[]>;
+    /**
+     * Compare-and-set: appends attempt N (its `at` is when it was sent) only while the delivery is PENDING with
+     * N − 1 attempts, so a redelivered job never records an attempt twice.
+     */
+    recordAttempt(
+      id: string,
+      attempt: WebhookAttempt,
+      next: { status: WebhookDeliveryStatus; failureReason: string | null; nextAttemptAt: Date | null },
+    ): Promise<boolean>;
+    /** A finished delivery (not PENDING) goes back to PENDING with a fresh retry window; null otherwise. */
+    reopen(userId: string, endpointId: string, id: string, at: Date): Promise<WebhookDelivery | null>;
   };
 
   idempotency: {

@@ -1,7 +1,15 @@
+import fs from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, type Store } from "../src/index";
 import { createTestDatabase } from "./postgres-harness";
+
+/** Every migration in the journal, each applied exactly once. */
+const MIGRATIONS = (
+  JSON.parse(fs.readFileSync(new URL("../migrations/postgres/meta/_journal.json", import.meta.url), "utf8")) as {
+    entries: unknown[];
+  }
+).entries.length;
 
 describe("PostgreSQL start-up migrations", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -26,7 +34,8 @@ describe("PostgreSQL start-up migrations", () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM "drizzle"."__drizzle_migrations"');
-      expect(Number(rows[0]!.count)).toBe(1);
+      expect(Number(rows[0]!.count)).toBe(MIGRATIONS);
+      expect(MIGRATIONS).toBeGreaterThanOrEqual(3);
     } finally {
       await client.end();
     }

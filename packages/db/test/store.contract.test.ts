@@ -120,6 +120,50 @@ describe.each(factories)("Store contract: $name", (factory) => {
     expect(store.dialect).toBe(factory.name);
   });
 
+  describe("privacy: retention and account deletion", () => {
+    it("expired() applies the user's retentionDays, else the default; neither set keeps calls", async () => {
+      const own = await newUser();
+      const defaulted = await newUser();
+      expect((await store.users.setRetentionDays(own.id, 2))?.retentionDays).toBe(2);
+      const t0 = new Date("2030-01-01T00:00:00Z");
+      const ownCall = await at(t0, () => store.calls.insert(newCall(own.id)));
+      const defaultCall = await at(t0, () => store.calls.insert(newCall(defaulted.id)));
+      const ids = async (now: Date, defaultDays: number | null) =>
+        (await store.calls.expired(now, defaultDays, 1000))
+          .map((c) => c.id)
+          .filter((id) => id === ownCall.id || id === defaultCall.id);
+      const day = 86_400_000;
+      expect(await ids(new Date(t0.getTime() + day), null)).toEqual([]);
+      expect(await ids(new Date(t0.getTime() + 3 * day), null)).toEqual([ownCall.id]);
+      expect((await ids(new Date(t0.getTime() + 3 * day), 5)).sort()).toEqual([ownCall.id]);
+      expect((await ids(new Date(t0.getTime() + 6 * day), 5)).sort()).toEqual([ownCall.id, defaultCall.id].sort());
+      await store.users.setRetentionDays(own.id, null);
+      expect(await ids(new Date(t0.getTime() + 3 * day), null)).toEqual([]);
+    });
+
+    it("users.delete removes idempotency records and, through the cascade, every call row", async () => {
+      const user = await newUser();
+      const call = await store.calls.insert(newCall(user.id));
+      await store.actionItems.insert(newItem(call.id, user.id, { source: "MANUAL" }));
+      await store.events.add({
+        callId: call.id,
+        stage: "TRANSCRIBED",
+        status: "COMPLETED",
+        durationMs: 1,
+        provider: null,
+        errorCode: null,
+      });
+      expect(await store.idempotency.claim(user.id, "k", "h")).toEqual({ claimed: true });
+      expect(await store.users.delete(user.id)).toBe(true);
+      expect(await store.users.get(user.id)).toBeNull();
+      expect(await store.calls.getById(call.id)).toBeNull();
+      expect(await store.events.list(call.id)).toEqual([]);
+      expect(await store.actionItems.listForCall(user.id, call.id)).toEqual([]);
+      expect(await store.idempotency.get(user.id, "k")).toBeNull();
+      expect(await store.users.delete(user.id)).toBe(false);
+    });
+  });
+
   describe("users", () => {
     it("findOrCreate creates once per auth uid, keeps the e-mail current and the chosen display name", async () => {
       const authUid = `uid-${randomUUID()}`;
@@ -624,6 +668,109 @@ describe.each(factories)("Store contract: $name", (factory) => {
       }
       const done = await store.actionItems.listForUser(user.id, { limit: 100, status: "DONE" });
       expect(done.map((i) => i.title).sort()).toEqual(["t0", "t3", "t6"]);
+    });
+  });
+
+  describe("webhooks", () => {
+    const newEndpoint = async (userId: string, events: Array<"call.completed" | "call.failed" | "call.deleted">) =>
+      store.webhooks.insert({
+        id: randomUUID(),
+        userId,
+        url: "https://example.com/hook",
+        description: null,
+        events,
+        secret: "whsec_c2VjcmV0",
+      });
+
+    it("keeps endpoints owner-scoped and lists them newest first", async () => {
+      const alice = await newUser();
+      const bob = await newUser();
+      const first = await newEndpoint(alice.id, ["call.completed"]);
+      const second = await newEndpoint(alice.id, ["call.failed", "call.deleted"]);
+      expect(first).toMatchObject({
+        enabled: true,
+        disabledReason: null,
+        failingSince: null,
+        events: ["call.completed"],
+      });
+      expect(await store.webhooks.get(bob.id, first.id)).toBeNull();
+      expect(await store.webhooks.update(bob.id, first.id, { enabled: false })).toBeNull();
+      expect(await store.webhooks.delete(bob.id, first.id)).toBe(false);
+      const listed = await store.webhooks.list(alice.id, { limit: 10 });
+      expect(new Set(listed.map((e) => e.id))).toEqual(new Set([first.id, second.id]));
+      const page = await store.webhooks.list(alice.id, { limit: 1, after: listed[0]! });
+      expect(page.map((e) => e.id)).toEqual([listed[1]!.id]);
+      expect((await store.webhooks.subscribed(alice.id, "call.failed")).map((e) => e.id)).toEqual([second.id]);
+      expect(await store.webhooks.subscribed(bob.id, "call.failed")).toEqual([]);
+      await store.webhooks.update(alice.id, second.id, { enabled: false });
+      expect(await store.webhooks.subscribed(alice.id, "call.failed")).toEqual([]);
+    });
+
+    it("starts a failing run, disables the endpoint once it is old enough, and a success ends the run", async () => {
+      const user = await newUser();
+      const endpoint = await newEndpoint(user.id, ["call.completed"]);
+      const t0 = new Date("2026-05-01T00:00:00Z");
+      const hours = (h: number) => new Date(t0.getTime() + h * 3_600_000);
+      const outcome = (succeeded: boolean, at: Date) =>
+        store.webhooks.recordOutcome(endpoint.id, {
+          succeeded,
+          at,
+          disableIfFailingSince: new Date(at.getTime() - 72 * 3_600_000),
+          disableReason: "failing_for_too_long",
+        });
+      expect(await outcome(false, t0)).toEqual({ disabled: false });
+      expect((await store.webhooks.getById(endpoint.id))!.failingSince).toEqual(t0);
+      expect(await outcome(false, hours(10))).toEqual({ disabled: false });
+      expect((await store.webhooks.getById(endpoint.id))!.failingSince).toEqual(t0);
+      expect(await outcome(true, hours(11))).toEqual({ disabled: false });
+      expect((await store.webhooks.getById(endpoint.id))!.failingSince).toBeNull();
+      expect(await outcome(false, hours(12))).toEqual({ disabled: false });
+      expect(await outcome(false, hours(12 + 71))).toEqual({ disabled: false });
+      expect(await outcome(false, hours(12 + 72))).toEqual({ disabled: true });
+      expect(await store.webhooks.getById(endpoint.id)).toMatchObject({
+        enabled: false,
+        disabledReason: "failing_for_too_long",
+      });
+    });
+
+    it("records each attempt once (compare-and-set) and reopens only finished deliveries", async () => {
+      const user = await newUser();
+      const other = await newUser();
+      const endpoint = await newEndpoint(user.id, ["call.completed"]);
+      const delivery = await store.webhookDeliveries.insert({
+        id: randomUUID(),
+        endpointId: endpoint.id,
+        userId: user.id,
+        eventType: "call.completed",
+        messageId: "msg_1",
+        payload: '{"type":"call.completed"}',
+      });
+      expect(delivery).toMatchObject({ status: "PENDING", attempts: 0, attemptLog: [] });
+      const at = new Date("2026-05-01T00:00:00.123Z");
+      const first = { attempt: 1, at, statusCode: 500, durationMs: 12, error: "http_500" };
+      const retry = { status: "PENDING" as const, failureReason: null, nextAttemptAt: new Date(at.getTime() + 1000) };
+      expect(await store.webhookDeliveries.recordAttempt(delivery.id, first, retry)).toBe(true);
+      expect(await store.webhookDeliveries.recordAttempt(delivery.id, first, retry)).toBe(false);
+      expect(await store.webhookDeliveries.reopen(user.id, endpoint.id, delivery.id, at)).toBeNull();
+      const second = { attempt: 2, at, statusCode: 200, durationMs: 3, error: null };
+      expect(
+        await store.webhookDeliveries.recordAttempt(delivery.id, second, {
+          status: "SUCCEEDED",
+          failureReason: null,
+          nextAttemptAt: null,
+        }),
+      ).toBe(true);
+      const read = await store.webhookDeliveries.get(user.id, endpoint.id, delivery.id);
+      expect(read).toMatchObject({ status: "SUCCEEDED", attempts: 2, attemptLog: [first, second] });
+      expect(await store.webhookDeliveries.get(other.id, endpoint.id, delivery.id)).toBeNull();
+      expect(await store.webhookDeliveries.list(other.id, endpoint.id, { limit: 10 })).toEqual([]);
+      expect(await store.webhookDeliveries.reopen(other.id, endpoint.id, delivery.id, at)).toBeNull();
+      const later = new Date(at.getTime() + 60_000);
+      const reopened = await store.webhookDeliveries.reopen(user.id, endpoint.id, delivery.id, later);
+      expect(reopened).toMatchObject({ status: "PENDING", attempts: 2, windowStartedAt: later, messageId: "msg_1" });
+      // Deleting the endpoint takes its deliveries with it.
+      expect(await store.webhooks.delete(user.id, endpoint.id)).toBe(true);
+      expect(await store.webhookDeliveries.getById(delivery.id)).toBeNull();
     });
   });
 

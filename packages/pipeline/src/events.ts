@@ -1,4 +1,11 @@
-import type { Store } from "@scryon/db";
+import type { EgressData, Store } from "@scryon/db";
+
+/** An outside service that received the call's audio or text (docs/contract.md § Egress ledger). */
+export interface Egress {
+  host: string;
+  model: string | null;
+  dataSent: EgressData;
+}
 import { classifyFault } from "./retry";
 
 /** Stage names (docs/contract.md § Pipeline), recorded as processing events. */
@@ -7,6 +14,7 @@ export type Stage =
   | "DIARIZED"
   | "TRANSCRIBED"
   | "TRANSCRIPT_ALIGNED"
+  | "PII_REDACTED"
   | "TRANSCRIPT_NORMALIZED"
   | "VOICE_MATCH_STARTED"
   | "SPEAKER_REFINED"
@@ -44,7 +52,14 @@ export async function runStage<T>(
   stage: Stage,
   provider: string | null,
   work: () => Promise<T>,
-  options: { failureCode: string; providerOf?: (result: T) => string | null },
+  options: {
+    failureCode: string;
+    providerOf?: (result: T) => string | null;
+    /** Where the stage sent data: recorded on COMPLETED and FAILED (a failed upload may have arrived). */
+    egress?: Egress | null;
+    /** Egress known only from the result (which diarization source ran). */
+    egressOf?: (result: T) => Egress | null;
+  },
 ): Promise<T> {
   const started = performance.now();
   try {
@@ -56,6 +71,7 @@ export async function runStage<T>(
       durationMs: Math.round(performance.now() - started),
       provider: options.providerOf ? options.providerOf(result) : provider,
       errorCode: null,
+      ...((options.egressOf ? options.egressOf(result) : options.egress) ?? {}),
     });
     return result;
   } catch (error) {
@@ -67,6 +83,7 @@ export async function runStage<T>(
       durationMs: Math.round(performance.now() - started),
       provider,
       errorCode: code,
+      ...(options.egress ?? {}),
     });
     throw new StageError(code, { cause: error, stage });
   }

@@ -1,6 +1,7 @@
 export { type Stage, StageError } from "./events";
 export { toActionItemRows, toAnalysisInput } from "./mapping";
 export {
+  type CallFinished,
   createPipeline,
   type Pipeline,
   type PipelineLogger,
@@ -9,4 +10,4 @@ export {
 } from "./pipeline";
 export type { RetryPolicy } from "./retry";
 export { createSweepers, type SweeperOptions } from "./sweepers";
-export { enqueueCall, PROCESS_CALL_JOB, startPipelineWorkers } from "./worker";
+export { enqueueCall, PROCESS_CALL_JOB, removeCallJobs, startPipelineWorkers } from "./worker";

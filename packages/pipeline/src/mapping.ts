@@ -4,8 +4,14 @@ import type { CallRecord, NewActionItem, Priority } from "@scryon/db";
 import type { TranscriptDocument } from "@scryon/transcript";
 
 /** The analyser's view of a call: the transcript plus the call facts it may use. */
-export function toAnalysisInput(call: CallRecord, transcript: TranscriptDocument): AnalysisInput {
+export function toAnalysisInput(
+  call: CallRecord,
+  transcript: TranscriptDocument,
+  userDisplayName: string | null = null,
+): AnalysisInput {
+  const people = [userDisplayName, call.contactName].filter((name): name is string => !!name);
   return {
+    names: { people, organizations: call.organization ? [call.organization] : [] },
     callId: call.id,
     language: transcript.language,
     durationSeconds: transcript.durationSeconds,
@@ -34,7 +40,10 @@ export function toAnalysisInput(call: CallRecord, transcript: TranscriptDocument
 const PRIORITY: Record<string, Priority> = { low: "LOW", medium: "MEDIUM", high: "HIGH" };
 const EXCERPT_CHARS = 160;
 
-/** Analysis action items → action_items rows (source AI), with the forensic `sourceText`. */
+/**
+ * Analysis action items → action_items rows (source AI), with the forensic `sourceText` stored as JSON text
+ * and served as an object `{priority, segmentIds, excerpt}` (docs/contract.md § Analysis document).
+ */
 export function toActionItemRows(
   call: CallRecord,
   items: readonly AnalysisActionItem[],

@@ -17,11 +17,16 @@ import {
   alignTranscript,
   assembleTranscriptDocument,
   normalizeTranscript,
+  REDACTION_VERSION,
+  type RedactionSummary,
+  redactAlignedUnits,
+  redactTranscriptionResult,
   resolveSpeakers,
   type TranscriptDocument,
+  totalRedactions,
   unresolvedSpeakers,
 } from "@scryon/transcript";
-import { errorCodeOf, runStage, type Stage, StageError, skipStage } from "./events";
+import { type Egress, errorCodeOf, runStage, type Stage, StageError, skipStage } from "./events";
 import { toActionItemRows, toAnalysisInput } from "./mapping";
 import { CircuitBreakers, classifyFault, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry";
 
@@ -43,6 +48,17 @@ export interface PipelineOptions {
   /** Tried in order; the last should be the single-speaker source. */
   diarizationSources: DiarizationSource[];
   analyzer: Analyzer;
+  /**
+   * The hosts behind the outside services, for the egress ledger (docs/contract.md § Egress ledger):
+   * transcription and pyannoteAI receive audio, the LLM analyser the (redacted, pseudonymised) transcript.
+   */
+  egress?: {
+    transcription?: { host: string } | null;
+    pyannote?: { host: string } | null;
+    llm?: { host: string; model: string } | null;
+  };
+  /** REDACT_PII: spoken personal data is replaced before anything stores or reads the words (default on). */
+  redactPii?: boolean;
   audio: {
     preprocessingEnabled: boolean;
     /** Resolves the ffmpeg binary, or null when none can be found (preprocessing is then skipped). */
@@ -57,6 +73,16 @@ export interface PipelineOptions {
   onStatusChange?: (change: { callId: string; userId: string; status: CallStatus }) => void;
   /** Transient provider faults: retry window, backoff and circuit breaker (docs/contract.md § Pipeline). */
   retry?: Partial<RetryPolicy>;
+  /** Awaited after a call becomes COMPLETED or FAILED (webhooks); its failure is logged, never the call's. */
+  onCallFinished?: (call: CallFinished) => Promise<void>;
+}
+
+/** A call that reached a terminal status, as the webhooks report it (docs/contract.md § Webhooks). */
+export interface CallFinished {
+  callId: string;
+  userId: string;
+  status: "COMPLETED" | "FAILED";
+  errorReason: string | null;
 }
 
 /** What one run of a call asks of the queue: nothing, or to run it again at `retryAt`. */
@@ -93,6 +119,7 @@ interface PreparedAudio {
 }
 type DiarizationTurns = Parameters<typeof alignTranscript>[1];
 type NormalizedTranscript = ReturnType<typeof normalizeTranscript>;
+type AlignedTranscript = ReturnType<typeof alignTranscript>;
 
 /**
  * The call-processing pipeline (docs/contract.md § Pipeline). Every status change is a
@@ -107,10 +134,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // Per process: every worker of this pipeline shares one breaker per provider.
   const breakers = new CircuitBreakers(policy);
   const NO_RETRY = { retryStage: null, retryAttempts: 0, retryingUntil: null };
+  const redactPii = options.redactPii ?? true;
 
   const transition = async (call: CallRecord, from: CallStatus[], to: CallStatus, fields = {}) => {
     const moved = await store.calls.transition(call.id, from, to, fields);
     if (moved) options.onStatusChange?.({ callId: call.id, userId: call.userId, status: to });
+    if (moved && (to === "COMPLETED" || to === "FAILED"))
+      await notifyFinished(options, log, {
+        callId: call.id,
+        userId: call.userId,
+        status: to,
+        errorReason: (fields as { errorReason?: string | null }).errorReason ?? null,
+      });
     return moved;
   };
 
@@ -208,14 +243,22 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const touch = (call: CallRecord, status: CallStatus) => store.calls.transition(call.id, [status], status);
 
   async function analyzeAndPersist(call: CallRecord, transcript: TranscriptDocument): Promise<AnalysisDocument> {
+    const user = await store.users.get(call.userId);
     const outcome = await guarded(call, "ANALYZED", options.analyzer.name, () =>
       runStage(
         store,
         call.id,
         "ANALYZED",
         options.analyzer.name,
-        () => options.analyzer.analyze(toAnalysisInput(call, transcript)),
-        { failureCode: "analysis_failed", providerOf: (o) => o.provider },
+        () => options.analyzer.analyze(toAnalysisInput(call, transcript, user?.displayName ?? null)),
+        {
+          failureCode: "analysis_failed",
+          providerOf: (o) => o.provider,
+          egress:
+            options.egress?.llm && options.analyzer.name === "llm"
+              ? { host: options.egress.llm.host, model: options.egress.llm.model, dataSent: "TRANSCRIPT" }
+              : null,
+        },
       ),
     );
     await putJson(call, "ANALYSIS_JSON", outcome.document);
@@ -309,10 +352,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           }
           return chunked.result;
         },
-        { failureCode: "transcription_failed" },
+        {
+          failureCode: "transcription_failed",
+          egress: options.egress?.transcription
+            ? { host: options.egress.transcription.host, model: transcriber.model, dataSent: "AUDIO" }
+            : null,
+        },
       ),
     );
-    await putJson(call, "RAW_TRANSCRIPT_JSON", transcription);
+    // The provider's answer is stored redacted: no stored copy holds the values (docs/contract.md § Redaction).
+    await putJson(call, "RAW_TRANSCRIPT_JSON", redactPii ? redactTranscriptionResult(transcription) : transcription);
     await touch(call, "TRANSCRIBING");
     return transcription;
   }
@@ -337,13 +386,25 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           ...(twoParty && { numSpeakersHint: 2 }),
           transcription,
         }),
-      { failureCode: "diarization_failed", providerOf: (o) => o.result.provider },
+      {
+        failureCode: "diarization_failed",
+        providerOf: (o) => o.result.provider,
+        // pyannoteAI got the audio if it was tried at all, even when it failed and the next source was used.
+        egressOf: (o): Egress | null =>
+          options.egress?.pyannote && o.attempts.some((a) => a.source === "PYANNOTE" && a.outcome !== "NOT_APPLICABLE")
+            ? { host: options.egress.pyannote.host, model: null, dataSent: "AUDIO" }
+            : null,
+      },
     );
     await putJson(call, "DIARIZATION_JSON", diarization);
     return diarization;
   }
 
-  /** Words onto turns, then normalised segments and stable speaker ids. */
+  /**
+   * Words onto turns, personal data redacted on the aligned words (so placeholders keep
+   * the words' timing and no later stage sees the values), then normalised segments
+   * and stable speaker ids.
+   */
   async function alignAndNormalize(transcription: TranscriptionResult, turns: DiarizationTurns, callId: string) {
     const aligned = await runStage(
       store,
@@ -353,9 +414,42 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       async () => alignTranscript(transcription, turns),
       { failureCode: "alignment_failed" },
     );
-    return runStage(store, callId, "TRANSCRIPT_NORMALIZED", null, async () => normalizeTranscript(aligned), {
-      failureCode: "normalization_failed",
-    });
+    const redacted = await redactWords(callId, aligned);
+    const normalized = await runStage(
+      store,
+      callId,
+      "TRANSCRIPT_NORMALIZED",
+      null,
+      async () => normalizeTranscript(redacted.aligned),
+      { failureCode: "normalization_failed" },
+    );
+    return { normalized, redaction: redacted.summary };
+  }
+
+  /** The PII_REDACTED stage (docs/contract.md § Redaction). A failure fails the call: nothing unredacted ships. */
+  async function redactWords(callId: string, aligned: AlignedTranscript) {
+    if (!redactPii) {
+      await skipStage(store, callId, "PII_REDACTED", "disabled");
+      const counts = { PHONE: 0, EMAIL: 0, CARD: 0, IBAN: 0, OTP: 0 };
+      return { aligned, summary: { enabled: false, version: REDACTION_VERSION, counts, total: 0 } };
+    }
+    return runStage(
+      store,
+      callId,
+      "PII_REDACTED",
+      null,
+      async () => {
+        const { units, counts } = redactAlignedUnits(aligned.units);
+        const summary: RedactionSummary = {
+          enabled: true,
+          version: REDACTION_VERSION,
+          counts,
+          total: totalRedactions(counts),
+        };
+        return { aligned: { ...aligned, units }, summary };
+      },
+      { failureCode: "redaction_failed" },
+    );
   }
 
   /** Names and roles from the call metadata and the words spoken; unresolved speakers on failure. */
@@ -382,7 +476,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const transcription = await transcribeAudio(call, audio);
       const durationSeconds = audio.durationSeconds ?? transcription.durationSeconds;
       const diarization = await diarize(call, originalPath, durationSeconds, transcription);
-      const normalized = await alignAndNormalize(transcription, diarization.result.turns, call.id);
+      const { normalized, redaction } = await alignAndNormalize(transcription, diarization.result.turns, call.id);
       const resolved = await resolveSpeakerNames(call, normalized);
       const document = assembleTranscriptDocument(
         {
@@ -390,6 +484,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           language: transcription.language,
           durationSeconds,
           createdAt: new Date().toISOString(),
+          redaction,
           pipeline: {
             status: "COMPLETED",
             preprocessing: audio.preprocessed ? "FFMPEG" : "ORIGINAL_AUDIO",
@@ -469,6 +564,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   return { processCall, reanalyze };
+}
+
+/** Runs the onCallFinished hook; a webhook that cannot be queued must not fail or retry the call. */
+export async function notifyFinished(
+  options: { onCallFinished?: (call: CallFinished) => Promise<void> },
+  log: PipelineLogger,
+  call: CallFinished,
+): Promise<void> {
+  if (!options.onCallFinished) return;
+  try {
+    await options.onCallFinished(call);
+  } catch (error) {
+    log.warn({ callId: call.callId, err: error instanceof Error ? error.name : "error" }, "call event not queued");
+  }
 }
 
 /** Configured terms plus the names known for this call, each once, blanks dropped. */

@@ -1,7 +1,7 @@
 import type { Store } from "@scryon/db";
 import type { JobQueue } from "@scryon/queue";
 import { callIdOfKey, type ObjectStorage } from "@scryon/storage";
-import type { PipelineLogger } from "./pipeline";
+import { type CallFinished, notifyFinished, type PipelineLogger } from "./pipeline";
 import { enqueueCall } from "./worker";
 
 export interface SweeperOptions {
@@ -14,6 +14,13 @@ export interface SweeperOptions {
   tempAudioTtlMs: number;
   /** Objects younger than this are never orphans: an upload writes its file before its row. */
   orphanGraceMs?: number;
+  /** Awaited after a stale call is failed (webhooks), like the pipeline's hook. */
+  onCallFinished?: (call: CallFinished) => Promise<void>;
+  /**
+   * Retention (docs/contract.md § Retention and account deletion): calls older than their
+   * owner's retentionDays (else `defaultDays`) are removed by `deleteCall`, the same code as DELETE.
+   */
+  retention?: { defaultDays: number | null; deleteCall: (userId: string, callId: string) => Promise<void> };
 }
 
 const BATCH = 200;
@@ -50,6 +57,12 @@ export function createSweepers(options: SweeperOptions) {
         })
       ) {
         failed++;
+        await notifyFinished(options, log, {
+          callId: call.id,
+          userId: call.userId,
+          status: "FAILED",
+          errorReason: "stale_job",
+        });
       }
     }
     if (requeued + failed > 0) log.info({ requeued, failed }, "stale calls swept");
@@ -94,8 +107,26 @@ export function createSweepers(options: SweeperOptions) {
     return deleted;
   }
 
+  /** Hard-deletes calls past their owner's retention, exactly as DELETE does. */
+  async function sweepRetention(now = new Date()): Promise<number> {
+    const retention = options.retention;
+    if (!retention) return 0;
+    let deleted = 0;
+    for (;;) {
+      const expired = await store.calls.expired(now, retention.defaultDays, BATCH);
+      for (const call of expired) {
+        await retention.deleteCall(call.userId, call.id);
+        deleted++;
+      }
+      if (expired.length < BATCH) break;
+    }
+    if (deleted > 0) log.info({ deleted }, "calls past their retention deleted");
+    return deleted;
+  }
+
   async function sweepAll(): Promise<void> {
     for (const sweep of [
+      sweepRetention,
       sweepStaleCalls,
       sweepTempAudio,
       sweepOrphans,
@@ -115,6 +146,7 @@ export function createSweepers(options: SweeperOptions) {
     sweepStaleCalls,
     sweepTempAudio,
     sweepOrphans,
+    sweepRetention,
     sweepAll,
     /** Runs every sweeper once now, then on the interval. */
     start(intervalMs: number) {

@@ -64,7 +64,8 @@ describe("stale-call sweeper", () => {
   it("re-queues a stuck call a bounded number of times, then fails it with stale_job", async () => {
     const callId = await newCall();
     await store.calls.transition(callId, ["QUEUED"], "TRANSCRIBING");
-    const sweep = sweepers();
+    const finished: unknown[] = [];
+    const sweep = sweepers({ onCallFinished: async (call) => void finished.push(call) });
     const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
     expect(await sweep.sweepStaleCalls(later(0))).toEqual({ requeued: 0, failed: 0 }); // not stale yet
@@ -76,6 +77,8 @@ describe("stale-call sweeper", () => {
     }
     expect(await sweep.sweepStaleCalls(later(10))).toEqual({ requeued: 0, failed: 1 });
     expect(await store.calls.getById(callId)).toMatchObject({ status: "FAILED", errorReason: "stale_job" });
+    // docs/contract.md § Webhooks: the sweeper's FAILED is reported like the pipeline's.
+    expect(finished).toEqual([{ callId, userId: expect.any(String), status: "FAILED", errorReason: "stale_job" }]);
   });
 
   it("makes sure a long-waiting QUEUED call has a job, without counting it as a requeue", async () => {

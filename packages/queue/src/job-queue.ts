@@ -53,6 +53,13 @@ export interface JobQueue {
   /** Returns the job id, or null when a singleton job with that key is already pending. */
   send(name: string, data: JobData, options?: SendOptions): Promise<string | null>;
   work<T extends JobData>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void>;
+  /**
+   * Removes every job of the queue with this singleton key, whatever its state
+   * (waiting, running, done, failed) — for a resource that no longer exists.
+   * A running handler is not interrupted; its completion then updates nothing.
+   * Returns how many jobs were removed.
+   */
+  removeJobs(name: string, singletonKey: string): Promise<number>;
   /** Stops taking jobs; waits (up to timeoutMs) for running handlers, then releases the rest for redelivery. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }

@@ -144,6 +144,23 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     async start() {
       await boot();
     },
+    async removeJobs(name, singletonKey) {
+      await boot();
+      // pg-boss 10 keeps live jobs in `job` and finished ones in `archive`. (The
+      // dead-letter copy carries no singleton key; it holds only the job's data.)
+      const schema = options.schema ?? "pgboss";
+      let removed = 0;
+      for (const table of ["job", "archive"]) {
+        const result = (await boss
+          .getDb()
+          .executeSql(`DELETE FROM "${schema}"."${table}" WHERE name = $1 AND singleton_key = $2`, [
+            name,
+            singletonKey,
+          ])) as { rowCount?: number | null };
+        removed += result.rowCount ?? 0;
+      }
+      return removed;
+    },
     async send(name, data, sendOptions: SendOptions = {}) {
       await ensureQueue(name);
       const id = randomUUID();

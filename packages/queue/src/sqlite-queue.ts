@@ -102,6 +102,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
        lease_until = NULL, last_error = 'expired'
      WHERE state = 'active' AND lease_until < @now`,
   );
+  const removeByKey = db.prepare(`DELETE FROM queue_jobs WHERE name = @name AND singleton_key = @singletonKey`);
   const purge = db.prepare(`DELETE FROM queue_jobs WHERE state IN ('completed','failed') AND completed_at < @before`);
 
   const workers: Array<{
@@ -193,6 +194,10 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
       });
       if (started && !stopping) setImmediate(tick);
       return result.changes > 0 ? id : null;
+    },
+    async removeJobs(name, singletonKey) {
+      if (!db.open) return 0;
+      return removeByKey.run({ name, singletonKey }).changes;
     },
     async work(name, workOptions: WorkOptions, handler) {
       workers.push({

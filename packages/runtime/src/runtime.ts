@@ -1,10 +1,17 @@
 import { createRequire } from "node:module";
 import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
-import { type ApiDeps, type AppRouter, buildAppRouter, type Logger } from "@scryon/api";
+import { type ApiDeps, type AppRouter, buildAppRouter, type Logger, purgeCall } from "@scryon/api";
 import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
-import { createPipeline, createSweepers, enqueueCall, type Pipeline, startPipelineWorkers } from "@scryon/pipeline";
+import {
+  createPipeline,
+  createSweepers,
+  enqueueCall,
+  type Pipeline,
+  removeCallJobs,
+  startPipelineWorkers,
+} from "@scryon/pipeline";
 import {
   createAssemblyAiTranscriber,
   createDeepgramTranscriber,
@@ -20,6 +27,7 @@ import {
 } from "@scryon/providers";
 import { createPgBossQueue, createSqliteQueue, type JobQueue } from "@scryon/queue";
 import { createLocalStorage, createS3Storage, type ObjectStorage } from "@scryon/storage";
+import { type CallEvent, createWebhookDispatcher, type WebhookDispatcher } from "@scryon/webhooks";
 import { createCallEventBus, createPostgresCallEventBus } from "./call-events";
 
 const require = createRequire(import.meta.url);
@@ -31,9 +39,12 @@ export interface Runtime {
   storage: ObjectStorage;
   queue: JobQueue;
   pipeline: Pipeline;
+  webhooks: WebhookDispatcher;
   authenticator: Authenticator;
   router: AppRouter;
   apiDeps: ApiDeps;
+  /** The janitors, also callable one at a time (tests, the CLI). */
+  sweepers: ReturnType<typeof createSweepers>;
   /** Starts the pipeline workers and the sweepers (SCRYON_ROLE worker/all). */
   startBackground(): Promise<void>;
   /** Stops workers (in-flight jobs finish or are released), sweepers, then closes the database. */
@@ -107,6 +118,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
           onError: (error) => log.warn({ err: error instanceof Error ? error.name : "error" }, "call event bus"),
         })
       : createCallEventBus();
+  // docs/contract.md § Webhooks: deliveries ride the same durable queue as the pipeline, in both modes.
+  const webhooks = createWebhookDispatcher({ store, queue, log, ...config.webhooks });
+  const onCallFinished = (call: Omit<CallEvent, "type"> & { status: "COMPLETED" | "FAILED" }) =>
+    webhooks.emit({ ...call, type: call.status === "COMPLETED" ? "call.completed" : "call.failed" });
   const pipeline = createPipeline({
     store,
     storage,
@@ -117,6 +132,12 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     }),
     diarizationSources,
     analyzer: config.llm ? createLlmAnalyzer(config.llm) : createOfflineAnalyzer(),
+    redactPii: config.redactPii,
+    egress: {
+      transcription: config.transcription ? { host: transcriptionHost(config.transcription) } : null,
+      pyannote: config.pyannote ? { host: new URL(config.pyannote.baseURL).host } : null,
+      llm: config.llm ? { host: new URL(config.llm.baseURL).host, model: config.llm.model } : null,
+    },
     audio: {
       preprocessingEnabled: config.audio.preprocessingEnabled,
       ffmpegPath,
@@ -127,17 +148,29 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     log,
     retry: config.providerRetry,
     onStatusChange: ({ callId, userId, status }) => events.publish(userId, { callId, status }),
+    onCallFinished,
   });
 
   const apiDeps: ApiDeps = {
     store,
     storage,
-    pipeline: { enqueue: (callId) => enqueueCall(queue, callId), reanalyze: (callId) => pipeline.reanalyze(callId) },
+    pipeline: {
+      enqueue: (callId) => enqueueCall(queue, callId),
+      forget: (callId) => removeCallJobs(queue, callId),
+      reanalyze: (callId) => pipeline.reanalyze(callId),
+    },
     events,
+    webhooks,
     settings: {
       version: SCRYON_VERSION,
       maxFileSizeBytes: config.maxFileSizeBytes,
       developerToolsEnabled: config.developerToolsEnabled,
+      providers: {
+        transcription: config.transcription?.kind ?? null,
+        diarization: config.pyannote ? "pyannote" : null,
+        analysis: config.llm ? "llm" : "offline",
+      },
+      defaultRetentionDays: config.retentionDays,
     },
     log,
   };
@@ -151,6 +184,13 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     maxRequeues: config.jobs.maxRequeues,
     tempAudioTtlMs: config.tempAudioTtlMs,
     orphanGraceMs: config.jobs.orphanGraceMs,
+    onCallFinished,
+    retention: {
+      defaultDays: config.retentionDays,
+      deleteCall: async (userId, callId) => {
+        await purgeCall(apiDeps, userId, callId);
+      },
+    },
   });
   let backgroundStarted = false;
 
@@ -160,14 +200,17 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     storage,
     queue,
     pipeline,
+    webhooks,
     authenticator,
     router: buildAppRouter({ developerTools: config.developerToolsEnabled }),
     apiDeps,
+    sweepers,
     async startBackground() {
       if (backgroundStarted) return;
       backgroundStarted = true;
       await queue.start();
       await startPipelineWorkers(queue, pipeline, config.jobs.workerConcurrency);
+      await webhooks.startWorkers();
       sweepers.start(config.jobs.sweepIntervalMs);
     },
     async close({ timeoutMs = 10_000 } = {}) {
@@ -181,6 +224,14 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
 }
 
 /** The adapter for the configured provider; keys and base URLs come from the environment (see @scryon/config). */
+/** The host a transcription provider uploads audio to: the configured base URL, else the SDK's default. */
+function transcriptionHost(transcription: NonNullable<ScryonConfig["transcription"]>): string {
+  if (transcription.baseURL) return new URL(transcription.baseURL).host;
+  return { openai: "api.openai.com", assemblyai: "api.assemblyai.com", deepgram: "api.deepgram.com" }[
+    transcription.kind
+  ];
+}
+
 function createTranscriber(transcription: NonNullable<ScryonConfig["transcription"]>): TranscriptionProvider {
   const common = {
     apiKey: transcription.apiKey,

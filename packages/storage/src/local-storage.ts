@@ -40,6 +40,21 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
     }
   }
 
+  /**
+   * Directories go with their last file (a call's `temp/` once its raw audio is
+   * deleted), up to the root: an empty folder per call must not accumulate.
+   * rmdir removes only empty directories, so a concurrent write's folder survives.
+   */
+  async function pruneEmptyParents(file: string): Promise<void> {
+    for (let dir = path.dirname(file); dir.startsWith(root + path.sep) && dir !== tmpDir; dir = path.dirname(dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        return; // not empty (or already gone): stop climbing
+      }
+    }
+  }
+
   // A process killed mid-write leaves its `.part` file behind; clear old ones
   // (an hour is far beyond any write still in progress, even from another process).
   void (async () => {
@@ -69,7 +84,12 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
         await pipeline(source, sink);
         streaming = false;
         const { size } = await fs.stat(temp);
-        await fs.rename(temp, target);
+        await fs.rename(temp, target).catch(async (error: unknown) => {
+          // A delete of the directory's last file may have pruned it meanwhile: once more.
+          if (!isMissing(error)) throw error;
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.rename(temp, target);
+        });
         return { sizeBytes: size };
       } catch (error) {
         await fs.rm(temp, { force: true }).catch(() => undefined);
@@ -114,7 +134,9 @@ export function createLocalStorage(options: { root: string }): ObjectStorage {
       }
     },
     async delete(key) {
-      await fs.rm(resolveKey(key), { force: true });
+      const file = resolveKey(key);
+      await fs.rm(file, { force: true });
+      await pruneEmptyParents(file);
     },
     async deletePrefix(prefix) {
       let count = 0;

@@ -4,7 +4,7 @@ import type { SpeakerContext, SpeakerTurnInput, TranscriptionInput } from "./inp
 import { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
 import type { ResolvedSpeakers } from "./resolve";
 import { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION } from "./resolve";
-import type { TranscriptDocument } from "./schema";
+import type { RedactionSummary, TranscriptDocument } from "./schema";
 import { TRANSCRIPT_SCHEMA_VERSION } from "./schema";
 
 /** Versions of this package's algorithms, recorded in every document's `pipeline`. */
@@ -23,6 +23,8 @@ export interface TranscriptDocumentMetadata {
   pipeline: Record<string, unknown>;
   /** ISO-8601 timestamp. */
   createdAt: string;
+  /** What the PII_REDACTED stage replaced (counts only). */
+  redaction?: RedactionSummary;
 }
 
 /**
@@ -43,6 +45,7 @@ export function assembleTranscriptDocument(
     speakers: resolved.speakers,
     segments: resolved.segments,
     speakerResolution: resolved.resolution,
+    ...(metadata.redaction && { redaction: metadata.redaction }),
     pipeline: { ...metadata.pipeline, transcriptAlgorithms: TRANSCRIPT_ALGORITHM_VERSIONS },
     createdAt: metadata.createdAt,
   };

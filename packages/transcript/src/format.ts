@@ -24,7 +24,7 @@ export function formatCleanText(segments: readonly CleanTextSegment[]): string {
 }
 
 /** Whole seconds, rounded down: a line never claims to start later than its words. */
-export function formatTimestamp(seconds: number, withHours: boolean): string {
+function formatTimestamp(seconds: number, withHours: boolean): string {
   const total = Math.max(0, Math.floor(seconds));
   const hours = Math.floor(total / SECONDS_PER_HOUR);
   const minutes = Math.floor((total % SECONDS_PER_HOUR) / 60);

@@ -18,10 +18,29 @@ export type {
 export type { NormalizedSegment, NormalizedSpeaker, NormalizedTranscript } from "./normalize";
 export { MAX_PAUSE_WITHIN_SEGMENT_SECONDS, normalizeTranscript } from "./normalize";
 export { restorePunctuation } from "./punctuation";
+export {
+  addRedactionCounts,
+  emptyRedactionCounts,
+  findPii,
+  ibanValid,
+  luhnValid,
+  PII_TYPES,
+  type PiiSpan,
+  type PiiType,
+  REDACTION_VERSION,
+  type RedactionCounts,
+  redactAlignedUnits,
+  redactText,
+  redactTimedUnits,
+  redactTranscriptionResult,
+  type TimedText,
+  totalRedactions,
+} from "./redact";
 export type { ResolvedSpeakers } from "./resolve";
 export { resolveSpeakers, SPEAKER_RESOLUTION_STRATEGY_VERSION, unresolvedSpeakers } from "./resolve";
 export type {
   LabelSource,
+  RedactionSummary,
   RoleSource,
   SpeakerConfidence,
   SpeakerResolution,
@@ -34,6 +53,7 @@ export type {
 } from "./schema";
 export {
   labelSourceSchema,
+  redactionSummarySchema,
   roleSourceSchema,
   speakerConfidenceSchema,
   speakerResolutionSchema,

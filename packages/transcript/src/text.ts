@@ -120,7 +120,7 @@ export function cleanSpokenText(text: string): string {
 }
 
 /** Collapses whitespace and removes spaces before closing punctuation. */
-export function tidyPunctuation(text: string): string {
+function tidyPunctuation(text: string): string {
   return text
     .replace(/\s+/gu, " ")
     .replace(/\s+([,.!?;:…])/gu, "$1")
@@ -221,7 +221,7 @@ export function matchTokens(text: string): MatchToken[] {
 }
 
 /** Case- and accent-insensitive form of one word. */
-export function foldForMatching(word: string): string {
+function foldForMatching(word: string): string {
   // Only Latin combining accents are dropped: marks in other scripts are letters' vowels.
   return word
     .normalize("NFD")

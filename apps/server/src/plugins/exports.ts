@@ -91,7 +91,7 @@ type Operation = {
 };
 
 /** Adds the non-JSON answers (and the transcript's `format` parameter) to the generated document. */
-export function describeExports(document: object) {
+function describeExports(document: object) {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   const text = { schema: { type: "string" } };
 

@@ -1,4 +1,4 @@
-import { errors } from "@scryon/api";
+import { type ApiError, errors } from "@scryon/api";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 
@@ -24,23 +24,31 @@ export function jsonDepth(text: string): number {
 }
 
 /**
- * Fastify's own JSON parser (prototype-poisoning protection, body limit), with a
- * nesting-depth cap in front of it: bad JSON is a 400, never a 500.
+ * The one set of JSON guards, applied before any procedure runs to every JSON
+ * text a client sends — REST bodies, tRPC bodies and tRPC `?input=` alike
+ * (docs/contract.md § Errors): nesting past MAX_JSON_DEPTH and NUL characters are
+ * a 400 `validation_failed`. (Size is Fastify's body limit, the same for both.)
+ */
+export function jsonTextProblem(text: string): ApiError | null {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return errors.validation(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+  // No field of ours takes a NUL character, and PostgreSQL text cannot store one.
+  if (text.includes("\0") || /\\u0000/i.test(text)) return errors.validation("Strings must not contain NUL characters");
+  return null;
+}
+
+/**
+ * Fastify's own JSON parser (prototype-poisoning protection, body limit), with
+ * the JSON guards in front of it: bad JSON is a 400, never a 500.
  */
 export const jsonBodyPlugin = fp(async (app: FastifyInstance) => {
   const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = body as string;
-    if (jsonDepth(text) > MAX_JSON_DEPTH) {
-      done(errors.validation(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    const problem = jsonTextProblem(body as string);
+    if (problem) {
+      done(problem, undefined);
       return;
     }
-    // No field of ours takes a NUL character, and PostgreSQL text cannot store one.
-    if (/\\u0000/i.test(text)) {
-      done(errors.validation("Strings must not contain NUL characters"), undefined);
-      return;
-    }
-    parse(request, text, done);
+    parse(request, body as string, done);
   });
 });

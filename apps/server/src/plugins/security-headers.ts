@@ -3,7 +3,7 @@ import fp from "fastify-plugin";
 import helmet, { type HelmetOptions } from "helmet";
 
 /** The headers helmet sets for these options, worked out once: they do not depend on the request. */
-export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader: (name: string, value: string | number | readonly string[]) => {

@@ -5,7 +5,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
 /** The dashboard's production build (`npm run build -w @scryon/web`). */
-export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
+const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
 
 /** Paths that belong to the API and docs: never answered with the dashboard. */
 const SERVER_PATH = /^\/(api|trpc|docs)(\/|$)/;

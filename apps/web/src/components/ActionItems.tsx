@@ -54,7 +54,10 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
   const [title, setTitle] = useState(item.title);
   const [dueDate, setDueDate] = useState(item.dueDate ?? "");
   const [priority, setPriority] = useState<Priority>(item.priority);
-  const done = item.status === "DONE";
+  // The click shows at once (a controlled checkbox whose state changes only after an
+  // await would snap back first); the server's answer, or its refusal, then takes over.
+  const [clickedDone, setClickedDone] = useState<boolean | null>(null);
+  const done = clickedDone ?? item.status === "DONE";
   const error = toggle.error ?? replace.error ?? remove.error;
   const fieldId = useId();
 
@@ -136,7 +139,10 @@ export function ActionItemRow({ item, showCallLink = false }: { item: ActionItem
         type="checkbox"
         className="action-check"
         checked={done}
-        onChange={(event) => toggle.mutate(event.target.checked ? "DONE" : "OPEN")}
+        onChange={(event) => {
+          setClickedDone(event.target.checked);
+          toggle.mutate(event.target.checked ? "DONE" : "OPEN", { onSettled: () => setClickedDone(null) });
+        }}
       />
       <div className="action-body">
         <label htmlFor={`${fieldId}-done`} className="action-title">

@@ -1,5 +1,3 @@
-import type { AnalysisDocument } from "@scryon/analysis";
-import type { TranscriptDocument } from "@scryon/transcript";
 import { useQuery } from "@tanstack/react-query";
 import { formatDateTime, formatDuration, humanize } from "../lib/format";
 import { analysisQuery, callQuery, transcriptQuery } from "../lib/queries";
@@ -7,23 +5,17 @@ import { hrefOf } from "../lib/router";
 import { apiErrorOf } from "../lib/trpc";
 import { ActionItemsPanel } from "./ActionItems";
 import { AnalysisPanel } from "./AnalysisPanel";
+import { EgressPanel } from "./EgressPanel";
 import { StatusBadge } from "./StatusBadge";
 import { TranscriptPanel } from "./TranscriptPanel";
 
 export function CallPage({ callId }: { callId: string }) {
   const call = useQuery(callQuery(callId));
   const completed = call.data?.status === "COMPLETED";
-  // Documents are versioned JSON passed through by the API; these are the types they are written with.
-  const transcript = useQuery({
-    ...transcriptQuery(callId),
-    enabled: completed,
-    select: (document) => document as unknown as TranscriptDocument,
-  });
-  const analysis = useQuery({
-    ...analysisQuery(callId),
-    enabled: completed,
-    select: (document) => document as unknown as AnalysisDocument,
-  });
+  // The router types both documents: the current version in full, or an older stored one (narrowed below).
+  const transcript = useQuery({ ...transcriptQuery(callId), enabled: completed });
+  const analysis = useQuery({ ...analysisQuery(callId), enabled: completed });
+  const currentAnalysis = analysis.data?.schemaVersion === 3 ? analysis.data : undefined;
 
   if (call.isPending) return <p className="muted center">Loading call…</p>;
   if (call.isError) {
@@ -45,7 +37,7 @@ export function CallPage({ callId }: { callId: string }) {
       </a>
       <header className="call-header">
         <div>
-          <h1 className="page-title">{detail.title || analysis.data?.suggestedTitle || "Untitled call"}</h1>
+          <h1 className="page-title">{detail.title || currentAnalysis?.suggestedTitle || "Untitled call"}</h1>
           <p className="call-meta">
             {detail.contactName && <span>{detail.contactName}</span>}
             {detail.organization && <span>{detail.organization}</span>}
@@ -76,22 +68,39 @@ export function CallPage({ callId }: { callId: string }) {
               <p className="muted">Loading analysis…</p>
             ) : analysis.isError ? (
               <p className="form-error">{apiErrorOf(analysis.error).message}</p>
-            ) : (
+            ) : analysis.data.schemaVersion === 3 ? (
               <AnalysisPanel analysis={analysis.data} />
+            ) : (
+              <OlderDocument what="analysis" version={analysis.data.schemaVersion} />
             )}
             <ActionItemsPanel callId={callId} />
+            <EgressPanel callId={callId} />
           </div>
           <div className="call-col">
             {transcript.isPending ? (
               <p className="muted">Loading transcript…</p>
             ) : transcript.isError ? (
               <p className="form-error">{apiErrorOf(transcript.error).message}</p>
-            ) : (
+            ) : transcript.data.schemaVersion === 2 ? (
               <TranscriptPanel transcript={transcript.data} />
+            ) : (
+              <OlderDocument what="transcript" version={transcript.data.schemaVersion} />
             )}
           </div>
         </div>
       )}
     </div>
+  );
+}
+
+/** A document stored under an older schema version: the dashboard renders only the current one. */
+function OlderDocument({ what, version }: { what: string; version: number | undefined }) {
+  return (
+    <section className="panel">
+      <p className="muted">
+        This {what} was stored in an older format{version === undefined ? "" : ` (schema version ${version})`} that the
+        dashboard does not display; it is still available from the API as stored.
+      </p>
+    </section>
   );
 }

@@ -6,19 +6,29 @@ import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs
  * Query keys and fetchers in one place, so the live status handler and the
  * mutations update exactly the caches the views read.
  */
-export const PAGE_SIZE = 20;
-export const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
+const PAGE_SIZE = 20;
+const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
 
 export const keys = {
   me: ["users.me"] as const,
+  health: ["health.check"] as const,
   calls: ["calls.list"] as const,
   call: (id: string) => ["calls.get", id] as const,
   transcript: (id: string) => ["calls.transcript", id] as const,
   analysis: (id: string) => ["calls.analysis", id] as const,
+  processing: (id: string) => ["calls.processing", id] as const,
   callActions: (id: string) => ["actionItems.listForCall", id] as const,
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
 };
+
+/** What the server can do (which providers are configured); it changes only with a restart. */
+export const healthQuery = () =>
+  queryOptions({
+    queryKey: keys.health,
+    queryFn: () => trpc.health.check.query(),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
 export const meQuery = () => queryOptions({ queryKey: keys.me, queryFn: () => trpc.users.me.query(), retry: false });
 
@@ -42,6 +52,10 @@ export const transcriptQuery = (id: string) =>
 
 export const analysisQuery = (id: string) =>
   queryOptions({ queryKey: keys.analysis(id), queryFn: () => trpc.calls.analysis.query({ id }), staleTime: Infinity });
+
+/** The egress ledger (docs/contract.md § Egress ledger). */
+export const processingQuery = (id: string) =>
+  queryOptions({ queryKey: keys.processing(id), queryFn: () => trpc.calls.processing.query({ id }) });
 
 export const callActionsQuery = (id: string) =>
   queryOptions({ queryKey: keys.callActions(id), queryFn: () => trpc.actionItems.listForCall.query({ id }) });

@@ -1,18 +1,29 @@
 import { useEffect, useState } from "react";
 
 /** The dashboard's pages, addressed by the URL hash so the server needs no route knowledge. */
-export type Route = { page: "calls" } | { page: "call"; callId: string } | { page: "actions" };
+export type Route = { page: "calls" } | { page: "call"; callId: string } | { page: "actions" } | { page: "webhooks" };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, "");
   const [first, second] = path.split("/");
   if (first === "calls" && second) return { page: "call", callId: decodeURIComponent(second) };
   if (first === "actions") return { page: "actions" };
+  if (first === "settings" && second === "webhooks") return { page: "webhooks" };
   return { page: "calls" };
 }
 
-export const hrefOf = (route: Route): string =>
-  route.page === "call" ? `#/calls/${encodeURIComponent(route.callId)}` : route.page === "actions" ? "#/actions" : "#/";
+export function hrefOf(route: Route): string {
+  switch (route.page) {
+    case "call":
+      return `#/calls/${encodeURIComponent(route.callId)}`;
+    case "actions":
+      return "#/actions";
+    case "webhooks":
+      return "#/settings/webhooks";
+    default:
+      return "#/";
+  }
+}
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));

@@ -11,6 +11,7 @@ import {
   type TokenUsage,
 } from "../types";
 import { buildMessages } from "./prompt";
+import { pseudonymize } from "./pseudonymize";
 
 export interface LlmAnalyzerOptions {
   baseURL: string;
@@ -52,12 +53,14 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyzer {
     signal: AbortSignal | undefined,
   ): Promise<{ document: AnalysisDocument; usage?: TokenUsage }> {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
+    // Real names never leave the process; the answer is mapped back before validation.
+    const pseudonymous = pseudonymize(input);
     try {
       completion = await client.chat.completions.create(
         {
           model: options.model,
           temperature,
-          messages: buildMessages(input),
+          messages: buildMessages(pseudonymous.input),
           response_format: {
             type: "json_schema",
             json_schema: { name: "call_analysis_v3", schema: RESPONSE_JSON_SCHEMA, strict: false },
@@ -85,7 +88,7 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyzer {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(stripCodeFence(content));
+      parsed = pseudonymous.restore(JSON.parse(stripCodeFence(content)) as unknown);
     } catch (cause) {
       throw withUsage(
         new AnalysisError("llm_invalid_response", { retryable: true, message: "LLM answer is not JSON", cause }),

@@ -10,7 +10,8 @@ Rules:
 - executiveSummary: 2-4 sentences. executiveSummaryBullets: 3-6 entries with header, startTimestamp (MM:SS) and paragraphs.
 - actionItems are launchable tasks (meeting, email, call, message, reminder, task). The owner is the speaker who commits, or the one asked for a request; copy ownerSpeakerId from the speakers list. Resolve relative dates ("by Friday") against recordedAt into dueDate YYYY-MM-DD, else null.
 - Planned personal activities ("I'll prepare the deck") go to nextSteps, not actionItems.
-- Text masked as [email] or [phone] is private: never reconstruct it.
+- Text masked as [email] or [phone] is private: never reconstruct it. [PHONE ending NNNN], [EMAIL], [CARD ending NNNN], [IBAN] and [CODE] are redacted values: keep them as they are.
+- PERSON_N and ORG_N stand for real people and organisations: use these exact tokens wherever you refer to them.
 - All enum values lower case, as in the schema. Tags: short, lower case.`;
 
 /** The call as the model sees it: ids, roles, times and masked text — no user ids, emails or phone numbers. */

@@ -22,14 +22,14 @@ import { capitalize, contentWordsOf, neutralize, type Sentence, sentenceJaccard,
  * action items; planned personal activities become next steps (docs/contract.md § Analysis document).
  */
 
-export type NextStep = {
+type NextStep = {
   text: string;
   ownerSpeaker: string | null;
   when: string | null;
   sourceSegmentIds: string[];
 };
 
-export type Commitment = {
+type Commitment = {
   text: string;
   speaker: string;
   sourceSegmentIds: string[];
@@ -432,7 +432,7 @@ const CHANNEL_VERBS: Record<string, ActionIntent> = {
   phone: "call",
 };
 
-export function classifyIntent(clause: string): ActionIntent {
+function classifyIntent(clause: string): ActionIntent {
   const lower = clause.toLowerCase();
   const head = CHANNEL_VERBS[lower.trim().split(/\s+/)[0] ?? ""];
   if (head) return head;

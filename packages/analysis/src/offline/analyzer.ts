@@ -44,7 +44,7 @@ export function createOfflineAnalyzer(): Analyzer {
   };
 }
 
-export function analyzeOffline(input: AnalysisInput): AnalysisDocument {
+function analyzeOffline(input: AnalysisInput): AnalysisDocument {
   const ctx = buildContext(input);
   const callType = guessCallType(ctx);
   const actions = extractActions(ctx);

@@ -78,7 +78,7 @@ function capitalizeFirst(text: string): string {
 }
 
 /** 2–4 phases by position in the call: opening, middle (split when long), closing. */
-export function phasesOf(sentences: readonly Sentence[]): Array<{ phase: string; sentences: Sentence[] }> {
+function phasesOf(sentences: readonly Sentence[]): Array<{ phase: string; sentences: Sentence[] }> {
   const n = sentences.length;
   if (n === 0) return [];
   const names =

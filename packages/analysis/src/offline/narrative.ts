@@ -2,16 +2,7 @@ import nlp from "compromise";
 import type { AnalysisDocument, CallType } from "../schema";
 import type { CallContext } from "./context";
 import { resolveDates } from "./dates";
-import {
-  capitalize,
-  contentWordsOf,
-  formatTimestamp,
-  neutralize,
-  type Sentence,
-  STOP_WORDS,
-  sentenceJaccard,
-  tokenize,
-} from "./text";
+import { capitalize, formatTimestamp, neutralize, type Sentence, STOP_WORDS, sentenceJaccard, tokenize } from "./text";
 
 /**
  * Extractive narrative: topic segmentation by lexical cohesion, sentence salience by
@@ -222,7 +213,7 @@ export function rankBySalience(ctx: CallContext): Sentence[] {
     .map((x) => x.s);
 }
 
-export function neutral(ctx: CallContext, sentence: Sentence): string {
+function neutral(ctx: CallContext, sentence: Sentence): string {
   return neutralize(sentence.text, ctx.partiesFor(sentence.segment.speakerId));
 }
 
@@ -248,7 +239,7 @@ function minutesPhrase(seconds: number): string | null {
   return `about ${Math.round(seconds / 60)} minutes`;
 }
 
-export function participantNames(ctx: CallContext): string[] {
+function participantNames(ctx: CallContext): string[] {
   return ctx.speakers.map((s) => s.displayName?.trim()).filter((n): n is string => Boolean(n));
 }
 
@@ -334,8 +325,4 @@ export function qualityWarnings(ctx: CallContext): string[] {
   if (ctx.input.language && !/^en\b/i.test(ctx.input.language)) warnings.push("offline_analysis_english_only");
   warnings.push("offline_heuristic_analysis");
   return warnings;
-}
-
-export function contentWordsOfText(text: string): string[] {
-  return contentWordsOf(tokenize(text));
 }

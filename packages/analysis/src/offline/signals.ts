@@ -20,7 +20,7 @@ const RISK =
 const OPPORTUNITY =
   /\b(?:interested in|upgrade|expand(?:ing)?|more seats|more licen[cs]es|upsell|referr?al|refer|another team|opportunit(?:y|ies)|would love to|keen to|partnership|add-on|bigger plan|renew(?:al)?)\b/i;
 
-export function isQuestion(sentence: Sentence): boolean {
+function isQuestion(sentence: Sentence): boolean {
   return /\?\s*$/.test(sentence.text);
 }
 

@@ -23,7 +23,7 @@ import type { LanguageTable, Mood } from "./lexicon/table";
  */
 
 /** Tables for the languages glossed into English; add one to support another language. */
-export const LANGUAGE_TABLES: readonly LanguageTable[] = [HINGLISH];
+const LANGUAGE_TABLES: readonly LanguageTable[] = [HINGLISH];
 
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A regular-expression alternation of the phrases, longest first so "no need" beats "no". */

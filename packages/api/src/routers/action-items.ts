@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { errorResponses } from "../errors";
 import { actionItemSchema, actionItemStatusSchema, dueDateSchema, limitSchema, prioritySchema } from "../schemas";
 import * as items from "../services/action-items";
 import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
-const itemErrors = { 401: "auth_missing / auth_invalid", 404: "action_item_not_found" };
-const callErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
 const idInput = z.object({ id: z.string().max(100) });
 const title = z.string().trim().min(1, "title is required").max(300);
 const description = z.string().trim().max(5000);
@@ -18,7 +17,7 @@ export const actionItemsRouter = router({
         tags: ["action items"],
         protect: true,
         summary: "The user's action items, newest first",
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(
@@ -39,7 +38,7 @@ export const actionItemsRouter = router({
         tags: ["action items"],
         protect: true,
         summary: "Set an action item's status",
-        errorResponses: { ...itemErrors, 400: "validation_failed" },
+        errorResponses: errorResponses("action_item_not_found"),
       },
     })
     .input(idInput.extend({ status: actionItemStatusSchema }))
@@ -54,7 +53,7 @@ export const actionItemsRouter = router({
         tags: ["action items"],
         protect: true,
         summary: "Action items of one call (AI and manual)",
-        errorResponses: callErrors,
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(idInput)
@@ -71,7 +70,7 @@ export const actionItemsRouter = router({
         protect: true,
         summary: "Create a manual action item",
         successDescription: "Created",
-        errorResponses: { ...callErrors, 400: "validation_failed" },
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(
@@ -93,7 +92,7 @@ export const actionItemsRouter = router({
         tags: ["action items"],
         protect: true,
         summary: "Replace an action item's title, description, due date, priority and status",
-        errorResponses: { ...itemErrors, 400: "validation_failed" },
+        errorResponses: errorResponses("action_item_not_found"),
       },
     })
     .input(
@@ -118,7 +117,7 @@ export const actionItemsRouter = router({
         protect: true,
         summary: "Delete an action item",
         successDescription: "Deleted",
-        errorResponses: itemErrors,
+        errorResponses: errorResponses("action_item_not_found"),
       },
     })
     .input(idInput)

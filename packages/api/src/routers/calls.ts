@@ -1,5 +1,6 @@
 import { TRANSCRIPT_EXPORT_FORMATS } from "@scryon/transcript";
 import { z } from "zod";
+import { errorResponses } from "../errors";
 import {
   bulkDeleteInputSchema,
   bulkDeleteResultSchema,
@@ -8,6 +9,9 @@ import {
   callStatusSchema,
   limitSchema,
   MAX_STATUS_IDS,
+  processingLedgerSchema,
+  servedAnalysisSchema,
+  servedTranscriptSchema,
   statusPollSchema,
 } from "../schemas";
 import * as calls from "../services/calls";
@@ -17,8 +21,6 @@ import { statusChanges } from "../services/live";
 import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
 const idInput = z.object({ id: z.string().max(100) });
-/** Transcript and analysis documents are versioned JSON passed through as stored. */
-const documentSchema = z.looseObject({ schemaVersion: z.number().optional() });
 /** A rendered export (subtitles, digest): the text plus what to serve it as. */
 const exportedDocumentSchema = z.object({
   format: z.enum([...TRANSCRIPT_EXPORT_FORMATS, ...DIGEST_FORMATS]),
@@ -26,8 +28,6 @@ const exportedDocumentSchema = z.object({
   fileName: z.string(),
   content: z.string(),
 });
-
-const readErrors = { 401: "auth_missing / auth_invalid", 404: "call_not_found" };
 
 export const callsRouter = router({
   list: authedProcedure
@@ -38,7 +38,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "List the user's calls, newest first",
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(
@@ -60,7 +60,7 @@ export const callsRouter = router({
         protect: true,
         summary: "Bulk poll call statuses",
         description: `Comma-separated ids, at most ${MAX_STATUS_IDS}. Unknown and foreign ids are left out.`,
-        errorResponses: { 400: "validation_failed", 401: "auth_missing / auth_invalid" },
+        errorResponses: {},
       },
     })
     .input(
@@ -88,7 +88,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Call detail",
-        errorResponses: readErrors,
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(idInput)
@@ -120,7 +120,7 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Edit title, summary or notes (omitted = unchanged, empty = cleared)",
-        errorResponses: { ...readErrors, 400: "validation_failed", 409: "idempotency_key_reused" },
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(
@@ -143,7 +143,7 @@ export const callsRouter = router({
         protect: true,
         summary: "Hard-delete a call, its artifacts and action items",
         successDescription: "Deleted",
-        errorResponses: readErrors,
+        errorResponses: errorResponses("call_not_found"),
       },
     })
     .input(idInput)
@@ -161,6 +161,21 @@ export const callsRouter = router({
   /** Live status of the user's calls over server-sent events (tRPC only; REST clients poll /calls/status). */
   statusChanges: authedProcedure.subscription(({ ctx, signal }) => statusChanges(ctx.deps, ctx.user, signal)),
 
+  processing: authedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/calls/{id}/processing",
+        tags: ["calls"],
+        protect: true,
+        summary: "Where this call went: each stage's event and every outside service that received its audio or text",
+        errorResponses: errorResponses("call_not_found"),
+      },
+    })
+    .input(idInput)
+    .output(processingLedgerSchema)
+    .query(({ ctx, input }) => calls.getProcessingLedger(ctx.deps, ctx.user, input.id)),
+
   transcript: authedProcedure
     .meta({
       openapi: {
@@ -169,11 +184,11 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Normalised, speaker-attributed transcript",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "transcript_not_found"),
       },
     })
     .input(idInput)
-    .output(documentSchema)
+    .output(servedTranscriptSchema)
     .query(({ ctx, input }) => calls.getTranscript(ctx.deps, ctx.user, input.id)),
 
   analysis: authedProcedure
@@ -184,11 +199,11 @@ export const callsRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Analysis document (schema v3) with legacy aliases",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "analysis_not_found"),
       },
     })
     .input(idInput)
-    .output(documentSchema)
+    .output(servedAnalysisSchema)
     .query(({ ctx, input }) => calls.getAnalysis(ctx.deps, ctx.user, input.id)),
 
   /**
@@ -212,7 +227,7 @@ export const callsRouter = router({
         summary: "Share digest of the analysis for messaging apps",
         description:
           "Answered as text/markdown (default) or text/plain, not JSON: `?format=markdown|text` or an Accept header.",
-        errorResponses: { ...readErrors, 422: "call_not_completed" },
+        errorResponses: errorResponses("call_not_found", "call_not_completed", "analysis_not_found"),
       },
     })
     .input(idInput.extend({ format: z.enum(DIGEST_FORMATS).default("markdown") }))
@@ -230,7 +245,12 @@ export const callsDeveloperRouter = router({
         tags: ["calls"],
         protect: true,
         summary: "Re-run the analysis from the stored transcript (dev/staging only)",
-        errorResponses: { ...readErrors, 409: "call_state_conflict" },
+        errorResponses: errorResponses(
+          "call_not_found",
+          "call_state_conflict",
+          "transcript_not_found",
+          "analysis_failed",
+        ),
       },
     })
     .input(idInput)

@@ -3,8 +3,8 @@ import type { CallRecord, CallStatus, User } from "@scryon/db";
 import { callPrefix, ObjectNotFoundError } from "@scryon/storage";
 import type { ApiDeps } from "../context";
 import { keysetPage } from "../cursor";
-import { ApiError, errors } from "../errors";
-import { toCallDetail, toCallListItem } from "../serialize";
+import { errors } from "../errors";
+import { isoSeconds, toCallDetail, toCallListItem } from "../serialize";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are server-made UUIDs: anything else cannot exist, and is answered like a missing call. */
@@ -69,9 +69,35 @@ export async function updateCall(
  * orphan objects, which the sweeper removes — never a row without its files.
  */
 export async function deleteCall(deps: ApiDeps, user: User, callId: string): Promise<void> {
-  await requireCall(deps, user, callId);
-  await deps.storage.deletePrefix(callPrefix(user.id, callId));
-  await deps.store.calls.delete(user.id, callId);
+  const call = await requireCall(deps, user, callId);
+  if (!(await purgeCall(deps, user.id, callId))) return;
+  // docs/contract.md § Webhooks: `call.deleted`; a webhook that cannot be queued does not undo the delete.
+  await deps.webhooks
+    .emit({ type: "call.deleted", userId: user.id, callId, status: call.status, errorReason: call.errorReason })
+    .catch((error: unknown) =>
+      deps.log.warn({ callId, err: error instanceof Error ? error.name : "error" }, "call event not queued"),
+    );
+}
+
+/**
+ * The one way a call is hard-deleted, shared by DELETE, account deletion and the
+ * retention sweeper (docs/contract.md § Retention and account deletion): its
+ * objects first, then its row (artifact rows, items and events cascade), then its
+ * queue rows. False when the row was already gone.
+ */
+export async function purgeCall(
+  deps: Pick<ApiDeps, "store" | "storage" | "pipeline" | "log">,
+  userId: string,
+  callId: string,
+): Promise<boolean> {
+  await deps.storage.deletePrefix(callPrefix(userId, callId));
+  if (!(await deps.store.calls.delete(userId, callId))) return false;
+  // Its queue rows go too (docs/contract.md § Privacy rules). The call is already
+  // gone, so a failure here is logged, not reported: a left-over job finds no call.
+  await deps.pipeline.forget(callId).catch((error: unknown) => {
+    deps.log.warn({ err: error instanceof Error ? error.message : "error" }, "could not remove a deleted call's jobs");
+  });
+  return true;
 }
 
 export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) {
@@ -152,9 +178,40 @@ export async function reanalyzeCall(deps: ApiDeps, user: User, callId: string) {
   } catch (error) {
     // The analyser failed (e.g. the LLM answered 4xx): the previous analysis stays.
     const code = (error as { name?: string; code?: unknown }).code;
-    if ((error as Error).name === "StageError" && typeof code === "string")
-      throw new ApiError(502, code, "The analysis could not be produced; the previous analysis is unchanged");
+    if ((error as Error).name === "StageError" && typeof code === "string") throw errors.analysisFailed(code);
     throw error;
   }
   return getCallDetail(deps, user, callId);
+}
+
+/** The egress ledger (docs/contract.md § Egress ledger): each stage's event, and who received what. */
+export async function getProcessingLedger(deps: ApiDeps, user: User, callId: string) {
+  const call = await requireCall(deps, user, callId);
+  const events = await deps.store.events.list(call.id);
+  return {
+    callId: call.id,
+    stages: events.map((event) => ({
+      stage: event.stage,
+      status: event.status,
+      provider: event.provider,
+      durationMs: event.durationMs,
+      errorCode: event.errorCode,
+      at: isoSeconds(event.createdAt),
+    })),
+    egress: events.flatMap((event) =>
+      event.host && event.dataSent
+        ? [
+            {
+              stage: event.stage,
+              provider: event.provider,
+              model: event.model,
+              host: event.host,
+              received: event.dataSent,
+              status: event.status,
+              at: isoSeconds(event.createdAt),
+            },
+          ]
+        : [],
+    ),
+  };
 }

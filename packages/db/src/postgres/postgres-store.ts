@@ -12,6 +12,7 @@ import {
   type CallRecord,
   type ListPosition,
   TERMINAL_STATUSES,
+  type WebhookDelivery,
 } from "../model";
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
@@ -66,12 +67,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on("error", () => undefined);
   const db = drizzle(pool, { schema });
 
-  const { users, calls, callArtifacts, processingEvents, actionItems, idempotencyKeys } = schema;
+  const {
+    users,
+    calls,
+    callArtifacts,
+    processingEvents,
+    actionItems,
+    idempotencyKeys,
+    webhookEndpoints,
+    webhookDeliveries,
+  } = schema;
+  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => ({
+    ...row,
+    attemptLog: row.attemptLog.map((a) => ({ ...a, at: new Date(a.at) })),
+  });
 
   const newerThan = (
     position: ListPosition | null | undefined,
-    createdAt: typeof calls.createdAt | typeof actionItems.createdAt,
-    id: typeof calls.id | typeof actionItems.id,
+    createdAt:
+      | typeof calls.createdAt
+      | typeof actionItems.createdAt
+      | typeof webhookEndpoints.createdAt
+      | typeof webhookDeliveries.createdAt,
+    id: typeof calls.id | typeof actionItems.id | typeof webhookEndpoints.id | typeof webhookDeliveries.id,
   ) =>
     position
       ? or(lt(createdAt, position.createdAt), and(eq(createdAt, position.createdAt), lt(id, position.id)))
@@ -168,8 +186,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           .returning();
         return row ?? null;
       },
+      async setRetentionDays(id, retentionDays) {
+        const [row] = await db
+          .update(users)
+          .set({ retentionDays, updatedAt: new Date() })
+          .where(eq(users.id, id))
+          .returning();
+        return row ?? null;
+      },
       async delete(id) {
-        return changed(await db.delete(users).where(eq(users.id, id)));
+        return db.transaction(async (tx) => {
+          await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, id));
+          return changed(await tx.delete(users).where(eq(users.id, id)));
+        });
       },
     },
 
@@ -237,6 +266,21 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       },
       async delete(userId, id) {
         return changed(await db.delete(calls).where(and(eq(calls.id, id), eq(calls.userId, userId))));
+      },
+      async expired(now, defaultDays, limit) {
+        const days = sql`coalesce(${users.retentionDays}, ${defaultDays}::integer)`;
+        return db
+          .select({ id: calls.id, userId: calls.userId })
+          .from(calls)
+          .innerJoin(users, eq(users.id, calls.userId))
+          .where(
+            and(
+              sql`${days} is not null`,
+              sql`${calls.createdAt} < ${now.toISOString()}::timestamptz - make_interval(days => ${days})`,
+            ),
+          )
+          .orderBy(asc(calls.createdAt))
+          .limit(limit);
       },
       async existingIds(ids) {
         if (ids.length === 0) return new Set();
@@ -355,6 +399,173 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       },
       async delete(userId, id) {
         return changed(await db.delete(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))));
+      },
+    },
+
+    webhooks: {
+      async insert(endpoint) {
+        const now = new Date();
+        const [row] = await db
+          .insert(webhookEndpoints)
+          .values({ ...endpoint, enabled: true, createdAt: now, updatedAt: now })
+          .returning();
+        return row!;
+      },
+      async get(userId, id) {
+        const [row] = await db
+          .select()
+          .from(webhookEndpoints)
+          .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId)));
+        return row ?? null;
+      },
+      async getById(id) {
+        const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+        return row ?? null;
+      },
+      async list(userId, { limit, after }) {
+        return db
+          .select()
+          .from(webhookEndpoints)
+          .where(
+            and(eq(webhookEndpoints.userId, userId), newerThan(after, webhookEndpoints.createdAt, webhookEndpoints.id)),
+          )
+          .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+          .limit(limit);
+      },
+      async subscribed(userId, eventType) {
+        return db
+          .select()
+          .from(webhookEndpoints)
+          .where(
+            and(
+              eq(webhookEndpoints.userId, userId),
+              eq(webhookEndpoints.enabled, true),
+              sql`${webhookEndpoints.events} @> ${JSON.stringify([eventType])}::jsonb`,
+            ),
+          );
+      },
+      async update(userId, id, patch) {
+        const [row] = await db
+          .update(webhookEndpoints)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId)))
+          .returning();
+        return row ?? null;
+      },
+      async recordOutcome(id, { succeeded, at, disableIfFailingSince, disableReason }) {
+        if (succeeded) {
+          await db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, id));
+          return { disabled: false };
+        }
+        // One statement, so concurrent attempts to one endpoint cannot lose the start of the failing run.
+        const since = sql`coalesce(${webhookEndpoints.failingSince}, ${at.toISOString()}::timestamptz)`;
+        const limit = sql`${disableIfFailingSince.toISOString()}::timestamptz`;
+        const [row] = await db
+          .update(webhookEndpoints)
+          .set({
+            failingSince: since as never,
+            enabled: sql`case when ${since} <= ${limit} then false else ${webhookEndpoints.enabled} end` as never,
+            disabledReason:
+              sql`case when ${since} <= ${limit} and ${webhookEndpoints.enabled} then ${disableReason} else ${webhookEndpoints.disabledReason} end` as never,
+            updatedAt: at,
+          })
+          .where(eq(webhookEndpoints.id, id))
+          .returning({ enabled: webhookEndpoints.enabled });
+        return { disabled: row ? !row.enabled : false };
+      },
+      async delete(userId, id) {
+        return changed(
+          await db
+            .delete(webhookEndpoints)
+            .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId))),
+        );
+      },
+    },
+
+    webhookDeliveries: {
+      async insert(delivery) {
+        const now = new Date();
+        const [row] = await db
+          .insert(webhookDeliveries)
+          .values({
+            ...delivery,
+            status: "PENDING",
+            attempts: 0,
+            attemptLog: [],
+            nextAttemptAt: now,
+            windowStartedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        return toDelivery(row!);
+      },
+      async get(userId, endpointId, id) {
+        const [row] = await db
+          .select()
+          .from(webhookDeliveries)
+          .where(
+            and(
+              eq(webhookDeliveries.id, id),
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+            ),
+          );
+        return row ? toDelivery(row) : null;
+      },
+      async getById(id) {
+        const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+        return row ? toDelivery(row) : null;
+      },
+      async list(userId, endpointId, { limit, after }) {
+        const rows = await db
+          .select()
+          .from(webhookDeliveries)
+          .where(
+            and(
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+              newerThan(after, webhookDeliveries.createdAt, webhookDeliveries.id),
+            ),
+          )
+          .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+          .limit(limit);
+        return rows.map(toDelivery);
+      },
+      async recordAttempt(id, attempt, next) {
+        const entry = JSON.stringify([{ ...attempt, at: attempt.at.getTime() }]);
+        return changed(
+          await db
+            .update(webhookDeliveries)
+            .set({
+              ...next,
+              attempts: attempt.attempt,
+              attemptLog: sql`${webhookDeliveries.attemptLog} || ${entry}::jsonb` as never,
+              updatedAt: new Date(),
+            })
+            .where(
+              and(
+                eq(webhookDeliveries.id, id),
+                eq(webhookDeliveries.status, "PENDING"),
+                eq(webhookDeliveries.attempts, attempt.attempt - 1),
+              ),
+            ),
+        );
+      },
+      async reopen(userId, endpointId, id, at) {
+        const [row] = await db
+          .update(webhookDeliveries)
+          .set({ status: "PENDING", failureReason: null, nextAttemptAt: at, windowStartedAt: at, updatedAt: at })
+          .where(
+            and(
+              eq(webhookDeliveries.id, id),
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+              ne(webhookDeliveries.status, "PENDING"),
+            ),
+          )
+          .returning();
+        return row ? toDelivery(row) : null;
       },
     },
 

@@ -17,10 +17,15 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
   EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
+  WEBHOOK_DELIVERY_STATUSES,
+  type WebhookEventType,
+  type WebhookMessageType,
 } from "../model";
+import type { StoredAttempt } from "../sqlite/schema";
 
 /** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -36,6 +41,8 @@ export const users = pgTable(
     authUid: text("auth_uid").notNull(),
     email: text("email"),
     displayName: text("display_name"),
+    /** Days a call is kept (docs/contract.md § Retention and account deletion); null = the server default. */
+    retentionDays: integer("retention_days"),
     disabled: boolean("disabled").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -114,6 +121,10 @@ export const processingEvents = pgTable(
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
+    /** Egress ledger: the outside host that received data in this stage, its model, and what it got. */
+    host: text("host"),
+    model: text("model"),
+    dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
   (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
@@ -162,4 +173,51 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);
+
+/** Webhook endpoints (docs/contract.md § Webhooks); the secret is shown to the user once, at creation or rotation. */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: jsonb("events").$type<WebhookEventType[]>().notNull(),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: instant("previous_secret_expires_at"),
+    enabled: boolean("enabled").notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    failingSince: instant("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_endpoints_user_created_idx").on(t.userId, t.createdAt, t.id)],
+);
+
+/** One message to one endpoint, with the log of its attempts (a JSON array). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    eventType: text("event_type").$type<WebhookMessageType>().notNull(),
+    messageId: text("message_id").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    attemptLog: jsonb("attempt_log").$type<StoredAttempt[]>().notNull().default(sql`'[]'::jsonb`),
+    failureReason: text("failure_reason"),
+    nextAttemptAt: instant("next_attempt_at"),
+    windowStartedAt: instant("window_started_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
 );

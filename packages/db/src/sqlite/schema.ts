@@ -5,9 +5,13 @@ import {
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
   DIRECTIONS,
+  EGRESS_DATA,
   EVENT_STATUSES,
   PRIORITIES,
   SPEAKER_ROLES,
+  WEBHOOK_DELIVERY_STATUSES,
+  type WebhookEventType,
+  type WebhookMessageType,
 } from "../model";
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -21,6 +25,8 @@ export const users = sqliteTable(
     authUid: text("auth_uid").notNull(),
     email: text("email"),
     displayName: text("display_name"),
+    /** Days a call is kept (docs/contract.md § Retention and account deletion); null = the server default. */
+    retentionDays: integer("retention_days"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -99,6 +105,10 @@ export const processingEvents = sqliteTable(
     durationMs: integer("duration_ms"),
     provider: text("provider"),
     errorCode: text("error_code"),
+    /** Egress ledger: the outside host that received data in this stage, its model, and what it got. */
+    host: text("host"),
+    model: text("model"),
+    dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
   (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
@@ -148,3 +158,59 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
 );
+
+/** Webhook endpoints (docs/contract.md § Webhooks); the secret is shown to the user once, at creation or rotation. */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: text("events", { mode: "json" }).$type<WebhookEventType[]>().notNull(),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: instant("previous_secret_expires_at"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    failingSince: instant("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_endpoints_user_created_idx").on(t.userId, t.createdAt, t.id)],
+);
+
+/** One message to one endpoint, with the log of its attempts (a JSON array). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    eventType: text("event_type").$type<WebhookMessageType>().notNull(),
+    messageId: text("message_id").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    attemptLog: text("attempt_log", { mode: "json" }).$type<StoredAttempt[]>().notNull().default(sql`'[]'`),
+    failureReason: text("failure_reason"),
+    nextAttemptAt: instant("next_attempt_at"),
+    windowStartedAt: instant("window_started_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
+);
+
+/** An attempt as stored in the JSON log: the instant as epoch milliseconds. */
+export interface StoredAttempt {
+  attempt: number;
+  at: number;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}

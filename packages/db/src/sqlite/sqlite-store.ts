@@ -6,7 +6,14 @@ import Database from "better-sqlite3";
 import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { type ActionItem, type Artifact, type ArtifactType, type CallRecord, TERMINAL_STATUSES } from "../model";
+import {
+  type ActionItem,
+  type Artifact,
+  type ArtifactType,
+  type CallRecord,
+  TERMINAL_STATUSES,
+  type WebhookDelivery,
+} from "../model";
 import type { Store } from "../store";
 import * as schema from "./schema";
 
@@ -39,7 +46,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
 
-  const { users, calls, callArtifacts, processingEvents, actionItems, idempotencyKeys } = schema;
+  const {
+    users,
+    calls,
+    callArtifacts,
+    processingEvents,
+    actionItems,
+    idempotencyKeys,
+    webhookEndpoints,
+    webhookDeliveries,
+  } = schema;
+  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => ({
+    ...row,
+    attemptLog: row.attemptLog.map((a) => ({ ...a, at: new Date(a.at) })),
+  });
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
   // The call list, prepared once per filter shape (the hot read paths skip query building).
@@ -135,8 +155,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ?? null
         );
       },
+      async setRetentionDays(id, retentionDays) {
+        return (
+          db.update(users).set({ retentionDays, updatedAt: new Date() }).where(eq(users.id, id)).returning().get() ??
+          null
+        );
+      },
       async delete(id) {
-        return db.delete(users).where(eq(users.id, id)).run().changes > 0;
+        return db.transaction((tx) => {
+          tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, id)).run();
+          return tx.delete(users).where(eq(users.id, id)).run().changes > 0;
+        });
       },
     },
 
@@ -214,6 +243,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             .where(and(eq(calls.id, id), eq(calls.userId, userId)))
             .run().changes > 0
         );
+      },
+      async expired(now, defaultDays, limit) {
+        const days = sql`coalesce(${users.retentionDays}, ${defaultDays})`;
+        return db
+          .select({ id: calls.id, userId: calls.userId })
+          .from(calls)
+          .innerJoin(users, eq(users.id, calls.userId))
+          .where(and(sql`${days} is not null`, sql`${calls.createdAt} < ${now.getTime()} - ${days} * 86400000`))
+          .orderBy(asc(calls.createdAt))
+          .limit(limit)
+          .all();
       },
       async existingIds(ids) {
         if (ids.length === 0) return new Set();
@@ -353,6 +393,197 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             .where(and(eq(actionItems.id, id), eq(actionItems.userId, userId)))
             .run().changes > 0
         );
+      },
+    },
+
+    webhooks: {
+      async insert(endpoint) {
+        const now = new Date();
+        return db
+          .insert(webhookEndpoints)
+          .values({ ...endpoint, enabled: true, createdAt: now, updatedAt: now })
+          .returning()
+          .get();
+      },
+      async get(userId, id) {
+        return (
+          db
+            .select()
+            .from(webhookEndpoints)
+            .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId)))
+            .get() ?? null
+        );
+      },
+      async getById(id) {
+        return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).get() ?? null;
+      },
+      async list(userId, { limit, after }) {
+        return db
+          .select()
+          .from(webhookEndpoints)
+          .where(
+            and(
+              eq(webhookEndpoints.userId, userId),
+              after
+                ? or(
+                    lt(webhookEndpoints.createdAt, after.createdAt),
+                    and(eq(webhookEndpoints.createdAt, after.createdAt), lt(webhookEndpoints.id, after.id)),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+          .limit(limit)
+          .all();
+      },
+      async subscribed(userId, eventType) {
+        return db
+          .select()
+          .from(webhookEndpoints)
+          .where(
+            and(
+              eq(webhookEndpoints.userId, userId),
+              eq(webhookEndpoints.enabled, true),
+              sql`exists (select 1 from json_each(${webhookEndpoints.events}) where value = ${eventType})`,
+            ),
+          )
+          .all();
+      },
+      async update(userId, id, patch) {
+        return (
+          db
+            .update(webhookEndpoints)
+            .set({ ...patch, updatedAt: new Date() })
+            .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId)))
+            .returning()
+            .get() ?? null
+        );
+      },
+      async recordOutcome(id, { succeeded, at, disableIfFailingSince, disableReason }) {
+        if (succeeded) {
+          db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, id)).run();
+          return { disabled: false };
+        }
+        const since = sql`coalesce(${webhookEndpoints.failingSince}, ${at.getTime()})`;
+        const row = db
+          .update(webhookEndpoints)
+          .set({
+            failingSince: since as never,
+            enabled:
+              sql`case when ${since} <= ${disableIfFailingSince.getTime()} then 0 else ${webhookEndpoints.enabled} end` as never,
+            disabledReason:
+              sql`case when ${since} <= ${disableIfFailingSince.getTime()} and ${webhookEndpoints.enabled} then ${disableReason} else ${webhookEndpoints.disabledReason} end` as never,
+            updatedAt: at,
+          })
+          .where(eq(webhookEndpoints.id, id))
+          .returning({ enabled: webhookEndpoints.enabled })
+          .get();
+        return { disabled: row ? !row.enabled : false };
+      },
+      async delete(userId, id) {
+        return (
+          db
+            .delete(webhookEndpoints)
+            .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, userId)))
+            .run().changes > 0
+        );
+      },
+    },
+
+    webhookDeliveries: {
+      async insert(delivery) {
+        const now = new Date();
+        return toDelivery(
+          db
+            .insert(webhookDeliveries)
+            .values({
+              ...delivery,
+              status: "PENDING",
+              attempts: 0,
+              attemptLog: [],
+              nextAttemptAt: now,
+              windowStartedAt: now,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning()
+            .get(),
+        );
+      },
+      async get(userId, endpointId, id) {
+        const row = db
+          .select()
+          .from(webhookDeliveries)
+          .where(
+            and(
+              eq(webhookDeliveries.id, id),
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+            ),
+          )
+          .get();
+        return row ? toDelivery(row) : null;
+      },
+      async getById(id) {
+        const row = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
+        return row ? toDelivery(row) : null;
+      },
+      async list(userId, endpointId, { limit, after }) {
+        return db
+          .select()
+          .from(webhookDeliveries)
+          .where(
+            and(
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+              after
+                ? or(
+                    lt(webhookDeliveries.createdAt, after.createdAt),
+                    and(eq(webhookDeliveries.createdAt, after.createdAt), lt(webhookDeliveries.id, after.id)),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+          .limit(limit)
+          .all()
+          .map(toDelivery);
+      },
+      async recordAttempt(id, attempt, next) {
+        const entry = JSON.stringify({ ...attempt, at: attempt.at.getTime() });
+        const result = db
+          .update(webhookDeliveries)
+          .set({
+            ...next,
+            attempts: attempt.attempt,
+            attemptLog: sql`json_insert(${webhookDeliveries.attemptLog}, '$[#]', json(${entry}))` as never,
+            updatedAt: new Date(),
+          })
+          .where(
+            and(
+              eq(webhookDeliveries.id, id),
+              eq(webhookDeliveries.status, "PENDING"),
+              eq(webhookDeliveries.attempts, attempt.attempt - 1),
+            ),
+          )
+          .run();
+        return result.changes > 0;
+      },
+      async reopen(userId, endpointId, id, at) {
+        const row = db
+          .update(webhookDeliveries)
+          .set({ status: "PENDING", failureReason: null, nextAttemptAt: at, windowStartedAt: at, updatedAt: at })
+          .where(
+            and(
+              eq(webhookDeliveries.id, id),
+              eq(webhookDeliveries.endpointId, endpointId),
+              eq(webhookDeliveries.userId, userId),
+              ne(webhookDeliveries.status, "PENDING"),
+            ),
+          )
+          .returning()
+          .get();
+        return row ? toDelivery(row) : null;
       },
     },
 

@@ -70,7 +70,7 @@ function probeFailure(stderr: string, exitCode: number): ProviderError {
 }
 
 /** Parses ffmpeg's description of input #0 ("Duration: …", "Stream #0:0: Audio: …"). */
-export function parseAudioHeader(stderr: string): AudioHeader {
+function parseAudioHeader(stderr: string): AudioHeader {
   const inputStart = stderr.search(/^Input #0/m);
   const inputSection =
     inputStart < 0 ? "" : (stderr.slice(inputStart).split(/^(?:Output #|Stream mapping:|Input #1)/m)[0] ?? "");
@@ -90,7 +90,7 @@ export function parseAudioHeader(stderr: string): AudioHeader {
 }
 
 /** The last "time=HH:MM:SS.ss" progress value: how much audio was actually decoded. */
-export function parseDecodedDuration(stderr: string): number | null {
+function parseDecodedDuration(stderr: string): number | null {
   let last: RegExpExecArray | null = null;
   for (const match of stderr.matchAll(/time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g)) last = match;
   return last ? clockToSeconds(last[1], last[2], last[3]) : null;

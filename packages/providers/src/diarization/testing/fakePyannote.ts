@@ -19,9 +19,9 @@ export interface FakePyannoteOptions {
   failFirst?: Partial<Record<Route, number[]>>;
 }
 
-export type Route = "POST /v1/media/input" | "PUT /upload" | "POST /v1/diarize" | "GET /v1/jobs";
+type Route = "POST /v1/media/input" | "PUT /upload" | "POST /v1/diarize" | "GET /v1/jobs";
 
-export interface ReceivedCall {
+interface ReceivedCall {
   route: Route | "UNKNOWN";
   authorization: string | undefined;
   contentLength: string | undefined;
