@@ -6,6 +6,7 @@ export interface Egress {
   model: string | null;
   dataSent: EgressData;
 }
+
 import { classifyFault } from "./retry";
 
 /** Stage names (docs/contract.md § Pipeline), recorded as processing events. */

@@ -105,7 +105,7 @@ export const callsRouter = router({
         summary: "Re-queue a call that failed on a transient provider fault while its audio is kept",
         description:
           "Idempotent: a call already queued or processing again is answered as it is. 409 `call_state_conflict` with `details.reason` (`call_completed`, `failure_not_transient`, `audio_deleted`) otherwise.",
-        errorResponses: { ...readErrors, 409: "call_state_conflict" },
+        errorResponses: errorResponses("call_not_found", "call_state_conflict"),
       },
     })
     .input(idInput)
