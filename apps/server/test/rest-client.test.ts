@@ -66,6 +66,8 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
   const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
+  // A COMPLETED call has nothing to retry: 409 with the reason, in the documented error shape.
+  const retried = await api.POST("/calls/{id}/retry", { params: { path: { id: callId } } });
   const items = await api.GET("/calls/{id}/action-items", { params: { path: { id: callId } } });
   const created = await api.POST("/calls/{id}/action-items", { params: { path: { id: callId } }, body: { title: "Send the proposal", dueDate: "2026-06-01" } });
   const itemId: string = created.data!.id;
@@ -107,7 +109,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
     statuses: {
       health: health.response.status, accepted: accepted.response.status, list: list.response.status, detail: detail.response.status,
       patched: patched.response.status, transcript: transcript.response.status, srt: srt.response.status, analysis: analysis.response.status,
-      digest: digest.response.status, reanalyzed: reanalyzed.response.status, items: items.response.status, created: created.response.status,
+      digest: digest.response.status, reanalyzed: reanalyzed.response.status, retried: retried.response.status, items: items.response.status, created: created.response.status,
       allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
       removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
       hook: hook.response.status, hooks: hooks.response.status, hookRead: hookRead.response.status, hookPatched: hookPatched.response.status,
@@ -129,6 +131,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
     itemTitle: replaced.data?.title,
     userName: renamed.data?.displayName,
     missingCode: missing.error?.error.code,
+    retryReason: retried.error?.error.details?.reason,
     bulk: bulk.data,
     secret: hook.data?.secret,
     hookEvents: hookPatched.data?.events,
@@ -183,6 +186,7 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     analysis: 200,
     digest: 200,
     reanalyzed: 200,
+    retried: 409,
     items: 200,
     created: 201,
     allActions: 200,
@@ -224,6 +228,7 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
   expect(result.itemTitle).toBe("Send the revised proposal");
   expect(result.userName).toBe("Asha");
   expect(result.missingCode).toBe("call_not_found");
+  expect(result.retryReason).toBe("call_completed");
   expect(result.bulk).toEqual({ deleted: 0, missing: 1, failed: [] });
 }, 120_000);
 
