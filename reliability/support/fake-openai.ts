@@ -1,7 +1,6 @@
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { answerWithFault, type Fault, HeldRequests, readBody } from "./faults";
 import { randomInt, sleep } from "./profile";
 import { fixture } from "./server";
@@ -117,4 +116,3 @@ export async function startFakeOpenAi(
 }
 
 export const fixtureRecording = (name: FixtureCall) => fixture("calls", name, "call.m4a");
-export const fixtureName = (filePath: string) => path.basename(path.dirname(filePath));

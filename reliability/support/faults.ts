@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 /** What a provider does instead of answering properly. */
 export type Fault = "http_500" | "timeout" | "connection_closed" | "invalid_json" | "huge_body";
 
-export const HUGE_BODY_BYTES = 50 * 1024 * 1024;
+const HUGE_BODY_BYTES = 50 * 1024 * 1024;
 
 /**
  * A 50 MB JSON body that parses but is no provider's answer: the client has to

@@ -6,9 +6,9 @@ import { loadCliConfig } from "./local";
 
 type Inputs = inferRouterInputs<AppRouter>["calls"];
 type Outputs = inferRouterOutputs<AppRouter>["calls"];
-export type CallList = Outputs["list"];
-export type CallDetail = Outputs["get"];
-export type TranscriptExportFormat = Inputs["transcriptExport"]["format"];
+type CallList = Outputs["list"];
+type CallDetail = Outputs["get"];
+type TranscriptExportFormat = Inputs["transcriptExport"]["format"];
 
 /** What `scryon calls …` needs, served in-process or by a remote server through the same router. */
 export interface CallsApi {

@@ -54,7 +54,7 @@ export const intentMetadataSchema = z.looseObject({
   notes: nullableText.optional(),
 });
 
-export const speakerRoleSchema = z.enum(["USER", "CONTACT", "UNKNOWN"]);
+const speakerRoleSchema = z.enum(["USER", "CONTACT", "UNKNOWN"]);
 
 export const actionItemSchema = z
   .looseObject({

@@ -36,7 +36,7 @@ export interface ApiSettings {
   providers: ConfiguredProviders;
 }
 
-export interface ConfiguredProviders {
+interface ConfiguredProviders {
   /** `openai` (any OpenAI-compatible server), `assemblyai`, `deepgram`; null: uploads cannot be transcribed. */
   transcription: "openai" | "assemblyai" | "deepgram" | null;
   /** `pyannote` when pyannoteAI is configured; null: the transcription provider's speakers or the local fallback. */

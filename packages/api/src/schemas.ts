@@ -17,9 +17,9 @@ import { z } from "zod";
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
 
 export const callStatusSchema = z.enum(CALL_STATUSES);
-export const directionSchema = z.enum(DIRECTIONS);
-export const uuidSchema = z.uuid({ message: "must be a UUID" });
-export const timestampSchema = z.iso
+const directionSchema = z.enum(DIRECTIONS);
+const uuidSchema = z.uuid({ message: "must be a UUID" });
+const timestampSchema = z.iso
   .datetime({ offset: true })
   .meta({ description: "ISO-8601 UTC", example: "2026-05-29T13:00:00Z" });
 
@@ -95,7 +95,7 @@ export const statusPollSchema = z.object({
   items: z.array(z.object({ callId: uuidSchema, status: callStatusSchema })),
 });
 
-export const MAX_BULK_DELETE = 100;
+const MAX_BULK_DELETE = 100;
 export const bulkDeleteInputSchema = z.object({
   callIds: z.array(uuidSchema).min(1).max(MAX_BULK_DELETE, `at most ${MAX_BULK_DELETE} ids per request`),
 });

@@ -16,7 +16,7 @@ export const LOCAL_DEV_PRINCIPAL: Readonly<AuthenticatedPrincipal> = Object.free
 });
 
 /** Firebase caps uids at 128 characters; anything else is not a Firebase token. */
-export const MAX_UID_LENGTH = 128;
+const MAX_UID_LENGTH = 128;
 
 export function isValidUid(value: unknown): value is string {
   return typeof value === "string" && value.length > 0 && value.length <= MAX_UID_LENGTH;

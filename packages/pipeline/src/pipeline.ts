@@ -104,7 +104,7 @@ export interface Pipeline {
 const NON_TERMINAL = [...NON_TERMINAL_STATUSES];
 
 /** OpenAI's hosted limit, the tightest of the common providers. */
-export const DEFAULT_TRANSCRIPTION_LIMITS: TranscriptionLimits = {
+const DEFAULT_TRANSCRIPTION_LIMITS: TranscriptionLimits = {
   maxUploadBytes: 25 * 1024 * 1024,
   maxChunkSeconds: null,
   format: "flac",
@@ -581,7 +581,7 @@ export async function notifyFinished(
 }
 
 /** Configured terms plus the names known for this call, each once, blanks dropped. */
-export function transcriptionVocabulary(
+function transcriptionVocabulary(
   configured: readonly string[],
   names: ReadonlyArray<string | null | undefined>,
 ): string[] {

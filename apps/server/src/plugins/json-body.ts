@@ -3,10 +3,10 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 
 /** No legitimate request nests deeper than this; deep nesting is a stack-exhaustion attack. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** Nesting depth of a JSON text, scanning once and skipping string contents. */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;

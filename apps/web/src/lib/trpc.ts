@@ -1,18 +1,16 @@
 import type { AppRouter } from "@scryon/api";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { inferRouterOutputs } from "@trpc/server";
 import { EventSource } from "eventsource";
 import { authHeaders } from "./credentials";
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type RouterInputs = inferRouterInputs<AppRouter>;
 export type CallListItem = RouterOutputs["calls"]["list"]["items"][number];
-export type CallDetail = RouterOutputs["calls"]["get"];
+type CallDetail = RouterOutputs["calls"]["get"];
 export type CallStatus = CallDetail["status"];
 export type ActionItem = RouterOutputs["actionItems"]["list"]["items"][number];
 export type ActionItemStatus = ActionItem["status"];
 export type Priority = ActionItem["priority"];
-export type User = RouterOutputs["users"]["me"];
 
 const url = "/trpc";
 

@@ -21,7 +21,3 @@ export async function deleteAccount(deps: ApiDeps, user: User): Promise<void> {
   await deps.store.users.delete(user.id);
   deps.log.info({ userId: user.id }, "account deleted");
 }
-
-/** The retention that applies to a user: their own setting, else the server default; null = kept. */
-export const effectiveRetentionDays = (user: User, defaultDays: number | null): number | null =>
-  user.retentionDays ?? defaultDays;

@@ -12,7 +12,7 @@ import { type DigestFormat, digestInputOf, renderDigest } from "./digest";
  * endpoints, then hand the documents to the pure formatters.
  */
 
-export const EXPORT_CONTENT_TYPES = {
+const EXPORT_CONTENT_TYPES = {
   srt: "application/x-subrip; charset=utf-8",
   vtt: "text/vtt; charset=utf-8",
   text: "text/plain; charset=utf-8",

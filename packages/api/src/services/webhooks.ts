@@ -11,7 +11,7 @@ import { isUuid } from "./calls";
 
 /** docs/contract.md § Webhooks: endpoints, secrets, tests, deliveries and redelivery, all owner-scoped. */
 
-export function toWebhookDto(endpoint: WebhookEndpoint, now = new Date()): z.infer<typeof webhookSchema> {
+function toWebhookDto(endpoint: WebhookEndpoint, now = new Date()): z.infer<typeof webhookSchema> {
   const overlap = endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return {
     id: endpoint.id,
@@ -26,7 +26,7 @@ export function toWebhookDto(endpoint: WebhookEndpoint, now = new Date()): z.inf
   };
 }
 
-export function toDeliveryDto(delivery: WebhookDelivery): z.infer<typeof webhookDeliverySchema> {
+function toDeliveryDto(delivery: WebhookDelivery): z.infer<typeof webhookDeliverySchema> {
   const last = delivery.attemptLog.at(-1);
   return {
     id: delivery.id,

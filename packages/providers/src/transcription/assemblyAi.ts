@@ -13,7 +13,7 @@ import {
 import { toIsoLanguageCode } from "./language";
 
 export const ASSEMBLYAI_PROVIDER = "assemblyai";
-export const ASSEMBLYAI_DEFAULT_BASE_URL = "https://api.assemblyai.com";
+const ASSEMBLYAI_DEFAULT_BASE_URL = "https://api.assemblyai.com";
 
 export interface AssemblyAiTranscriberOptions {
   apiKey: string;
@@ -135,7 +135,7 @@ function classifyAssemblyAiError(error: unknown): ProviderError {
 }
 
 /** AssemblyAI times are milliseconds; its speakers are "A", "B", …; language codes like "en_us". */
-export function fromAssemblyAiTranscript(
+function fromAssemblyAiTranscript(
   transcript: Transcript,
   model: string | null,
   requestedLanguage: string | null,

@@ -115,11 +115,7 @@ function classifyDeepgramError(error: unknown, signal: AbortSignal | undefined):
   return new ProviderError("transcription_unavailable", "Deepgram is unreachable", true, { cause: error });
 }
 
-export function fromDeepgramResponse(
-  body: unknown,
-  model: string,
-  requestedLanguage: string | null,
-): TranscriptionResult {
+function fromDeepgramResponse(body: unknown, model: string, requestedLanguage: string | null): TranscriptionResult {
   const parsed = listenResponse.safeParse(body);
   if (!parsed.success) {
     throw new ProviderError("transcription_invalid_response", "Deepgram answered with an unexpected body", false, {

@@ -85,7 +85,7 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
  * Whisper-style models take a `prompt` of text that "came before": a list of the
  * names and terms steers spelling. Whisper reads only the last 224 tokens, so it is capped.
  */
-export function vocabularyPrompt(vocabulary: readonly string[]): string {
+function vocabularyPrompt(vocabulary: readonly string[]): string {
   let prompt = "";
   for (const term of vocabulary) {
     const next = prompt === "" ? term : `${prompt}, ${term}`;
