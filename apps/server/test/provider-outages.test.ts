@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { locateFfmpeg } from "@scryon/providers";
@@ -15,9 +13,9 @@ import {
   createScaleOutBackend,
   getJson,
   listStoredObjects,
-  REPO_ROOT,
   sendJson,
   startFakeTranscriptionServer,
+  startServerProcess,
   startTestServer,
   TEST_MODE,
   type TestServer,
@@ -160,37 +158,6 @@ describe("transcription provider outages", () => {
     expect(missing.body!.error.code).toBe("call_not_found");
   }, 60_000);
 });
-
-/** The real server binary (`npm start`'s entry point) as a child process, so it can be killed with -9. */
-async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), SCRYON_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("server did not start");
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 describe("a worker killed while a call waits for its next attempt", () => {
   it("loses nothing: the next process picks the deferred job up and completes the call", async () => {

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createScaleOutBackend, getJson, REPO_ROOT, sendJson, TEST_MODE } from "./harness";
+import { createScaleOutBackend, getJson, sendJson, startServerProcess, TEST_MODE } from "./harness";
 
 /**
  * docs/contract.md § Webhooks, "at least once": the server process is killed (SIGKILL) while
@@ -14,36 +14,6 @@ import { createScaleOutBackend, getJson, REPO_ROOT, sendJson, TEST_MODE } from "
  * delivers the event, with the same webhook-id. Both modes: the SQLite queue's
  * lease runs out, or pg-boss expires the job.
  */
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), SCRYON_LOG_LEVEL: "warn", NODE_NO_WARNINGS: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("server did not start");
-}
 
 const children: ChildProcess[] = [];
 let dataDir: string;
