@@ -5,12 +5,12 @@ import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzl
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { afterPosition } from "../keyset";
 import {
   type ActionItem,
   type Artifact,
   type ArtifactType,
   type CallRecord,
-  type ListPosition,
   TERMINAL_STATUSES,
   type WebhookDelivery,
 } from "../model";
@@ -81,19 +81,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...row,
     attemptLog: row.attemptLog.map((a) => ({ ...a, at: new Date(a.at) })),
   });
-
-  const newerThan = (
-    position: ListPosition | null | undefined,
-    createdAt:
-      | typeof calls.createdAt
-      | typeof actionItems.createdAt
-      | typeof webhookEndpoints.createdAt
-      | typeof webhookDeliveries.createdAt,
-    id: typeof calls.id | typeof actionItems.id | typeof webhookEndpoints.id | typeof webhookDeliveries.id,
-  ) =>
-    position
-      ? or(lt(createdAt, position.createdAt), and(eq(createdAt, position.createdAt), lt(id, position.id)))
-      : undefined;
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
   const toArtifact = (row: typeof callArtifacts.$inferSelect): Artifact => ({ ...row, type: row.type as ArtifactType });
@@ -382,7 +369,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             and(
               eq(actionItems.userId, userId),
               status ? eq(actionItems.status, status) : undefined,
-              newerThan(after, actionItems.createdAt, actionItems.id),
+              afterPosition(after, actionItems.createdAt, actionItems.id),
             ),
           )
           .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
@@ -427,7 +414,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           .select()
           .from(webhookEndpoints)
           .where(
-            and(eq(webhookEndpoints.userId, userId), newerThan(after, webhookEndpoints.createdAt, webhookEndpoints.id)),
+            and(
+              eq(webhookEndpoints.userId, userId),
+              afterPosition(after, webhookEndpoints.createdAt, webhookEndpoints.id),
+            ),
           )
           .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
           .limit(limit);
@@ -525,7 +515,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             and(
               eq(webhookDeliveries.endpointId, endpointId),
               eq(webhookDeliveries.userId, userId),
-              newerThan(after, webhookDeliveries.createdAt, webhookDeliveries.id),
+              afterPosition(after, webhookDeliveries.createdAt, webhookDeliveries.id),
             ),
           )
           .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))

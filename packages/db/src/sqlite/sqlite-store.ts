@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { afterPosition } from "../keyset";
 import {
   type ActionItem,
   type Artifact,
@@ -364,12 +365,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             and(
               eq(actionItems.userId, userId),
               status ? eq(actionItems.status, status) : undefined,
-              after
-                ? or(
-                    lt(actionItems.createdAt, after.createdAt),
-                    and(eq(actionItems.createdAt, after.createdAt), lt(actionItems.id, after.id)),
-                  )
-                : undefined,
+              afterPosition(after, actionItems.createdAt, actionItems.id),
             ),
           )
           .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
@@ -424,12 +420,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
           .where(
             and(
               eq(webhookEndpoints.userId, userId),
-              after
-                ? or(
-                    lt(webhookEndpoints.createdAt, after.createdAt),
-                    and(eq(webhookEndpoints.createdAt, after.createdAt), lt(webhookEndpoints.id, after.id)),
-                  )
-                : undefined,
+              afterPosition(after, webhookEndpoints.createdAt, webhookEndpoints.id),
             ),
           )
           .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
@@ -536,12 +527,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
             and(
               eq(webhookDeliveries.endpointId, endpointId),
               eq(webhookDeliveries.userId, userId),
-              after
-                ? or(
-                    lt(webhookDeliveries.createdAt, after.createdAt),
-                    and(eq(webhookDeliveries.createdAt, after.createdAt), lt(webhookDeliveries.id, after.id)),
-                  )
-                : undefined,
+              afterPosition(after, webhookDeliveries.createdAt, webhookDeliveries.id),
             ),
           )
           .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
