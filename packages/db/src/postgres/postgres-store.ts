@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterPosition } from "../keyset";
+import { toWebhookDelivery } from "../mappers";
 import {
   type ActionItem,
   type Artifact,
@@ -77,10 +78,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     webhookEndpoints,
     webhookDeliveries,
   } = schema;
-  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => ({
-    ...row,
-    attemptLog: row.attemptLog.map((a) => ({ ...a, at: new Date(a.at) })),
-  });
+  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => toWebhookDelivery(row);
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
   const toArtifact = (row: typeof callArtifacts.$inferSelect): Artifact => ({ ...row, type: row.type as ArtifactType });

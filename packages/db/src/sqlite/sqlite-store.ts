@@ -7,6 +7,7 @@ import { and, asc, desc, eq, inArray, lt, ne, notInArray, or, sql } from "drizzl
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterPosition } from "../keyset";
+import { toWebhookDelivery } from "../mappers";
 import {
   type ActionItem,
   type Artifact,
@@ -57,10 +58,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     webhookEndpoints,
     webhookDeliveries,
   } = schema;
-  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => ({
-    ...row,
-    attemptLog: row.attemptLog.map((a) => ({ ...a, at: new Date(a.at) })),
-  });
+  const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => toWebhookDelivery(row);
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
   // The call list, prepared once per filter shape (the hot read paths skip query building).
