@@ -153,11 +153,14 @@ export interface ActionItem {
 
 export type NewActionItem = Omit<ActionItem, "createdAt" | "updatedAt">;
 
+export const IDEMPOTENCY_STATES = ["PENDING", "DONE"] as const;
+export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];
+
 export interface IdempotencyRecord {
   userId: string;
   key: string;
   requestHash: string;
-  state: "PENDING" | "DONE";
+  state: IdempotencyState;
   responseStatus: number | null;
   responseBody: string | null;
   createdAt: Date;

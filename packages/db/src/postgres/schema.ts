@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { StoredAttempt } from "../columns";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -19,13 +20,13 @@ import {
   DIRECTIONS,
   EGRESS_DATA,
   EVENT_STATUSES,
+  IDEMPOTENCY_STATES,
   PRIORITIES,
   SPEAKER_ROLES,
   WEBHOOK_DELIVERY_STATUSES,
   type WebhookEventType,
   type WebhookMessageType,
 } from "../model";
-import type { StoredAttempt } from "../sqlite/schema";
 
 /** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -167,7 +168,7 @@ export const idempotencyKeys = pgTable(
     userId: text("user_id").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
-    state: text("state", { enum: ["PENDING", "DONE"] }).notNull(),
+    state: text("state", { enum: IDEMPOTENCY_STATES }).notNull(),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
     createdAt: createdAt(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { StoredAttempt } from "../columns";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -7,6 +8,7 @@ import {
   DIRECTIONS,
   EGRESS_DATA,
   EVENT_STATUSES,
+  IDEMPOTENCY_STATES,
   PRIORITIES,
   SPEAKER_ROLES,
   WEBHOOK_DELIVERY_STATUSES,
@@ -151,7 +153,7 @@ export const idempotencyKeys = sqliteTable(
     userId: text("user_id").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
-    state: text("state", { enum: ["PENDING", "DONE"] }).notNull(),
+    state: text("state", { enum: IDEMPOTENCY_STATES }).notNull(),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
     createdAt: createdAt(),
@@ -205,12 +207,3 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
 );
-
-/** An attempt as stored in the JSON log: the instant as epoch milliseconds. */
-export interface StoredAttempt {
-  attempt: number;
-  at: number;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-}
