@@ -12,7 +12,6 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { StoredAttempt } from "../columns";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -27,12 +26,14 @@ import {
   type WebhookEventType,
   type WebhookMessageType,
 } from "../model";
+import { INDEXES, indexes, type StoredAttempt } from "../tables";
 
 /** Millisecond precision, like a JS Date, so keyset cursors round-trip exactly. */
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 const createdAt = () => instant("created_at").notNull();
 const updatedAt = () => instant("updated_at").notNull();
 const byteCount = (name: string) => bigint(name, { mode: "number" });
+const builders = { index, uniqueIndex };
 
 /** Mirrors ../sqlite/schema.ts table for table; the two pass the same contract tests. */
 export const users = pgTable(
@@ -48,7 +49,7 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("users_auth_uid_uq").on(t.authUid)],
+  (t) => indexes(t, INDEXES.users, builders),
 );
 
 export const calls = pgTable(
@@ -83,13 +84,7 @@ export const calls = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    // Keyset pagination: newest first per user, optionally per status.
-    index("calls_user_created_idx").on(t.userId, t.createdAt, t.id),
-    index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
-    // Stale-job sweeper.
-    index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
-  ],
+  (t) => indexes(t, INDEXES.calls, builders),
 );
 
 export const callArtifacts = pgTable(
@@ -104,10 +99,7 @@ export const callArtifacts = pgTable(
     sizeBytes: byteCount("size_bytes").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.callId, t.type] }),
-    index("call_artifacts_type_created_idx").on(t.type, t.createdAt),
-  ],
+  (t) => [primaryKey({ columns: [t.callId, t.type] }), ...indexes(t, INDEXES.callArtifacts, builders)],
 );
 
 export const processingEvents = pgTable(
@@ -128,7 +120,7 @@ export const processingEvents = pgTable(
     dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
-  (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
+  (t) => indexes(t, INDEXES.processingEvents, builders),
 );
 
 export const actionItems = pgTable(
@@ -156,10 +148,7 @@ export const actionItems = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    index("action_items_user_created_idx").on(t.userId, t.createdAt, t.id),
-    index("action_items_call_idx").on(t.callId, t.createdAt),
-  ],
+  (t) => indexes(t, INDEXES.actionItems, builders),
 );
 
 export const idempotencyKeys = pgTable(
@@ -173,7 +162,7 @@ export const idempotencyKeys = pgTable(
     responseBody: text("response_body"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), ...indexes(t, INDEXES.idempotencyKeys, builders)],
 );
 
 /** Webhook endpoints (docs/contract.md § Webhooks); the secret is shown to the user once, at creation or rotation. */
@@ -196,7 +185,7 @@ export const webhookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhook_endpoints_user_created_idx").on(t.userId, t.createdAt, t.id)],
+  (t) => indexes(t, INDEXES.webhookEndpoints, builders),
 );
 
 /** One message to one endpoint, with the log of its attempts (a JSON array). */
@@ -220,5 +209,5 @@ export const webhookDeliveries = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
+  (t) => indexes(t, INDEXES.webhookDeliveries, builders),
 );

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { StoredAttempt } from "../columns";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -15,10 +14,12 @@ import {
   type WebhookEventType,
   type WebhookMessageType,
 } from "../model";
+import { INDEXES, indexes, type StoredAttempt } from "../tables";
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
 const createdAt = () => instant("created_at").notNull();
 const updatedAt = () => instant("updated_at").notNull();
+const builders = { index, uniqueIndex };
 
 export const users = sqliteTable(
   "users",
@@ -33,7 +34,7 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("users_auth_uid_uq").on(t.authUid)],
+  (t) => indexes(t, INDEXES.users, builders),
 );
 
 export const calls = sqliteTable(
@@ -68,13 +69,7 @@ export const calls = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    // Keyset pagination: newest first per user, optionally per status.
-    index("calls_user_created_idx").on(t.userId, t.createdAt, t.id),
-    index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
-    // Stale-job sweeper.
-    index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
-  ],
+  (t) => indexes(t, INDEXES.calls, builders),
 );
 
 export const callArtifacts = sqliteTable(
@@ -89,10 +84,7 @@ export const callArtifacts = sqliteTable(
     sizeBytes: integer("size_bytes").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.callId, t.type] }),
-    index("call_artifacts_type_created_idx").on(t.type, t.createdAt),
-  ],
+  (t) => [primaryKey({ columns: [t.callId, t.type] }), ...indexes(t, INDEXES.callArtifacts, builders)],
 );
 
 export const processingEvents = sqliteTable(
@@ -113,7 +105,7 @@ export const processingEvents = sqliteTable(
     dataSent: text("data_sent", { enum: EGRESS_DATA }),
     createdAt: createdAt(),
   },
-  (t) => [index("processing_events_call_idx").on(t.callId, t.createdAt)],
+  (t) => indexes(t, INDEXES.processingEvents, builders),
 );
 
 export const actionItems = sqliteTable(
@@ -141,10 +133,7 @@ export const actionItems = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    index("action_items_user_created_idx").on(t.userId, t.createdAt, t.id),
-    index("action_items_call_idx").on(t.callId, t.createdAt),
-  ],
+  (t) => indexes(t, INDEXES.actionItems, builders),
 );
 
 export const idempotencyKeys = sqliteTable(
@@ -158,7 +147,7 @@ export const idempotencyKeys = sqliteTable(
     responseBody: text("response_body"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), ...indexes(t, INDEXES.idempotencyKeys, builders)],
 );
 
 /** Webhook endpoints (docs/contract.md § Webhooks); the secret is shown to the user once, at creation or rotation. */
@@ -181,7 +170,7 @@ export const webhookEndpoints = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhook_endpoints_user_created_idx").on(t.userId, t.createdAt, t.id)],
+  (t) => indexes(t, INDEXES.webhookEndpoints, builders),
 );
 
 /** One message to one endpoint, with the log of its attempts (a JSON array). */
@@ -205,5 +194,5 @@ export const webhookDeliveries = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
+  (t) => indexes(t, INDEXES.webhookDeliveries, builders),
 );
