@@ -42,7 +42,7 @@ export type InsertRow<Name extends SharedTableName> = Tables[Name]["$inferInsert
  * Each store builds one, next to its prepared statements.
  */
 export interface Dialect {
-  /** The hot reads, prepared once per store (docs/architecture.md; every request and the polls go through them). */
+  /** The hot reads, prepared once per store: every authenticated request, the call list and the status poll. */
   userByAuthUid(authUid: string): Promise<Row<"users"> | undefined>;
   listCalls: Store["calls"]["list"];
   callStatuses: Store["calls"]["statuses"];

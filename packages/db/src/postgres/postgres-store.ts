@@ -4,15 +4,9 @@ import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { createActionItems } from "../action-items";
-import { createArtifacts } from "../artifacts";
-import { createCalls } from "../calls";
 import type { Dialect } from "../dialect";
-import { createEvents } from "../events";
-import { createIdempotency } from "../idempotency";
 import type { Store } from "../store";
-import { createUsers } from "../users";
-import { createWebhookDeliveries, createWebhookEndpoints } from "../webhooks";
+import { createStoreCore } from "../store-core";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
@@ -151,14 +145,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const shared = { db, t: schema, dialect };
   return {
     dialect: "postgres",
-    users: createUsers(shared),
-    calls: createCalls(shared),
-    artifacts: createArtifacts(shared),
-    events: createEvents(shared),
-    actionItems: createActionItems(shared),
-    webhooks: createWebhookEndpoints(shared),
-    webhookDeliveries: createWebhookDeliveries(shared),
-    idempotency: createIdempotency(shared),
+    ...createStoreCore(shared),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -5,15 +5,9 @@ import Database from "better-sqlite3";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { createActionItems } from "../action-items";
-import { createArtifacts } from "../artifacts";
-import { createCalls } from "../calls";
 import { type Dialect, sqliteAsShared } from "../dialect";
-import { createEvents } from "../events";
-import { createIdempotency } from "../idempotency";
 import type { Store } from "../store";
-import { createUsers } from "../users";
-import { createWebhookDeliveries, createWebhookEndpoints } from "../webhooks";
+import { createStoreCore } from "../store-core";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
@@ -135,14 +129,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
   return {
     dialect: "sqlite",
     sqlite,
-    users: createUsers(shared),
-    calls: createCalls(shared),
-    artifacts: createArtifacts(shared),
-    events: createEvents(shared),
-    actionItems: createActionItems(shared),
-    webhooks: createWebhookEndpoints(shared),
-    webhookDeliveries: createWebhookDeliveries(shared),
-    idempotency: createIdempotency(shared),
+    ...createStoreCore(shared),
     async close() {
       if (sqlite.open) sqlite.close();
     },
