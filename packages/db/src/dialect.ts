@@ -28,14 +28,14 @@ type SharedTableName =
   | "webhookDeliveries";
 
 /** The tables the shared queries read and write. */
-export type Tables = Pick<typeof pgSchema, SharedTableName>;
+type Tables = Pick<typeof pgSchema, SharedTableName>;
 
 /** What shared code may do with a database handle: build statements and await them. */
-export type SharedDb = Pick<NodePgDatabase<typeof pgSchema>, "select" | "insert" | "update" | "delete">;
+type SharedDb = Pick<NodePgDatabase<typeof pgSchema>, "select" | "insert" | "update" | "delete">;
 
 /** A shared table's row as selected, and as inserted. */
 export type Row<Name extends SharedTableName> = Tables[Name]["$inferSelect"];
-export type InsertRow<Name extends SharedTableName> = Tables[Name]["$inferInsert"];
+type InsertRow<Name extends SharedTableName> = Tables[Name]["$inferInsert"];
 
 /**
  * The only places where the two stores differ: what the dialects (and their drivers) do differently.
