@@ -41,7 +41,10 @@ const languageTagSchema = z
   .transform((value, ctx) => {
     const canonical = canonicalLanguageTag(value);
     if (canonical === null) {
-      ctx.addIssue({ code: "custom", message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")' });
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")',
+      });
       return z.NEVER;
     }
     return canonical;

@@ -132,7 +132,10 @@ const envSchema = z.object({
     if (v === undefined) return null;
     const tag = canonicalLanguageTag(v);
     if (tag === null) {
-      ctx.addIssue({ code: "custom", message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")' });
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")',
+      });
       return z.NEVER;
     }
     return tag;

@@ -4,6 +4,7 @@ import type { TranscriptionCreateParamsNonStreaming } from "openai/resources/aud
 import type { TranscriptionProvider, TranscriptionRequest, TranscriptionResult } from "../types";
 import { ProviderError, parseRetryAfter } from "../types";
 import { transcriptionAborted, transcriptionHttpError, transcriptionTimeout, withRequestRetry } from "./errors";
+import { termsWithinBounds } from "./hintLimits";
 import { toIsoLanguageCode } from "./language";
 import { InvalidTranscriptionResponse, parseTranscriptionResponse } from "./response";
 
@@ -46,12 +47,13 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    const prompt = vocabularyPrompt(request.vocabulary ?? []);
     try {
       const params: TranscriptionCreateParamsNonStreaming = {
         file,
         model: options.model,
         ...(language ? { language } : {}),
-        ...(request.vocabulary && request.vocabulary.length > 0 && { prompt: vocabularyPrompt(request.vocabulary) }),
+        ...(prompt !== null && { prompt }),
         ...formatParams,
       };
       const body: unknown = await client.audio.transcriptions.create(params, { signal });
@@ -81,18 +83,17 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
   };
 }
 
+/** Whisper reads only the last 224 tokens of a prompt (OpenAI's speech-to-text guide). */
+const OPENAI_PROMPT_MAX_TOKENS = 224;
+
 /**
- * Whisper-style models take a `prompt` of text that "came before": a list of the
- * names and terms steers spelling. Whisper reads only the last 224 tokens, so it is capped.
+ * Whisper-style models take a `prompt` of text that "came before" the audio: a comma list of the names and
+ * terms steers their spelling. It is cut by whole terms to stay under the 224-token window (with room for
+ * the final full stop); null when no term fits.
  */
-function vocabularyPrompt(vocabulary: readonly string[]): string {
-  let prompt = "";
-  for (const term of vocabulary) {
-    const next = prompt === "" ? term : `${prompt}, ${term}`;
-    if (next.length > 600) break;
-    prompt = next;
-  }
-  return `${prompt}.`;
+function vocabularyPrompt(vocabulary: readonly string[]): string | null {
+  const terms = termsWithinBounds(vocabulary, { maxTerms: vocabulary.length, maxTokens: OPENAI_PROMPT_MAX_TOKENS - 2 });
+  return terms.length === 0 ? null : `${terms.join(", ")}.`;
 }
 
 /** A file-backed Blob: the SDK's multipart body reads it from disk, once per attempt, with a known length. */
