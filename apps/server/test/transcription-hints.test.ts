@@ -181,6 +181,18 @@ describe("per-call hints with a configured default language (Deepgram)", () => {
     expect(query.getAll("keyterm")).toEqual(["Scryon", "Ravi Kumar", "Local Developer"]);
   });
 
+  it("with a full vocabulary the names still fit: the call's last terms give way", async () => {
+    const vocabulary = Array.from({ length: 100 }, (_, i) => `T${i}`);
+    const response = await upload(dgServer, { contactName: "Ravi Kumar", vocabulary }, "text field");
+    expect(response.status).toBe(202);
+    expect(await waitForTerminal(dgServer.url, response.body.callId, {}, 60_000)).toBe("COMPLETED");
+    expect(deepgram.queries.at(-1)!.getAll("keyterm")).toEqual([
+      ...vocabulary.slice(0, 98),
+      "Ravi Kumar",
+      "Local Developer",
+    ]);
+  });
+
   it("a call without a language uses the configured default", async () => {
     const response = await upload(dgServer, {}, "text field");
     expect(response.status).toBe(202);
