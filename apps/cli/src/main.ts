@@ -1,5 +1,5 @@
 // The enum module only: the CLI starts without loading the stores.
-import { CALL_STATUSES, canonicalLanguageTag } from "@scryon/db/model";
+import { CALL_STATUSES, canonicalLanguageTag, LANGUAGE_TAG_RULE } from "@scryon/db/model";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { TargetOptions } from "./calls-command";
 import { CliError, ExitCode } from "./exit-codes";
@@ -32,7 +32,7 @@ const direction = (value: string) => {
 
 const languageTag = (value: string) => {
   const tag = canonicalLanguageTag(value);
-  if (tag === null) throw new InvalidArgumentError('expected a language tag such as "en", "hi" or "pt-BR"');
+  if (tag === null) throw new InvalidArgumentError(LANGUAGE_TAG_RULE);
   return tag;
 };
 

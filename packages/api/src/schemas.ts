@@ -7,6 +7,7 @@ import {
   DIRECTIONS,
   EGRESS_DATA,
   EVENT_STATUSES,
+  LANGUAGE_TAG_RULE,
   MAX_VOCABULARY_TERM_LENGTH,
   MAX_VOCABULARY_TERMS,
   PRIORITIES,
@@ -43,7 +44,7 @@ const languageTagSchema = z
     if (canonical === null) {
       ctx.addIssue({
         code: "custom",
-        message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")',
+        message: LANGUAGE_TAG_RULE,
       });
       return z.NEVER;
     }

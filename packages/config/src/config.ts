@@ -1,6 +1,11 @@
 import { isIP } from "node:net";
 import path from "node:path";
-import { canonicalLanguageTag, MAX_VOCABULARY_TERM_LENGTH, MAX_VOCABULARY_TERMS } from "@scryon/db/model";
+import {
+  canonicalLanguageTag,
+  LANGUAGE_TAG_RULE,
+  MAX_VOCABULARY_TERM_LENGTH,
+  MAX_VOCABULARY_TERMS,
+} from "@scryon/db/model";
 import { z } from "zod";
 
 /**
@@ -134,7 +139,7 @@ const envSchema = z.object({
     if (tag === null) {
       ctx.addIssue({
         code: "custom",
-        message: 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "pt-BR")',
+        message: LANGUAGE_TAG_RULE,
       });
       return z.NEVER;
     }

@@ -258,6 +258,9 @@ export type NewWebhookDelivery = Pick<
 export const MAX_VOCABULARY_TERMS = 100;
 export const MAX_VOCABULARY_TERM_LENGTH = 50;
 
+/** What a language hint must be, for refusals. */
+export const LANGUAGE_TAG_RULE = 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "hi", "pt-BR")';
+
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
 
 /**
