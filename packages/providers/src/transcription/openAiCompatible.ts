@@ -31,11 +31,12 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Retries are ours (maxRetries 0) so the attempt count is exact and every fault is classified once.
   const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0, timeout: timeoutMs });
+  const diarizing = /diarize/i.test(options.model);
   // gpt-4o-transcribe-diarize rejects verbose_json and word timestamps; it labels speakers only in diarized_json.
   const formatParams: Pick<
     TranscriptionCreateParamsNonStreaming,
     "response_format" | "chunking_strategy" | "timestamp_granularities"
-  > = /diarize/i.test(options.model)
+  > = diarizing
     ? { response_format: "diarized_json", chunking_strategy: "auto" }
     : { response_format: "verbose_json", timestamp_granularities: ["word", "segment"] };
 
@@ -47,7 +48,8 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
-    const prompt = vocabularyPrompt(request.vocabulary ?? []);
+    // OpenAI refuses any prompt for its diarization models (400 "Prompt is not supported for diarization models").
+    const prompt = diarizing ? null : vocabularyPrompt(request.vocabulary ?? []);
     try {
       const params: TranscriptionCreateParamsNonStreaming = {
         file,

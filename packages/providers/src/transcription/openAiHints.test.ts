@@ -70,6 +70,19 @@ describe("OpenAI-compatible hints: `language` and `prompt` form fields", () => {
     expect(terms).toEqual(vocabulary.slice(0, terms.length));
   });
 
+  it("sends no prompt to a diarization model, which refuses one, but still the language", async () => {
+    const diarizer = createOpenAiCompatibleTranscriber({
+      baseURL: server.baseURL,
+      apiKey: "k",
+      model: "gpt-4o-transcribe-diarize",
+    });
+    // Only the request matters here: the fake answers verbose_json, not the diarized_json this model reads.
+    await diarizer.transcribe(request({ language: "en", vocabulary: ["Ravi Kumar"] })).catch(() => undefined);
+    expect(server.received[0]!.fields.prompt).toBeUndefined();
+    expect(server.received[0]!.fields.language).toEqual(["en"]);
+    expect(server.received[0]!.status).not.toBe(400);
+  });
+
   it("the fake answers like OpenAI: a language not in ISO-639-1 is a 400 naming the parameter", async () => {
     const form = new FormData();
     form.append("file", new Blob([Buffer.alloc(16)], { type: "audio/wav" }), "audio.wav");

@@ -184,12 +184,14 @@ export async function startFakeOpenAiTranscription(
 
 /**
  * The hint fields as the real servers check them: `language` once and in ISO-639-1 (OpenAI refuses "pt-BR",
- * "english"), `prompt` once.
+ * "english"), `prompt` once and never for a diarization model.
  */
 function refuseHints(fields: Record<string, string[]>): { message: string; param: string } | null {
   for (const param of ["language", "prompt"]) {
     if ((fields[param]?.length ?? 0) > 1) return { message: `'${param}' was given more than once.`, param };
   }
+  if (fields.prompt && /diarize/.test(fields.model?.[0] ?? ""))
+    return { message: "Prompt is not supported for diarization models.", param: "prompt" };
   const language = fields.language?.[0];
   if (language !== undefined && !/^[a-z]{2}$/.test(language)) {
     return {
