@@ -22,6 +22,9 @@ export interface AnalyzeOptions {
   title?: string;
   contact?: string;
   direction?: "INCOMING" | "OUTGOING" | "UNKNOWN";
+  /** Transcription hints for every call (docs/contract.md § Upload metadata). */
+  language?: string;
+  vocabulary?: string[];
   /** How often to look at the statuses while waiting. */
   pollMs?: number;
 }
@@ -103,6 +106,8 @@ async function submitFile(
       ...(options.title !== undefined && { title: options.title }),
       ...(options.contact !== undefined && { contactName: options.contact }),
       ...(options.direction !== undefined && { direction: options.direction }),
+      ...(options.language !== undefined && { language: options.language }),
+      ...(options.vocabulary !== undefined && { vocabulary: options.vocabulary }),
     };
     const { body } = await submitCall(deps, user, { audio, metadata, title: undefined, idempotencyKey: null });
     return { file, callId: body.callId, status: body.status, errorReason: null };

@@ -1,5 +1,5 @@
 // The enum module only: the CLI starts without loading the stores.
-import { CALL_STATUSES } from "@scryon/db/model";
+import { CALL_STATUSES, canonicalLanguageTag, LANGUAGE_TAG_RULE } from "@scryon/db/model";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { TargetOptions } from "./calls-command";
 import { CliError, ExitCode } from "./exit-codes";
@@ -29,6 +29,21 @@ const direction = (value: string) => {
     throw new InvalidArgumentError("expected incoming, outgoing or unknown");
   return upper;
 };
+
+const languageTag = (value: string) => {
+  const tag = canonicalLanguageTag(value);
+  if (tag === null) throw new InvalidArgumentError(LANGUAGE_TAG_RULE);
+  return tag;
+};
+
+/** Repeatable, and each value may be a comma list. */
+const vocabularyTerms = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(",")
+    .map((term) => term.trim())
+    .filter(Boolean),
+];
 
 const positiveInt = (value: string) => {
   const number = Number(value);
@@ -63,6 +78,17 @@ function buildProgram(): Command {
     .option("--title <title>", "title for every call")
     .option("--contact <name>", "contact name for every call (helps speaker naming)")
     .addOption(new Option("--direction <direction>", "incoming, outgoing or unknown").argParser(direction))
+    .addOption(
+      new Option("--language <tag>", "spoken language of every call (en, hi, pt-BR); default: detected").argParser(
+        languageTag,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--vocabulary <terms>",
+        "names and terms likely spoken, for the transcription provider (comma list; repeatable)",
+      ).argParser(vocabularyTerms),
+    )
     .action(async (paths: string[], options) => {
       exitCode = await (await analyzeCommand()).analyze(paths, options);
     });

@@ -204,6 +204,34 @@ describe("scryon analyze", () => {
     60_000,
   );
 
+  it("sends --language and --vocabulary (repeatable, comma lists) as the calls' transcription hints", async () => {
+    const hinted = { ...env, SCRYON_DATA_DIR: path.join(dataDir, "hints") };
+    const run = await scryon(
+      [
+        "analyze",
+        fixture("audio", "tone.wav"),
+        "--json",
+        "--language",
+        "pt-br",
+        "--vocabulary",
+        "Scryon, Ravi Kumar",
+        "--vocabulary",
+        "Priya",
+      ],
+      hinted,
+    );
+    expect(run.code).toBe(0);
+    const [result] = (JSON.parse(run.stdout) as { results: Array<{ callId: string }> }).results;
+    const show = await scryon(["calls", "show", result!.callId, "--json"], hinted);
+    expect(JSON.parse(show.stdout)).toMatchObject({ language: "pt-BR", vocabulary: ["Scryon", "Ravi Kumar", "Priya"] });
+
+    const bad = await scryon(["analyze", fixture("audio", "tone.wav"), "--language", "english"], hinted);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--language");
+    const help = await scryon(["analyze", "--help"]);
+    expect(help.stdout).toMatch(/--language <tag>[\s\S]*--vocabulary <terms>/);
+  }, 60_000);
+
   it("documents the exit codes in --help", async () => {
     const run = await scryon(["--help"]);
     expect(run.code).toBe(0);

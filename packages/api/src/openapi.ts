@@ -199,7 +199,7 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
                   description: ".m4a, .mp3, .wav, .aac or .ogg (checked from the bytes)",
                 },
                 metadata: {
-                  ...(z.toJSONSchema(callMetadataSchema) as object),
+                  ...(z.toJSONSchema(callMetadataSchema, { io: "input" }) as object),
                   description: "JSON envelope; all fields optional",
                 },
                 title: { type: "string", maxLength: 200 },

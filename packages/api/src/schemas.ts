@@ -3,9 +3,13 @@ import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
   CALL_STATUSES,
+  canonicalLanguageTag,
   DIRECTIONS,
   EGRESS_DATA,
   EVENT_STATUSES,
+  LANGUAGE_TAG_RULE,
+  MAX_VOCABULARY_TERM_LENGTH,
+  MAX_VOCABULARY_TERMS,
   PRIORITIES,
   SPEAKER_ROLES,
   WEBHOOK_DELIVERY_STATUSES,
@@ -31,6 +35,38 @@ const text = (max: number) =>
     .max(max)
     .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
 
+/** A BCP-47 tag whose language is ISO-639-1 ("en", "hi", "pt-BR"), stored in canonical case. */
+const languageTagSchema = z
+  .string()
+  .max(35)
+  .transform((value, ctx) => {
+    const canonical = canonicalLanguageTag(value);
+    if (canonical === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: LANGUAGE_TAG_RULE,
+      });
+      return z.NEVER;
+    }
+    return canonical;
+  })
+  .meta({ description: "Spoken language: a BCP-47 tag with an ISO-639-1 language", example: "pt-BR" });
+
+/** Names and terms for the transcription provider: trimmed, blanks dropped, each once (case-insensitively). */
+const vocabularySchema = z
+  .array(text(MAX_VOCABULARY_TERM_LENGTH))
+  .max(MAX_VOCABULARY_TERMS, `at most ${MAX_VOCABULARY_TERMS} terms`)
+  .transform((terms) => {
+    const seen = new Set<string>();
+    return terms.filter((term) => {
+      const key = term.toLowerCase();
+      if (term === "" || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  })
+  .meta({ description: "Names and terms likely spoken in the call", example: ["Ravi Kumar", "Scryon"] });
+
 /** The `metadata` part of an upload (seed: every field optional). Unknown keys are ignored. */
 export const callMetadataSchema = z.object({
   title: text(200).optional(),
@@ -50,6 +86,8 @@ export const callMetadataSchema = z.object({
     .min(0)
     .max(7 * 24 * 3600)
     .optional(),
+  language: languageTagSchema.optional(),
+  vocabulary: vocabularySchema.optional(),
 });
 export type CallMetadata = z.infer<typeof callMetadataSchema>;
 
@@ -71,6 +109,12 @@ export const callDetailSchema = z.object({
   errorReason: z.string().nullable(),
   /** While a provider is failing transiently: when the call stops retrying (docs/contract.md § Pipeline). */
   retryingUntil: timestampSchema.optional(),
+  /** The transcription hints given at upload (docs/contract.md § Upload metadata); absent when none. */
+  language: z.string().optional().meta({ example: "pt-BR" }),
+  vocabulary: z
+    .array(z.string())
+    .optional()
+    .meta({ example: ["Ravi Kumar", "Scryon"] }),
 });
 
 export const callListItemSchema = z.object({

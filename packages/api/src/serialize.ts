@@ -34,6 +34,8 @@ export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema>
       call.retryingUntil && call.status !== "COMPLETED" && call.status !== "FAILED"
         ? isoSeconds(call.retryingUntil)
         : undefined,
+    language: present(call.language),
+    vocabulary: call.vocabulary.length > 0 ? call.vocabulary : undefined,
   };
 }
 

@@ -1,5 +1,11 @@
 import { isIP } from "node:net";
 import path from "node:path";
+import {
+  canonicalLanguageTag,
+  LANGUAGE_TAG_RULE,
+  MAX_VOCABULARY_TERM_LENGTH,
+  MAX_VOCABULARY_TERMS,
+} from "@scryon/db/model";
 import { z } from "zod";
 
 /**
@@ -126,9 +132,31 @@ const envSchema = z.object({
   TRANSCRIPTION_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   TRANSCRIPTION_API_KEY: optionalString,
   TRANSCRIPTION_MODEL: optionalString,
-  TRANSCRIPTION_LANGUAGE: optionalString,
-  /** Comma-separated names and terms passed to every transcription as a hint. */
-  TRANSCRIPTION_VOCABULARY: optionalString,
+  /** The default spoken language of calls that name none (docs/contract.md § Upload metadata). */
+  TRANSCRIPTION_LANGUAGE: z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    if (v === undefined) return null;
+    const tag = canonicalLanguageTag(v);
+    if (tag === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: LANGUAGE_TAG_RULE,
+      });
+      return z.NEVER;
+    }
+    return tag;
+  }),
+  /** Comma-separated names and terms added to every call's vocabulary hint. */
+  TRANSCRIPTION_VOCABULARY: z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    const terms = [...new Set((v ?? "").split(",").map((term) => term.trim()))].filter(Boolean);
+    if (terms.length > MAX_VOCABULARY_TERMS || terms.some((term) => term.length > MAX_VOCABULARY_TERM_LENGTH)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at most ${MAX_VOCABULARY_TERMS} comma-separated terms of at most ${MAX_VOCABULARY_TERM_LENGTH} characters`,
+      });
+      return z.NEVER;
+    }
+    return terms;
+  }),
   TRANSCRIPTION_TIMEOUT_SECONDS: int(600, 1, 86_400),
   TRANSCRIPTION_MAX_UPLOAD_BYTES: z.preprocess(emptyToUndefined, z.string().optional()),
   TRANSCRIPTION_MAX_CHUNK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(10).max(86_400).optional()),
@@ -261,11 +289,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
           baseURL: env.TRANSCRIPTION_BASE_URL ?? null,
           apiKey: env.TRANSCRIPTION_API_KEY ?? "",
           model: env.TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODELS[transcriptionKind],
-          language: env.TRANSCRIPTION_LANGUAGE ?? null,
-          vocabulary: (env.TRANSCRIPTION_VOCABULARY ?? "")
-            .split(",")
-            .map((term) => term.trim())
-            .filter(Boolean),
+          language: env.TRANSCRIPTION_LANGUAGE,
+          vocabulary: env.TRANSCRIPTION_VOCABULARY,
           timeoutMs: env.TRANSCRIPTION_TIMEOUT_SECONDS * 1000,
           pollIntervalMs: env.TRANSCRIPTION_POLL_INTERVAL_SECONDS * 1000,
           limits: {

@@ -61,6 +61,10 @@ export interface CallRecord {
   direction: Direction | null;
   recordedAt: Date | null;
   durationSeconds: number | null;
+  /** The spoken language as given at upload (a BCP-47 tag, e.g. "pt-BR"); null = the default or detection. */
+  language: string | null;
+  /** Names and terms given at upload, passed to the transcription provider as its native hint. */
+  vocabulary: string[];
   status: CallStatus;
   errorReason: string | null;
   summaryOverride: string | null;
@@ -96,7 +100,8 @@ export type NewCall = Pick<
   | "durationSeconds"
   | "sourceContentType"
   | "sourceSizeBytes"
->;
+> &
+  Partial<Pick<CallRecord, "language" | "vocabulary">>;
 
 /** A call as the list shows it: only the columns a list item carries, so the hot list query reads no more. */
 export interface CallListRow
@@ -251,3 +256,29 @@ export type NewWebhookDelivery = Pick<
   WebhookDelivery,
   "id" | "endpointId" | "userId" | "eventType" | "messageId" | "payload"
 >;
+
+/** Bounds of the per-call vocabulary hint (docs/contract.md § Upload metadata). */
+export const MAX_VOCABULARY_TERMS = 100;
+export const MAX_VOCABULARY_TERM_LENGTH = 50;
+
+/** What a language hint must be, for refusals. */
+export const LANGUAGE_TAG_RULE = 'must be a BCP-47 language tag with an ISO-639-1 language ("en", "hi", "pt-BR")';
+
+const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/**
+ * A transcription language hint: a BCP-47 tag whose language is an ISO-639-1 code
+ * ("en", "hi", "pt-BR"), in its canonical case; null for anything else (names,
+ * three-letter codes, malformed tags), which every provider could not take.
+ */
+export function canonicalLanguageTag(value: string): string | null {
+  let canonical: string | undefined;
+  try {
+    canonical = Intl.getCanonicalLocales(value.trim())[0];
+  } catch {
+    return null;
+  }
+  const language = canonical?.split("-")[0] ?? "";
+  if (!canonical || !/^[a-z]{2}$/.test(language) || !languageNames.of(language)) return null;
+  return canonical;
+}

@@ -251,6 +251,19 @@ describe.each(factories)("Store contract: $name", (factory) => {
       expect(await store.calls.getById(call.id)).toEqual(call);
     });
 
+    it("keeps the transcription hints as given, and none when none were given", async () => {
+      const user = await newUser();
+      const hinted = await store.calls.insert(
+        newCall(user.id, { language: "pt-BR", vocabulary: ["Scryon", "Ravi Kumar", "ação"] }),
+      );
+      expect(await store.calls.getById(hinted.id)).toMatchObject({
+        language: "pt-BR",
+        vocabulary: ["Scryon", "Ravi Kumar", "ação"],
+      });
+      const plain = await store.calls.insert(newCall(user.id));
+      expect(await store.calls.get(user.id, plain.id)).toMatchObject({ language: null, vocabulary: [] });
+    });
+
     it("reads and writes are owner-scoped", async () => {
       const owner = await newUser();
       const other = await newUser();

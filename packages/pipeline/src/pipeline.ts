@@ -2,7 +2,14 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type AnalysisDocument, type Analyzer, reconcileActionItemOwners } from "@scryon/analysis";
-import { type CallRecord, type CallStatus, type NewActionItem, NON_TERMINAL_STATUSES, type Store } from "@scryon/db";
+import {
+  type CallRecord,
+  type CallStatus,
+  MAX_VOCABULARY_TERMS,
+  type NewActionItem,
+  NON_TERMINAL_STATUSES,
+  type Store,
+} from "@scryon/db";
 import {
   type DiarizationSource,
   diarizeWithFallback,
@@ -341,8 +348,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             limits: options.transcriptionLimits ?? DEFAULT_TRANSCRIPTION_LIMITS,
             workDir,
             ffmpegTimeoutMs: options.audio.timeoutMs,
-            language: hints.language ?? null,
-            vocabulary: transcriptionVocabulary(hints.vocabulary ?? [], [call.contactName, user?.displayName]),
+            // The call's own hints first, the configured defaults after (docs/contract.md § Upload metadata).
+            language: call.language ?? hints.language ?? null,
+            vocabulary: transcriptionVocabulary(
+              [...call.vocabulary, ...(hints.vocabulary ?? [])],
+              [call.contactName, user?.displayName],
+            ),
           });
           if (chunked.chunks.length > 1) {
             log.info(
@@ -580,18 +591,26 @@ export async function notifyFinished(
   }
 }
 
-/** Configured terms plus the names known for this call, each once, blanks dropped. */
+/**
+ * The call's and the configured terms, then the names known for this call, each once (case-insensitively),
+ * blanks dropped, at most MAX_VOCABULARY_TERMS: the names always fit, the last explicit terms give way.
+ */
 function transcriptionVocabulary(
-  configured: readonly string[],
+  explicit: readonly string[],
   names: ReadonlyArray<string | null | undefined>,
 ): string[] {
   const seen = new Set<string>();
-  const vocabulary: string[] = [];
-  for (const term of [...configured, ...names]) {
-    const trimmed = term?.trim();
-    if (!trimmed || seen.has(trimmed.toLowerCase())) continue;
-    seen.add(trimmed.toLowerCase());
-    vocabulary.push(trimmed);
-  }
-  return vocabulary;
+  const once = (terms: ReadonlyArray<string | null | undefined>) => {
+    const kept: string[] = [];
+    for (const term of terms) {
+      const trimmed = term?.trim();
+      if (!trimmed || seen.has(trimmed.toLowerCase())) continue;
+      seen.add(trimmed.toLowerCase());
+      kept.push(trimmed);
+    }
+    return kept;
+  };
+  const terms = once(explicit);
+  const added = once(names);
+  return [...terms.slice(0, MAX_VOCABULARY_TERMS - added.length), ...added];
 }

@@ -171,6 +171,8 @@ export async function submitCall(deps: ApiDeps, user: User, input: SubmitInput):
         direction: metadata.direction ?? null,
         recordedAt: metadata.recordedAt ? new Date(metadata.recordedAt) : null,
         durationSeconds: metadata.durationSeconds ?? null,
+        language: metadata.language ?? null,
+        vocabulary: metadata.vocabulary ?? [],
         sourceContentType: audio.contentType,
         sourceSizeBytes: audio.sizeBytes,
       });

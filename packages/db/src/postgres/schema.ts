@@ -80,6 +80,9 @@ export const calls = pgTable(
     retryAttempts: integer("retry_attempts").notNull().default(0),
     retryingUntil: instant("retrying_until"),
     failureTransient: boolean("failure_transient").notNull().default(false),
+    // Transcription hints given at upload (docs/contract.md § Upload metadata).
+    language: text("language"),
+    vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

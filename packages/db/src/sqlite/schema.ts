@@ -65,6 +65,9 @@ export const calls = sqliteTable(
     retryAttempts: integer("retry_attempts").notNull().default(0),
     retryingUntil: instant("retrying_until"),
     failureTransient: integer("failure_transient", { mode: "boolean" }).notNull().default(false),
+    // Transcription hints given at upload (docs/contract.md § Upload metadata).
+    language: text("language"),
+    vocabulary: text("vocabulary", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

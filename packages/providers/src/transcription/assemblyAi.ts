@@ -10,6 +10,7 @@ import {
   transcriptionTimeout,
   withRequestRetry,
 } from "./errors";
+import { termsWithinBounds } from "./hintLimits";
 import { toIsoLanguageCode } from "./language";
 
 export const ASSEMBLYAI_PROVIDER = "assemblyai";
@@ -96,14 +97,13 @@ export function createAssemblyAiTranscriber(options: AssemblyAiTranscriberOption
         () => files.upload(Readable.toWeb(createReadStream(request.filePath)) as ReadableStream<Uint8Array>),
         request.signal,
       );
-      const vocabulary = [...(request.vocabulary ?? [])].slice(0, 100);
-      const legacyBoost = model !== null && /^(best|nano)$/i.test(model);
       const submit: SubmitParams = {
         audio_url: uploadUrl,
         speaker_labels: true,
         ...(model && { speech_model: model as SpeechModel }),
+        // A given language is used as it is; only without one does AssemblyAI detect it.
         ...(language ? { language_code: language } : { language_detection: true }),
-        ...(vocabulary.length > 0 && (legacyBoost ? { word_boost: vocabulary } : { keyterms_prompt: vocabulary })),
+        ...vocabularyHint(model, request.vocabulary ?? []),
       };
       let transcript = await call(() => transcripts.submit(submit), request.signal);
       // Polled here rather than with waitUntilReady so a cancelled call stops polling at once.
@@ -120,6 +120,21 @@ export function createAssemblyAiTranscriber(options: AssemblyAiTranscriberOption
       return fromAssemblyAiTranscript(transcript, model, language);
     },
   };
+}
+
+/**
+ * AssemblyAI's current models (universal, slam-1) take `keyterms_prompt`: up to 1,000 terms of at most six
+ * words, and reject `word_boost`. The legacy `best` and `nano` models predate it and take `word_boost`
+ * (with `boost_param` weighting it) instead.
+ */
+function vocabularyHint(
+  model: string | null,
+  vocabulary: readonly string[],
+): Pick<SubmitParams, "keyterms_prompt" | "word_boost" | "boost_param"> {
+  const terms = termsWithinBounds(vocabulary, { maxTerms: 1000, maxWordsPerTerm: 6 });
+  if (terms.length === 0) return {};
+  if (model !== null && /^(best|nano)$/i.test(model)) return { word_boost: terms, boost_param: "high" };
+  return { keyterms_prompt: terms };
 }
 
 function classifyAssemblyAiError(error: unknown): ProviderError {

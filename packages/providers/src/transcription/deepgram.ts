@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { TimedSegment, TimedWord, TranscriptionProvider, TranscriptionResult } from "../types";
 import { ProviderError, parseRetryAfter } from "../types";
 import { transcriptionAborted, transcriptionHttpError, transcriptionTimeout, withRequestRetry } from "./errors";
+import { termsWithinBounds } from "./hintLimits";
 import { toIsoLanguageCode } from "./language";
 
 export const DEEPGRAM_PROVIDER = "deepgram";
@@ -73,10 +74,7 @@ export function createDeepgramTranscriber(options: DeepgramTranscriberOptions): 
     model,
     async transcribe(request) {
       const language = toIsoLanguageCode(request.language ?? options.language);
-      const vocabulary = [...(request.vocabulary ?? [])].slice(0, 100);
-      // Nova-3 takes `keyterm`; older models boost with `keywords`.
-      const hint =
-        vocabulary.length === 0 ? {} : /nova-3/i.test(model) ? { keyterm: vocabulary } : { keywords: vocabulary };
+      const hint = vocabularyHint(model, request.vocabulary ?? []);
       const body = await withRequestRetry(async () => {
         if (request.signal?.aborted) throw transcriptionAborted();
         try {
@@ -100,6 +98,25 @@ export function createDeepgramTranscriber(options: DeepgramTranscriberOptions): 
       return fromDeepgramResponse(body, model, language);
     },
   };
+}
+
+/**
+ * Deepgram's Nova-3 models take `keyterm` (up to 100 terms, 500 tokens in all, phrases allowed); Nova-2 and
+ * older models take `keywords`, which are single words: a name is sent as its words, each once
+ * (case-insensitively).
+ */
+function vocabularyHint(model: string, vocabulary: readonly string[]): { keyterm?: string[]; keywords?: string[] } {
+  if (/nova-3/i.test(model)) {
+    const keyterm = termsWithinBounds(vocabulary, { maxTerms: 100, maxTokens: 500 });
+    return keyterm.length > 0 ? { keyterm } : {};
+  }
+  // A colon would read as the keyword's intensifier (`word:2`).
+  const words = new Map<string, string>();
+  for (const word of vocabulary.flatMap((term) => term.replace(/:/g, " ").split(/\s+/))) {
+    if (word && !words.has(word.toLowerCase())) words.set(word.toLowerCase(), word);
+  }
+  const keywords = termsWithinBounds([...words.values()], { maxTerms: 100 });
+  return keywords.length > 0 ? { keywords } : {};
 }
 
 function classifyDeepgramError(error: unknown, signal: AbortSignal | undefined): ProviderError {

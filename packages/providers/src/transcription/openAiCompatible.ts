@@ -4,6 +4,7 @@ import type { TranscriptionCreateParamsNonStreaming } from "openai/resources/aud
 import type { TranscriptionProvider, TranscriptionRequest, TranscriptionResult } from "../types";
 import { ProviderError, parseRetryAfter } from "../types";
 import { transcriptionAborted, transcriptionHttpError, transcriptionTimeout, withRequestRetry } from "./errors";
+import { termsWithinBounds } from "./hintLimits";
 import { toIsoLanguageCode } from "./language";
 import { InvalidTranscriptionResponse, parseTranscriptionResponse } from "./response";
 
@@ -30,11 +31,12 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Retries are ours (maxRetries 0) so the attempt count is exact and every fault is classified once.
   const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: 0, timeout: timeoutMs });
+  const diarizing = /diarize/i.test(options.model);
   // gpt-4o-transcribe-diarize rejects verbose_json and word timestamps; it labels speakers only in diarized_json.
   const formatParams: Pick<
     TranscriptionCreateParamsNonStreaming,
     "response_format" | "chunking_strategy" | "timestamp_granularities"
-  > = /diarize/i.test(options.model)
+  > = diarizing
     ? { response_format: "diarized_json", chunking_strategy: "auto" }
     : { response_format: "verbose_json", timestamp_granularities: ["word", "segment"] };
 
@@ -46,12 +48,14 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    // OpenAI refuses any prompt for its diarization models (400 "Prompt is not supported for diarization models").
+    const prompt = diarizing ? null : vocabularyPrompt(request.vocabulary ?? []);
     try {
       const params: TranscriptionCreateParamsNonStreaming = {
         file,
         model: options.model,
         ...(language ? { language } : {}),
-        ...(request.vocabulary && request.vocabulary.length > 0 && { prompt: vocabularyPrompt(request.vocabulary) }),
+        ...(prompt !== null && { prompt }),
         ...formatParams,
       };
       const body: unknown = await client.audio.transcriptions.create(params, { signal });
@@ -81,18 +85,17 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
   };
 }
 
+/** Whisper reads only the last 224 tokens of a prompt (OpenAI's speech-to-text guide). */
+const OPENAI_PROMPT_MAX_TOKENS = 224;
+
 /**
- * Whisper-style models take a `prompt` of text that "came before": a list of the
- * names and terms steers spelling. Whisper reads only the last 224 tokens, so it is capped.
+ * Whisper-style models take a `prompt` of text that "came before" the audio: a comma list of the names and
+ * terms steers their spelling. It is cut by whole terms to stay under the 224-token window (with room for
+ * the final full stop); null when no term fits.
  */
-function vocabularyPrompt(vocabulary: readonly string[]): string {
-  let prompt = "";
-  for (const term of vocabulary) {
-    const next = prompt === "" ? term : `${prompt}, ${term}`;
-    if (next.length > 600) break;
-    prompt = next;
-  }
-  return `${prompt}.`;
+function vocabularyPrompt(vocabulary: readonly string[]): string | null {
+  const terms = termsWithinBounds(vocabulary, { maxTerms: vocabulary.length, maxTokens: OPENAI_PROMPT_MAX_TOKENS - 2 });
+  return terms.length === 0 ? null : `${terms.join(", ")}.`;
 }
 
 /** A file-backed Blob: the SDK's multipart body reads it from disk, once per attempt, with a known length. */

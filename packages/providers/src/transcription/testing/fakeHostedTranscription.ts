@@ -135,6 +135,8 @@ export async function startFakeAssemblyAi(options: FakeHostedOptions): Promise<F
         fake.submitted.push(body);
         const audio = typeof body.audio_url === "string" ? uploadsById.get(body.audio_url) : undefined;
         if (!audio) return json(res, 400, { error: "Invalid audio_url" });
+        const refusal = refuseAssemblyAiHints(body);
+        if (refusal) return json(res, 400, { error: refusal });
         const id = randomUUID();
         jobs.set(id, { polls: 0, audio, fail: failTranscript, body });
         failTranscript = false;
@@ -206,10 +208,62 @@ export async function startFakeAssemblyAi(options: FakeHostedOptions): Promise<F
   });
 }
 
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/**
+ * The hint fields of `POST /v2/transcript` as AssemblyAI documents them: `language_code` a code such as "en"
+ * or "en_us"; `keyterms_prompt` (current models) up to 1,000 phrases of at most six words; `word_boost` and
+ * `boost_param` only on the legacy `best` and `nano` models, which predate keyterms.
+ */
+function refuseAssemblyAiHints(body: Record<string, unknown>): string | null {
+  const legacy = typeof body.speech_model === "string" && /^(best|nano)$/.test(body.speech_model);
+  if (body.language_code !== undefined && body.language_code !== null) {
+    if (typeof body.language_code !== "string" || !/^[a-z]{2,3}(_[a-z]{2})?$/.test(body.language_code))
+      return "Invalid language_code";
+  }
+  if (body.keyterms_prompt !== undefined) {
+    if (!isStringArray(body.keyterms_prompt)) return "keyterms_prompt must be a list of strings";
+    if (legacy) return `keyterms_prompt is not supported with speech_model ${body.speech_model}`;
+    if (body.keyterms_prompt.length > 1000) return "keyterms_prompt accepts at most 1000 terms";
+    if (body.keyterms_prompt.some((term) => term.trim().split(/\s+/).length > 6))
+      return "Each keyterms_prompt term can have at most 6 words";
+  }
+  if (body.word_boost !== undefined) {
+    if (!isStringArray(body.word_boost)) return "word_boost must be a list of strings";
+    if (!legacy) return "word_boost is not supported with this speech model; use keyterms_prompt";
+  }
+  if (body.boost_param !== undefined && !["low", "default", "high"].includes(String(body.boost_param)))
+    return "boost_param must be one of low, default, high";
+  return null;
+}
+
 export interface FakeDeepgram extends Base {
   /** Query parameters of each `POST /v1/listen`. */
   queries: URLSearchParams[];
   contentTypes: string[];
+}
+
+/**
+ * The hint parameters of `POST /v1/listen` as Deepgram documents them: one `language` (a BCP-47 tag);
+ * `keyterm` only on Nova-3 models (at most 100); `keywords` only on older models, each a single word with
+ * an optional `:intensifier`.
+ */
+function refuseDeepgramHints(query: URLSearchParams): string | null {
+  const model = query.get("model") ?? "base";
+  const nova3 = /nova-3/.test(model);
+  const languages = query.getAll("language");
+  if (languages.length > 1) return "language may be given once";
+  if (languages[0] !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(languages[0]))
+    return `No such language: ${languages[0]}`;
+  const keyterms = query.getAll("keyterm");
+  if (keyterms.length > 0 && !nova3) return `Keyterm Prompting is not available for model ${model}; use keywords`;
+  if (keyterms.length > 100) return "At most 100 keyterms";
+  const keywords = query.getAll("keywords");
+  if (keywords.length > 0 && nova3) return "Keywords are not supported for Nova-3; use keyterm";
+  if (keywords.some((keyword) => !/^[^\s:]+(:-?\d+(\.\d+)?)?$/.test(keyword)))
+    return "Each keyword must be a single word, optionally with :intensifier";
+  return null;
 }
 
 /**
@@ -244,6 +298,11 @@ export async function startFakeDeepgram(options: FakeHostedOptions): Promise<Fak
       }
       fake.queries.push(url.searchParams);
       fake.contentTypes.push(req.headers["content-type"] ?? "");
+      const refusal = refuseDeepgramHints(url.searchParams);
+      if (refusal) {
+        req.resume();
+        return json(res, 400, error("Bad Request", refusal));
+      }
       const bytes = await receiveAudio(req, file);
       fake.uploads.push(bytes);
       if (bytes === 0)

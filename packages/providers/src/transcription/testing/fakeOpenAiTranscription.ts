@@ -128,6 +128,13 @@ export async function startFakeOpenAiTranscription(
         received.push(emptyRecord(req, bodyBytes, 400));
         return json(res, 400, error("you must provide a model and a file parameter", "invalid_request_error"));
       }
+      const refusal = refuseHints(fields);
+      if (refusal) {
+        received.push({ ...emptyRecord(req, bodyBytes, 400), fields });
+        return json(res, 400, {
+          error: { message: refusal.message, type: "invalid_request_error", param: refusal.param, code: null },
+        });
+      }
       const audioPath = path.join(scratch, `audio-${id}${path.extname(file.name)}`);
       await writeFile(audioPath, Buffer.from(await file.arrayBuffer()));
       let heard: HeardWord[];
@@ -173,6 +180,26 @@ export async function startFakeOpenAiTranscription(
       await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The hint fields as the real servers check them: `language` once and in ISO-639-1 (OpenAI refuses "pt-BR",
+ * "english"), `prompt` once and never for a diarization model.
+ */
+function refuseHints(fields: Record<string, string[]>): { message: string; param: string } | null {
+  for (const param of ["language", "prompt"]) {
+    if ((fields[param]?.length ?? 0) > 1) return { message: `'${param}' was given more than once.`, param };
+  }
+  if (fields.prompt && /diarize/.test(fields.model?.[0] ?? ""))
+    return { message: "Prompt is not supported for diarization models.", param: "prompt" };
+  const language = fields.language?.[0];
+  if (language !== undefined && !/^[a-z]{2}$/.test(language)) {
+    return {
+      message: `Invalid language '${language}'. Language parameter must be specified in ISO-639-1 format.`,
+      param: "language",
+    };
+  }
+  return null;
 }
 
 function emptyRecord(req: http.IncomingMessage, bodyBytes: number, status: number): ReceivedTranscriptionRequest {
