@@ -368,6 +368,9 @@ function buildConfig(env: z.infer<typeof envSchema>) {
   };
 }
 
+/** Every environment variable the server reads; the README's settings table documents each one. */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type ScryonConfig = ReturnType<typeof buildConfig>;
 
 /** Parses the environment (process.env by default). Throws ConfigError naming every bad variable. */
