@@ -1,1 +1,1 @@
-export { ConfigError, loadConfig, parseByteSize, parseTrustProxy, SETTING_NAMES, type ScryonConfig } from "./config";
+export { ConfigError, loadConfig, parseByteSize, parseTrustProxy, type ScryonConfig, SETTING_NAMES } from "./config";
