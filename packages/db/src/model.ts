@@ -248,3 +248,22 @@ export type NewWebhookDelivery = Pick<
   WebhookDelivery,
   "id" | "endpointId" | "userId" | "eventType" | "messageId" | "payload"
 >;
+
+/**
+ * A speaker identity the user pinned on a call (docs/contract.md § Speaker corrections): applied over what the
+ * speaker resolution decides, every time it runs. `displayName` null: no name (the label follows the role).
+ */
+export interface SpeakerCorrectionRecord {
+  callId: string;
+  speakerId: string;
+  displayName: string | null;
+  role: SpeakerRole;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An AI action item's owner fields, as re-reconciled after a speaker correction. */
+export type ActionItemOwner = Pick<
+  ActionItem,
+  "id" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole"
+>;

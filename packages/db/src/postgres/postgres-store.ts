@@ -18,6 +18,7 @@ import {
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
 import * as schema from "./schema";
+import { postgresSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
 /** Arbitrary but fixed: every replica of every version takes the same lock before migrating. */
@@ -386,6 +387,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return changed(await db.delete(actionItems).where(and(eq(actionItems.id, id), eq(actionItems.userId, userId))));
       },
     },
+
+    speakerCorrections: postgresSpeakerCorrections(db),
 
     webhooks: {
       async insert(endpoint) {

@@ -221,3 +221,19 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
 );
+
+/** docs/contract.md § Speaker corrections; see the SQLite schema. */
+export const speakerCorrections = pgTable(
+  "speaker_corrections",
+  {
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    speakerId: text("speaker_id").notNull(),
+    displayName: text("display_name"),
+    role: text("role", { enum: SPEAKER_ROLES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.speakerId] })],
+);

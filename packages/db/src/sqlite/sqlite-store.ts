@@ -18,6 +18,7 @@ import {
 } from "../model";
 import type { Store } from "../store";
 import * as schema from "./schema";
+import { sqliteSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
 /** Idempotency records answer retries for this long (docs/contract.md § Idempotency). */
@@ -389,6 +390,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         );
       },
     },
+
+    speakerCorrections: sqliteSpeakerCorrections(db),
 
     webhooks: {
       async insert(endpoint) {
