@@ -97,7 +97,8 @@ async function reconcileAiItemOwners(deps: ApiDeps, user: User, call: CallRecord
 }
 
 /**
- * What else follows a speaker correction, after the transcript and the items are updated: the place where the
+ * What else follows a speaker correction, once the corrected transcript and the items' owners are stored and
+ * before any reanalysis (which refreshes what depends on the analysis itself): the place where the call's
  * search index is refreshed and a corrected contact name renames the contact (issue 16). Nothing yet.
  */
 async function onSpeakersCorrected(
