@@ -9,6 +9,7 @@ import {
   startFakeTranscriptionServer,
   startFirebaseKeys,
   startTestServer,
+  TEST_MODE,
   type TestServer,
   uploadFile,
   waitForTerminal,
@@ -315,4 +316,25 @@ describe("speaker corrections", () => {
       details: { status: "FAILED", reason: "call_not_completed" },
     });
   });
+
+  // Embedded only: the test S3 server (s3rver) writes an object in place, so a request reading the transcript
+  // while the other writes it can see half a file, which S3 itself (whole-object PUTs) never shows.
+  it.skipIf(TEST_MODE === "scale-out")(
+    "keeps both of two corrections of different speakers sent at the same time",
+    async () => {
+      const [first, second] = await Promise.all([
+        correct(userSpeaker, { displayName: "Priya at once" }),
+        correct(contactSpeaker, { displayName: "Ravi at once" }),
+      ]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const document = await transcript();
+      expectSegmentsOf(document, userSpeaker, "Priya at once", "USER");
+      expectSegmentsOf(document, contactSpeaker, "Ravi at once", "CONTACT");
+      const aiItems = (await items()).filter((item) => item.source === "AI");
+      for (const item of aiItems.filter((i) => i.ownerSpeakerId === userSpeaker))
+        expect(item.ownerDisplayName).toBe("Priya at once");
+      for (const item of aiItems.filter((i) => i.ownerSpeakerId === contactSpeaker))
+        expect(item.ownerDisplayName).toBe("Ravi at once");
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { reconcileActionItemOwners } from "@scryon/analysis";
-import type { ActionItemOwner, CallRecord, SpeakerRole, User } from "@scryon/db";
+import type { ActionItemOwner, CallRecord, SpeakerCorrectionRecord, SpeakerRole, User } from "@scryon/db";
 import { artifactKey } from "@scryon/storage";
 import {
   applySpeakerCorrections,
@@ -47,12 +47,33 @@ export async function correctSpeaker(
     { userDisplayName: user.displayName, contactName: call.contactName, phoneNumber: call.phoneNumber },
   );
   await deps.store.speakerCorrections.upsert(call.id, corrections);
-  const corrected = applySpeakerCorrections(document, await deps.store.speakerCorrections.list(call.id));
-  await storeTranscript(deps, call, transcriptDocumentSchema.parse(corrected));
-  await reconcileAiItemOwners(deps, user, call, corrected);
+  const corrected = await rewriteFromCorrections(deps, user, call, document);
   await onSpeakersCorrected(deps, user, call, corrected);
   if (request.reanalyze) await reanalyzeCall(deps, user, call.id);
   return { callId: call.id, speakers: corrected.speakers, reanalyzed: request.reanalyze === true };
+}
+
+/** How often a rewrite is repeated for corrections stored meanwhile by a concurrent request. */
+const REWRITE_ATTEMPTS = 3;
+
+/**
+ * Writes the transcript with every stored correction of the call applied, and re-owns the AI items from it. A
+ * concurrent correction of another speaker may store its row after this one read the rows: reading them again
+ * after the writes, and writing again when they changed, makes the last writes hold every correction stored
+ * before them.
+ */
+async function rewriteFromCorrections(deps: ApiDeps, user: User, call: CallRecord, document: TranscriptDocument) {
+  const fingerprint = (rows: SpeakerCorrectionRecord[]) =>
+    JSON.stringify(rows.map((row) => [row.speakerId, row.displayName, row.role, row.updatedAt.getTime()]));
+  let rows = await deps.store.speakerCorrections.list(call.id);
+  for (let attempt = 1; ; attempt++) {
+    const corrected = transcriptDocumentSchema.parse(applySpeakerCorrections(document, rows));
+    await storeTranscript(deps, call, corrected);
+    await reconcileAiItemOwners(deps, user, call, corrected);
+    const now = await deps.store.speakerCorrections.list(call.id);
+    if (fingerprint(now) === fingerprint(rows) || attempt === REWRITE_ATTEMPTS) return corrected;
+    rows = now;
+  }
 }
 
 /** The transcript artifact, replaced in place (docs/contract.md § Storage layout). */
