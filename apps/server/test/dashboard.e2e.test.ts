@@ -283,6 +283,35 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it("renames a speaker inline on the call page, and the new name is what the server stored", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(server.url);
+    await page.locator(".call-row", { hasText: "Proposal follow-up" }).getByRole("link").click();
+    const speakers = page.getByRole("list", { name: "Speakers" });
+    await expect.poll(() => speakers.textContent(), { timeout: 10_000 }).toContain("Ravi Kumar");
+
+    // Escape leaves the name as it was.
+    await speakers.getByRole("button", { name: "Rename Ravi Kumar" }).click();
+    const field = speakers.getByLabel("Speaker name", { exact: true });
+    expect(await field.inputValue()).toBe("Ravi Kumar");
+    await field.fill("Someone else");
+    await field.press("Escape");
+    await expect.poll(() => speakers.getByRole("button", { name: "Rename Ravi Kumar" }).count()).toBe(1);
+
+    await speakers.getByRole("button", { name: "Rename Ravi Kumar" }).click();
+    await speakers.getByLabel("Speaker name", { exact: true }).fill("Ravi K.");
+    await speakers.getByLabel("Speaker name", { exact: true }).press("Enter");
+    await expect.poll(() => speakers.getByRole("button", { name: "Rename Ravi K." }).count()).toBe(1);
+    await expect.poll(() => page.locator(".segment-speaker").allTextContents()).toContain("Ravi K.");
+    expect(await page.locator(".segment-speaker").allTextContents()).not.toContain("Ravi Kumar");
+
+    // It was saved, not just drawn.
+    await page.reload();
+    await expect.poll(() => speakers.textContent(), { timeout: 10_000 }).toContain("Ravi K.");
+    expect(await speakers.textContent()).toContain("Priya Sharma");
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it("adds a webhook endpoint, shows its secret once, sends a test and shows the delivery", async () => {
     const received: string[] = [];
     const receiver = http.createServer((req, res) => {

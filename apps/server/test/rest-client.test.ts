@@ -65,6 +65,8 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
   const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
+  const firstSpeaker = typeof transcript.data === "object" && transcript.data.schemaVersion === 2 ? transcript.data.speakers[0]?.speakerId : undefined;
+  const corrected = await api.PATCH("/calls/{id}/speakers/{speakerId}", { params: { path: { id: callId, speakerId: firstSpeaker ?? "spk_1" }, query: { reanalyze: "true" } }, body: { displayName: "Asha" } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   // A COMPLETED call has nothing to retry: 409 with the reason, in the documented error shape.
   const retried = await api.POST("/calls/{id}/retry", { params: { path: { id: callId } } });
@@ -109,7 +111,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
     statuses: {
       health: health.response.status, accepted: accepted.response.status, list: list.response.status, detail: detail.response.status,
       patched: patched.response.status, transcript: transcript.response.status, srt: srt.response.status, analysis: analysis.response.status,
-      digest: digest.response.status, reanalyzed: reanalyzed.response.status, retried: retried.response.status, items: items.response.status, created: created.response.status,
+      digest: digest.response.status, corrected: corrected.response.status, reanalyzed: reanalyzed.response.status, retried: retried.response.status, items: items.response.status, created: created.response.status,
       allActions: allActions.response.status, statusPatch: statusPatch.response.status, replaced: replaced.response.status,
       removedItem: removedItem.response.status, me: me.response.status, renamed: renamed.response.status, missing: missing.response.status,
       hook: hook.response.status, hooks: hooks.response.status, hookRead: hookRead.response.status, hookPatched: hookPatched.response.status,
@@ -127,6 +129,8 @@ export async function exercise(baseUrl: string, audio: Blob) {
     summary: analysis.data?.schemaVersion === 3 ? analysis.data.shortSummary : undefined,
     srt: srt.data ?? "",
     digest: digest.data ?? "",
+    correctedSpeaker: corrected.data?.speakers[0],
+    reanalyzedWithCorrection: corrected.data?.reanalyzed,
     itemStatus: statusPatch.data?.status,
     itemTitle: replaced.data?.title,
     userName: renamed.data?.displayName,
@@ -185,6 +189,7 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     srt: 200,
     analysis: 200,
     digest: 200,
+    corrected: 200,
     reanalyzed: 200,
     retried: 409,
     items: 200,
@@ -224,6 +229,8 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
   expect(result.summary).toEqual(expect.any(String));
   expect(result.srt).toMatch(/^1\n00:00:00,500 --> 00:00:03,590\n/);
   expect(result.digest).toMatch(/^\*\*REST client\*\*\nRavi Kumar/);
+  expect(result.correctedSpeaker).toMatchObject({ displayName: "Asha", label: "Asha", labelSource: "USER_CORRECTION" });
+  expect(result.reanalyzedWithCorrection).toBe(true);
   expect(result.itemStatus).toBe("DONE");
   expect(result.itemTitle).toBe("Send the revised proposal");
   expect(result.userName).toBe("Asha");

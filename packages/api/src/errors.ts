@@ -19,6 +19,7 @@ export const API_ERROR_STATUS = {
   webhook_delivery_not_found: 404,
   analysis_not_found: 404,
   transcript_not_found: 404,
+  speaker_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
   call_state_conflict: 409,
@@ -81,6 +82,7 @@ export const errors = {
   actionItemNotFound: () => new ApiError("action_item_not_found", "Action item not found"),
   analysisNotFound: () => new ApiError("analysis_not_found", "No analysis exists for this call yet"),
   transcriptNotFound: () => new ApiError("transcript_not_found", "No stored transcript for this call"),
+  speakerNotFound: () => new ApiError("speaker_not_found", "No such speaker in this call's transcript"),
   callNotCompleted: (status: string) =>
     new ApiError("call_not_completed", "The call has not completed processing", { status }),
   stateConflict: (status: string, reason?: string) =>

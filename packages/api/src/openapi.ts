@@ -162,6 +162,15 @@ export function buildOpenApiDocument(router: AppRouter, options: { version: stri
       if (!protect) operation.security = [];
       operation.description ??= `${operation.summary ?? ""}. ${protect ? PROTECTED_NOTE : PUBLIC_NOTE}`;
       if (MUTATING.has(method)) operation.parameters = [...(operation.parameters ?? []), idempotencyHeader];
+      // Body fields that may also be sent in the query string (rest.ts reads both; the body wins).
+      for (const name of (meta as { queryInputs?: readonly string[] } | undefined)?.queryInputs ?? []) {
+        const body = operation.requestBody as
+          | { content?: Record<string, { schema?: { properties?: Record<string, { description?: string }> } }> }
+          | undefined;
+        const schema = body?.content?.["application/json"]?.schema?.properties?.[name] ?? {};
+        const parameter = { name, in: "query", required: false, schema, description: schema.description };
+        operation.parameters = [...(operation.parameters ?? []), parameter];
+      }
       const responses = (operation.responses ??= {});
       const status = procedurePath ? statuses.get(procedurePath) : undefined;
       if (status && responses["200"]) {

@@ -15,7 +15,12 @@ import {
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
 } from "@scryon/db";
-import { TRANSCRIPT_SCHEMA_VERSION, transcriptDocumentSchema } from "@scryon/transcript";
+import {
+  isAcceptableSpeakerName,
+  TRANSCRIPT_SCHEMA_VERSION,
+  transcriptDocumentSchema,
+  transcriptSpeakerSchema,
+} from "@scryon/transcript";
 import { z } from "zod";
 
 /** API-facing schemas: the one source of the REST document, the tRPC types and runtime validation. */
@@ -367,3 +372,35 @@ export const processingLedgerSchema = z.object({
     }),
   ),
 });
+
+/**
+ * PATCH /api/calls/{id}/speakers/{speakerId} (docs/contract.md § Speaker corrections): a name, a role, or both.
+ * A name must be a name: a phone number or an e-mail address never becomes a label (§ Privacy rules).
+ */
+export const speakerCorrectionInputSchema = z
+  .object({
+    id: z.string().max(100),
+    speakerId: z.string().max(40).describe("The speaker (`spk_N`) as the transcript names it"),
+    displayName: text(100)
+      .min(1, "must not be empty; send null to clear the name")
+      .refine(isAcceptableSpeakerName, "must be a name, not a phone number or an e-mail address")
+      .nullable()
+      .optional()
+      .describe("The speaker's name; null clears it (the label then follows the role)"),
+    role: z.enum(SPEAKER_ROLES).optional().describe("Which party of the call this speaker is"),
+    reanalyze: z
+      .union([z.enum(["true", "false"]).transform((value) => value === "true"), z.boolean()])
+      .optional()
+      .describe("Re-run the analysis from the corrected transcript (also accepted as `?reanalyze=true`)"),
+  })
+  .refine((input) => input.displayName !== undefined || input.role !== undefined, {
+    message: "send displayName, role or both",
+  });
+
+export const speakerCorrectionResultSchema = z
+  .object({
+    callId: uuidSchema,
+    speakers: z.array(transcriptSpeakerSchema).describe("Every speaker of the corrected transcript"),
+    reanalyzed: z.boolean().describe("Whether the analysis was re-run from the corrected transcript"),
+  })
+  .describe("The call's speakers after the correction");

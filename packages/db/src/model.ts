@@ -282,3 +282,21 @@ export function canonicalLanguageTag(value: string): string | null {
   if (!canonical || !/^[a-z]{2}$/.test(language) || !languageNames.of(language)) return null;
   return canonical;
 }
+/**
+ * A speaker identity the user pinned on a call (docs/contract.md § Speaker corrections): applied over what the
+ * speaker resolution decides, every time it runs. `displayName` null: no name (the label follows the role).
+ */
+export interface SpeakerCorrectionRecord {
+  callId: string;
+  speakerId: string;
+  displayName: string | null;
+  role: SpeakerRole;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An AI action item's owner fields, as re-reconciled after a speaker correction. */
+export type ActionItemOwner = Pick<
+  ActionItem,
+  "id" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole"
+>;

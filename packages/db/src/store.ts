@@ -1,5 +1,6 @@
 import type {
   ActionItem,
+  ActionItemOwner,
   ActionItemStatus,
   Artifact,
   ArtifactType,
@@ -13,6 +14,7 @@ import type {
   NewWebhookDelivery,
   NewWebhookEndpoint,
   ProcessingEvent,
+  SpeakerCorrectionRecord,
   User,
   WebhookAttempt,
   WebhookDelivery,
@@ -117,6 +119,22 @@ export interface Store {
     ): Promise<ActionItem[]>;
     update(userId: string, id: string, patch: ActionItemPatch): Promise<ActionItem | null>;
     delete(userId: string, id: string): Promise<boolean>;
+  };
+
+  /** docs/contract.md § Speaker corrections. Rows go with their call. */
+  speakerCorrections: {
+    /** The call's pinned speaker identities, by speaker id. */
+    list(callId: string): Promise<SpeakerCorrectionRecord[]>;
+    /** Inserts or replaces the (call, speaker) rows, in one transaction. */
+    upsert(
+      callId: string,
+      corrections: ReadonlyArray<Pick<SpeakerCorrectionRecord, "speakerId" | "displayName" | "role">>,
+    ): Promise<void>;
+    /**
+     * Sets the owner fields of the call's AI items named in `owners`; every other field, and MANUAL items, stay as
+     * they are.
+     */
+    setAiItemOwners(callId: string, owners: readonly ActionItemOwner[]): Promise<void>;
   };
 
   webhooks: {

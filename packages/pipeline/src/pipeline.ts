@@ -22,6 +22,7 @@ import {
 import { artifactKey, type ObjectStorage } from "@scryon/storage";
 import {
   alignTranscript,
+  applySpeakerCorrections,
   assembleTranscriptDocument,
   normalizeTranscript,
   REDACTION_VERSION,
@@ -489,7 +490,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const diarization = await diarize(call, originalPath, durationSeconds, transcription);
       const { normalized, redaction } = await alignAndNormalize(transcription, diarization.result.turns, call.id);
       const resolved = await resolveSpeakerNames(call, normalized);
-      const document = assembleTranscriptDocument(
+      const assembled = assembleTranscriptDocument(
         {
           callId: call.id,
           language: transcription.language,
@@ -505,6 +506,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         },
         resolved,
       );
+      // What the user corrected wins over what the rules decided, on every run (docs/contract.md § Speaker corrections).
+      const document = applySpeakerCorrections(assembled, await store.speakerCorrections.list(call.id));
       await putJson(call, "NORMALIZED_TRANSCRIPT_JSON", document);
       return document;
     } finally {

@@ -1,5 +1,13 @@
 export type { AlignedTranscript, AlignedUnit, AlignmentGranularity } from "./align";
 export { alignTranscript } from "./align";
+export {
+  applySpeakerCorrections,
+  type CorrectionContext,
+  isAcceptableSpeakerName,
+  planSpeakerCorrection,
+  type SpeakerCorrection,
+  type SpeakerCorrectionPatch,
+} from "./corrections";
 export type { BuildTranscriptDocumentInput, TranscriptDocumentMetadata } from "./document";
 export { assembleTranscriptDocument, buildTranscriptDocument, TRANSCRIPT_ALGORITHM_VERSIONS } from "./document";
 export type { TranscriptErrorCode } from "./errors";

@@ -8,13 +8,17 @@ export type SpeakerRole = z.infer<typeof speakerRoleSchema>;
 export const speakerConfidenceSchema = z.enum(["HIGH", "MEDIUM", "LOW"]);
 export type SpeakerConfidence = z.infer<typeof speakerConfidenceSchema>;
 
-/** The resolution rule that decided a speaker's role (docs/contract.md § Speaker resolution, rules 1–4 and 6). */
+/**
+ * What decided a speaker's role: a resolution rule (docs/contract.md § Speaker resolution, rules 1–4 and 6), or
+ * USER_CORRECTION when the user set it (§ Speaker corrections).
+ */
 export const roleSourceSchema = z.enum([
   "VOICE_EMBEDDING",
   "GREETING_MATCH",
   "NAME_MENTION",
   "BY_ELIMINATION",
   "ANSWERING_PATTERN",
+  "USER_CORRECTION",
 ]);
 export type RoleSource = z.infer<typeof roleSourceSchema>;
 
@@ -22,7 +26,7 @@ export type RoleSource = z.infer<typeof roleSourceSchema>;
  * Where a speaker's label came from: the role rule that named them, PHONE_FALLBACK
  * when a contact is named "Contact ending NNNN", DIARIZATION for an unresolved
  * "Speaker N", AMBIGUOUS for an unresolved speaker whose name evidence contradicted
- * itself.
+ * itself, USER_CORRECTION for a speaker the user renamed or re-assigned (docs/contract.md § Speaker corrections).
  */
 export const labelSourceSchema = z.enum([...roleSourceSchema.options, "PHONE_FALLBACK", "DIARIZATION", "AMBIGUOUS"]);
 export type LabelSource = z.infer<typeof labelSourceSchema>;

@@ -74,7 +74,10 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
   const { router, createContext } = options;
   const statuses = successStatuses(router);
 
-  forEachOpenApiProcedure(router._def.procedures, ({ path, type, procedure, meta: { openapi } }) => {
+  forEachOpenApiProcedure(router._def.procedures, ({ path, type, procedure, meta }) => {
+    const { openapi } = meta;
+    // Input keys of a body operation that may also come as a query parameter (`?reanalyze=true`); the body wins.
+    const queryInputs = (meta as { queryInputs?: readonly string[] }).queryInputs ?? [];
     if (type === "subscription") return;
     if (options.servedElsewhere?.includes(`${openapi.method} ${openapi.path}`)) return;
     const plan = planInput(procedure, openapi.method);
@@ -89,7 +92,9 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
           // A body-less POST (reanalyze) is legitimate: no content type and no body is an empty object.
           if (contentType !== undefined && !contentType.startsWith("application/json"))
             throw errors.unsupportedMediaType("Send a JSON body with Content-Type: application/json");
-          input = { ...((request.body as Record<string, unknown> | undefined) ?? {}) };
+          const query = request.query as Record<string, string | undefined>;
+          input = Object.fromEntries(queryInputs.flatMap((key) => (query[key] ? [[key, query[key]]] : [])));
+          Object.assign(input, (request.body as Record<string, unknown> | undefined) ?? {});
         } else input = queryInput(request.query as Record<string, string | string[] | undefined>, plan);
         Object.assign(input, request.params as Record<string, string>);
       }

@@ -1,5 +1,9 @@
-import type { TranscriptDocument } from "@scryon/transcript";
+import type { TranscriptDocument, TranscriptSpeaker } from "@scryon/transcript";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { formatClock, humanize } from "../lib/format";
+import { keys } from "../lib/queries";
+import { apiErrorOf, trpc } from "../lib/trpc";
 
 /** Eight colours that stay distinct and readable on white; speakers take them in order. */
 const SPEAKER_COLOURS = 8;
@@ -13,7 +17,7 @@ export function TranscriptPanel({ transcript }: { transcript: TranscriptDocument
         {transcript.speakers.map((speaker) => (
           <li key={speaker.speakerId} className={`speaker speaker-${colourOf.get(speaker.speakerId)}`}>
             <span className="speaker-dot" aria-hidden="true" />
-            <span className="speaker-name">{speaker.label}</span>
+            <SpeakerName callId={transcript.callId} speaker={speaker} />
             <span className="speaker-facts">
               {speaker.role !== "UNKNOWN" && <span>{speaker.role === "USER" ? "You" : "Contact"}</span>}
               <span title={speaker.roleSource ? `Decided by ${humanize(speaker.roleSource)}` : undefined}>
@@ -47,4 +51,88 @@ export function TranscriptPanel({ transcript }: { transcript: TranscriptDocument
       )}
     </section>
   );
+}
+
+/**
+ * A speaker's name, renamed in place (docs/contract.md § Speaker corrections): click, edit, Enter or Save. The
+ * transcript and the items' owners are refetched from the server once it has saved, so every view shows what
+ * was stored; Escape or Cancel leaves the name as it was.
+ */
+function SpeakerName({ callId, speaker }: { callId: string; speaker: TranscriptSpeaker }) {
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState("");
+  const rename = useMutation({
+    mutationFn: (displayName: string | null) =>
+      trpc.speakers.correct.mutate({ id: callId, speakerId: speaker.speakerId, displayName }),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.transcript(callId) }),
+        queryClient.invalidateQueries({ queryKey: keys.callActions(callId) }),
+        queryClient.invalidateQueries({ queryKey: keys.allActions }),
+      ]);
+      setEditing(false);
+    },
+  });
+
+  const start = () => {
+    rename.reset();
+    setName(speaker.displayName ?? "");
+    setEditing(true);
+  };
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const displayName = name.replace(/\s+/g, " ").trim();
+    if (displayName === (speaker.displayName ?? "")) return setEditing(false);
+    rename.mutate(displayName === "" ? null : displayName);
+  };
+
+  if (!editing) {
+    return (
+      <button
+        type="button"
+        className="speaker-name speaker-rename"
+        onClick={start}
+        title="Rename this speaker"
+        aria-label={`Rename ${speaker.label}`}
+      >
+        {speaker.label}
+      </button>
+    );
+  }
+  return (
+    <form className="speaker-edit" onSubmit={save}>
+      <input
+        aria-label="Speaker name"
+        value={name}
+        maxLength={100}
+        placeholder={speaker.label}
+        disabled={rename.isPending}
+        onChange={(event) => setName(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") setEditing(false);
+        }}
+        // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked to edit it
+        autoFocus
+      />
+      <button type="submit" className="button primary small" disabled={rename.isPending}>
+        {rename.isPending ? "Saving…" : "Save"}
+      </button>
+      <button type="button" className="button ghost small" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+      {rename.error && (
+        <p className="form-error" role="alert">
+          {correctionErrorOf(rename.error)}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** The field's own message for a refused name (a phone number, say), else the error's. */
+function correctionErrorOf(error: unknown): string {
+  const { message } = apiErrorOf(error);
+  const data = (error as { data?: { error?: { details?: { fields?: Array<{ message?: string }> } } } }).data;
+  return data?.error?.details?.fields?.[0]?.message ?? message;
 }

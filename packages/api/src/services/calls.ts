@@ -116,7 +116,11 @@ export async function deleteCalls(deps: ApiDeps, user: User, callIds: string[]) 
   return { deleted, missing, failed };
 }
 
-async function readArtifactJson(deps: ApiDeps, call: CallRecord, type: "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON") {
+export async function readArtifactJson(
+  deps: ApiDeps,
+  call: CallRecord,
+  type: "NORMALIZED_TRANSCRIPT_JSON" | "ANALYSIS_JSON",
+) {
   const artifact = await deps.store.artifacts.get(call.id, type);
   if (!artifact) return null;
   try {

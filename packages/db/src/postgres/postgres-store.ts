@@ -8,6 +8,7 @@ import type { Dialect } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
 import * as schema from "./schema";
+import { postgresSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
 /** Arbitrary but fixed: every replica of every version takes the same lock before migrating. */
@@ -146,6 +147,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     dialect: "postgres",
     ...createStoreCore(shared),
+    speakerCorrections: postgresSpeakerCorrections(db),
     async close() {
       if (!pool.ended) await pool.end();
     },

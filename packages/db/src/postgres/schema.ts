@@ -214,3 +214,19 @@ export const webhookDeliveries = pgTable(
   },
   (t) => indexes(t, INDEXES.webhookDeliveries, builders),
 );
+
+/** docs/contract.md § Speaker corrections; see the SQLite schema. */
+export const speakerCorrections = pgTable(
+  "speaker_corrections",
+  {
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    speakerId: text("speaker_id").notNull(),
+    displayName: text("display_name"),
+    role: text("role", { enum: SPEAKER_ROLES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.speakerId] })],
+);

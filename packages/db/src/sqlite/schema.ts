@@ -199,3 +199,22 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => indexes(t, INDEXES.webhookDeliveries, builders),
 );
+
+/**
+ * Speaker identities the user pinned (docs/contract.md § Speaker corrections), one row per (call, speaker):
+ * re-applied whenever the call's speakers are resolved again. Removed with the call.
+ */
+export const speakerCorrections = sqliteTable(
+  "speaker_corrections",
+  {
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    speakerId: text("speaker_id").notNull(),
+    displayName: text("display_name"),
+    role: text("role", { enum: SPEAKER_ROLES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.speakerId] })],
+);

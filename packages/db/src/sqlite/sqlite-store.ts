@@ -9,6 +9,7 @@ import { type Dialect, sqliteAsShared } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
 import * as schema from "./schema";
+import { sqliteSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
 
@@ -130,6 +131,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     dialect: "sqlite",
     sqlite,
     ...createStoreCore(shared),
+    speakerCorrections: sqliteSpeakerCorrections(db),
     async close() {
       if (sqlite.open) sqlite.close();
     },
