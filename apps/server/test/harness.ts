@@ -18,6 +18,8 @@ import type { FastifyInstance } from "fastify";
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { inject } from "vitest";
 import { buildServer } from "../src/app";
+// Brings in the type of what the scale-out global setup provides (`inject("scaleOutS3Endpoint")`).
+import type {} from "./scale-out.global-setup";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const fixture = (...parts: string[]) => path.join(REPO_ROOT, "fixtures", ...parts);
