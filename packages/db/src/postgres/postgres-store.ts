@@ -17,6 +17,7 @@ import {
 } from "../model";
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
+import { postgresContacts } from "./contacts";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
@@ -96,6 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         id: calls.id,
         title: calls.title,
         contactName: calls.contactName,
+        contactRef: calls.contactRef,
         direction: calls.direction,
         status: calls.status,
         durationSeconds: calls.durationSeconds,
@@ -556,6 +558,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return row ? toDelivery(row) : null;
       },
     },
+
+    contacts: postgresContacts(db),
 
     idempotency: {
       async claim(userId, key, requestHash) {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   doublePrecision,
@@ -78,6 +79,10 @@ export const calls = pgTable(
     retryAttempts: integer("retry_attempts").notNull().default(0),
     retryingUntil: instant("retrying_until"),
     failureTransient: boolean("failure_transient").notNull().default(false),
+    /** The contact this call is grouped into (docs/contract.md § Contacts); `contactId` is the client's own id. */
+    contactRef: text("contact_ref").references((): AnyPgColumn => contacts.id, { onDelete: "set null" }),
+    /** The analysis's overall sentiment, kept on the row for the contact list. */
+    sentiment: text("sentiment"),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -88,6 +93,7 @@ export const calls = pgTable(
     index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
     // Stale-job sweeper.
     index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
+    index("calls_contact_created_idx").on(t.contactRef, t.createdAt, t.id),
   ],
 );
 
@@ -221,3 +227,32 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id)],
 );
+
+/** docs/contract.md § Contacts; mirrors the SQLite table. */
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    clientContactId: text("client_contact_id"),
+    phoneLast4: text("phone_last4"),
+    displayName: text("display_name"),
+    lastCallAt: instant("last_call_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_user_group_key_uq").on(t.userId, t.groupKey),
+    index("contacts_user_last_call_idx").on(t.userId, t.lastCallAt, t.id),
+  ],
+);
+
+/** Server-made secrets shared by every process of a deployment (the contact hash key when none is configured). */
+export const serverSecrets = pgTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});

@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -62,6 +71,10 @@ export const calls = sqliteTable(
     retryAttempts: integer("retry_attempts").notNull().default(0),
     retryingUntil: instant("retrying_until"),
     failureTransient: integer("failure_transient", { mode: "boolean" }).notNull().default(false),
+    /** The contact this call is grouped into (docs/contract.md § Contacts); `contactId` is the client's own id. */
+    contactRef: text("contact_ref").references((): AnySQLiteColumn => contacts.id, { onDelete: "set null" }),
+    /** The analysis's overall sentiment, kept on the row for the contact list. */
+    sentiment: text("sentiment"),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -72,6 +85,7 @@ export const calls = sqliteTable(
     index("calls_user_status_created_idx").on(t.userId, t.status, t.createdAt, t.id),
     // Stale-job sweeper.
     index("calls_status_changed_idx").on(t.status, t.statusChangedAt),
+    index("calls_contact_created_idx").on(t.contactRef, t.createdAt, t.id),
   ],
 );
 
@@ -214,3 +228,36 @@ export interface StoredAttempt {
   durationMs: number;
   error: string | null;
 }
+
+/**
+ * A person the user talks to, across calls (docs/contract.md § Contacts). `groupKey` is how calls find it:
+ * `client:<the client's contactId>`, `phone:<keyed hash>` or `name:<normalised name>`; the phone number
+ * itself is never stored here, only its last four digits.
+ */
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    clientContactId: text("client_contact_id"),
+    phoneLast4: text("phone_last4"),
+    displayName: text("display_name"),
+    lastCallAt: instant("last_call_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_user_group_key_uq").on(t.userId, t.groupKey),
+    index("contacts_user_last_call_idx").on(t.userId, t.lastCallAt, t.id),
+  ],
+);
+
+/** Server-made secrets shared by every process of a deployment (the contact hash key when none is configured). */
+export const serverSecrets = sqliteTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});

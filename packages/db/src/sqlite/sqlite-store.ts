@@ -17,6 +17,7 @@ import {
   type WebhookDelivery,
 } from "../model";
 import type { Store } from "../store";
+import { sqliteContacts } from "./contacts";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
@@ -66,6 +67,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     id: calls.id,
     title: calls.title,
     contactName: calls.contactName,
+    contactRef: calls.contactRef,
     direction: calls.direction,
     status: calls.status,
     durationSeconds: calls.durationSeconds,
@@ -570,6 +572,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return row ? toDelivery(row) : null;
       },
     },
+
+    contacts: sqliteContacts(db),
 
     idempotency: {
       async claim(userId, key, requestHash) {
