@@ -533,6 +533,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         await transition(call, ["ANALYZING"], "COMPLETED", {
           errorReason: null,
           analysisSummary: analysis.oneLineSummary ?? null,
+          sentiment: analysis.sentiment?.overall ?? null,
           failureTransient: false,
           ...NO_RETRY,
         })
@@ -560,6 +561,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const analysis = await analyzeAndPersist(call, transcript);
     await store.calls.transition(call.id, ["COMPLETED"], "COMPLETED", {
       analysisSummary: analysis.oneLineSummary ?? null,
+      sentiment: analysis.sentiment?.overall ?? null,
     });
   }
 
