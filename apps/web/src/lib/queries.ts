@@ -8,6 +8,7 @@ import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs
  */
 const PAGE_SIZE = 20;
 const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
+const CONTACT_KEY = "contacts.get";
 
 export const keys = {
   me: ["users.me"] as const,
@@ -21,7 +22,7 @@ export const keys = {
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
   contacts: ["contacts.list"] as const,
-  contact: (id: string) => ["contacts.get", id] as const,
+  contact: (id: string) => [CONTACT_KEY, id] as const,
 };
 
 /** What the server can do (which providers are configured); it changes only with a restart. */
@@ -100,6 +101,9 @@ export function putActionItem(queryClient: QueryClient, updated: ActionItem): vo
     { queryKey: keys.allActions },
     (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(replace) })) },
   );
+  // A contact's open items and counts: asked again (a done item leaves them).
+  void queryClient.invalidateQueries({ queryKey: [CONTACT_KEY] });
+  void queryClient.invalidateQueries({ queryKey: keys.contacts });
 }
 
 type CallPages = InfiniteData<RouterOutputs["calls"]["list"], string | undefined>;
@@ -137,7 +141,7 @@ export function applyStatusChange(
     void queryClient.invalidateQueries({ queryKey: keys.calls });
     // A contact's counts and last sentiment follow its calls.
     void queryClient.invalidateQueries({ queryKey: keys.contacts });
-    void queryClient.invalidateQueries({ queryKey: ["contacts.get"] });
+    void queryClient.invalidateQueries({ queryKey: [CONTACT_KEY] });
   }
   return updated;
 }
