@@ -35,8 +35,11 @@ const text = (max: number) =>
 export const callMetadataSchema = z.object({
   title: text(200).optional(),
   contactName: text(200).optional(),
-  /** The client's own id for the person (an address-book id such as "contacts:42"): calls sharing it form one contact. */
-  contactId: text(200).optional(),
+  contactId: text(200)
+    .describe(
+      "The client's own id for the person (an address-book id such as contacts:42): calls sharing it form one contact. Answers carry our contact's id as contactId instead",
+    )
+    .optional(),
   phoneNumber: z
     .string()
     .trim()
