@@ -22,7 +22,7 @@ const SIGNIFICANT_PHONE_DIGITS = 10;
  * a leading + or 00 are dropped, and numbers are compared on their last ten digits (a national trunk 0 or a
  * country code in front does not make another number). Null when there are no digits.
  */
-export function normalisePhoneNumber(raw: string): string | null {
+function normalisePhoneNumber(raw: string): string | null {
   const digits = raw.replace(/\D/gu, "");
   return digits.length === 0 ? null : digits.slice(-SIGNIFICANT_PHONE_DIGITS);
 }
