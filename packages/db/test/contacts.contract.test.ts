@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContactAttachment, NewCall, Store } from "../src/index";
-import { storeFactories } from "./store-factories";
+import type { ContactAttachment, Store } from "../src/index";
+import { newCall, newItem, storeFactories } from "./store-factories";
 
 describe.each(storeFactories)("Contacts contract: $name", (factory) => {
   let store: Store;
@@ -24,22 +24,6 @@ describe.each(storeFactories)("Contacts contract: $name", (factory) => {
     at: new Date(),
     ...overrides,
   });
-  const newCall = (userId: string, overrides: Partial<NewCall> = {}): NewCall => ({
-    id: randomUUID(),
-    userId,
-    title: null,
-    contactName: null,
-    contactId: null,
-    phoneNumber: null,
-    organization: null,
-    direction: null,
-    recordedAt: null,
-    durationSeconds: null,
-    sourceContentType: "audio/mp4",
-    sourceSizeBytes: 1,
-    ...overrides,
-  });
-
   it("finds or creates one contact per (user, group key), even when attached concurrently", async () => {
     const user = await newUser();
     const other = await newUser();
@@ -95,25 +79,7 @@ describe.each(storeFactories)("Contacts contract: $name", (factory) => {
     await store.calls.transition(older.id, ["QUEUED"], "COMPLETED", { sentiment: "negative" });
     await store.calls.transition(newer.id, ["QUEUED"], "COMPLETED", { sentiment: "positive" });
     const item = (callId: string, status: "OPEN" | "DONE" | "IN_PROGRESS") =>
-      store.actionItems.insert({
-        id: randomUUID(),
-        callId,
-        userId: user.id,
-        title: `item ${status}`,
-        description: null,
-        dueDate: null,
-        status,
-        priority: "MEDIUM",
-        source: "MANUAL",
-        sourceText: null,
-        ownerSpeakerId: null,
-        ownerSpeakerLabel: null,
-        ownerDisplayName: null,
-        ownerRole: null,
-        sourceSegmentIds: [],
-        intent: null,
-        intentMetadata: null,
-      });
+      store.actionItems.insert(newItem(callId, user.id, { status, source: "MANUAL" }));
     await item(older.id, "OPEN");
     await item(newer.id, "IN_PROGRESS");
     await item(newer.id, "DONE");

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openPostgresStore, openSqliteStore, type Store } from "../src/index";
+import { type NewActionItem, type NewCall, openPostgresStore, openSqliteStore, type Store } from "../src/index";
 import { createTestDatabase } from "./postgres-harness";
 
 /** One way to get a fresh, empty store and to throw it away afterwards. */
@@ -41,3 +42,42 @@ export const storeFactories: StoreFactory[] = [
     },
   },
 ];
+
+/** A call row with nothing but its owner set; override what a test needs. */
+export const newCall = (userId: string, overrides: Partial<NewCall> = {}): NewCall => ({
+  id: randomUUID(),
+  userId,
+  title: null,
+  contactName: null,
+  contactId: null,
+  phoneNumber: null,
+  organization: null,
+  direction: null,
+  recordedAt: null,
+  durationSeconds: null,
+  sourceContentType: "audio/mp4",
+  sourceSizeBytes: 1234,
+  ...overrides,
+});
+
+/** An OPEN AI action item of a call. */
+export const newItem = (callId: string, userId: string, overrides: Partial<NewActionItem> = {}): NewActionItem => ({
+  id: randomUUID(),
+  callId,
+  userId,
+  title: "Send the contract",
+  description: null,
+  dueDate: null,
+  status: "OPEN",
+  priority: "MEDIUM",
+  source: "AI",
+  sourceText: null,
+  ownerSpeakerId: null,
+  ownerSpeakerLabel: null,
+  ownerDisplayName: null,
+  ownerRole: null,
+  sourceSegmentIds: [],
+  intent: null,
+  intentMetadata: null,
+  ...overrides,
+});

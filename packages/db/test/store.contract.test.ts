@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  IDEMPOTENCY_ABANDONED_MS,
-  IDEMPOTENCY_TTL_MS,
-  type NewActionItem,
-  type NewCall,
-  type Store,
-} from "../src/index";
-import { storeFactories as factories } from "./store-factories";
+import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, type Store } from "../src/index";
+import { storeFactories as factories, newCall, newItem } from "./store-factories";
 
 describe.each(factories)("Store contract: $name", (factory) => {
   let store: Store;
@@ -25,43 +19,6 @@ describe.each(factories)("Store contract: $name", (factory) => {
 
   const newUser = (name: string | null = null) =>
     store.users.findOrCreate({ authUid: `uid-${randomUUID()}`, email: null, displayName: name });
-
-  const newCall = (userId: string, overrides: Partial<NewCall> = {}): NewCall => ({
-    id: randomUUID(),
-    userId,
-    title: null,
-    contactName: null,
-    contactId: null,
-    phoneNumber: null,
-    organization: null,
-    direction: null,
-    recordedAt: null,
-    durationSeconds: null,
-    sourceContentType: "audio/mp4",
-    sourceSizeBytes: 1234,
-    ...overrides,
-  });
-
-  const newItem = (callId: string, userId: string, overrides: Partial<NewActionItem> = {}): NewActionItem => ({
-    id: randomUUID(),
-    callId,
-    userId,
-    title: "Send the contract",
-    description: null,
-    dueDate: null,
-    status: "OPEN",
-    priority: "MEDIUM",
-    source: "AI",
-    sourceText: null,
-    ownerSpeakerId: null,
-    ownerSpeakerLabel: null,
-    ownerDisplayName: null,
-    ownerRole: null,
-    sourceSegmentIds: [],
-    intent: null,
-    intentMetadata: null,
-    ...overrides,
-  });
 
   /** Runs `fn` with the clock moved to `at` (only Date; real timers keep driving I/O). */
   const at = async <T>(when: Date, fn: () => Promise<T>): Promise<T> => {

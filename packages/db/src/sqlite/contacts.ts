@@ -1,31 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { contactSummaryColumns, OPEN_ITEM_STATUSES } from "../contact-summary";
 import { afterPosition } from "../keyset";
 import { TERMINAL_STATUSES } from "../model";
 import type { ContactStore } from "../store";
 import * as schema from "./schema";
 
 const { actionItems, calls, contacts, serverSecrets } = schema;
-const OPEN_STATUSES = ["OPEN", "IN_PROGRESS"] as const;
-const OPEN_SQL = `(${OPEN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /** The contacts part of the embedded store (docs/contract.md § Contacts). */
 export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): ContactStore {
-  // Spelled out with qualified names: drizzle leaves a single-table select's columns unqualified, which would make
-  // a subquery's "id" ambiguous. The same SQL in both dialects.
-  const ofContact = sql.raw(`"calls"."contact_ref" = "contacts"."id"`);
-  const summary = {
-    ...getTableColumns(contacts),
-    callCount: sql<number>`(select count(*) from "calls" where ${ofContact})`.mapWith(Number),
-    openActionItemCount:
-      sql<number>`(select count(*) from "action_items" inner join "calls" on "calls"."id" = "action_items"."call_id" where ${ofContact} and "action_items"."status" in ${sql.raw(OPEN_SQL)})`.mapWith(
-        Number,
-      ),
-    lastSentiment: sql<
-      string | null
-    >`(select "calls"."sentiment" from "calls" where ${ofContact} and "calls"."sentiment" is not null order by "calls"."created_at" desc, "calls"."id" desc limit 1)`,
-  };
+  const summary = { ...getTableColumns(contacts), ...contactSummaryColumns };
 
   return {
     async attach(attachment) {
@@ -92,7 +78,7 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
           and(
             eq(calls.contactRef, id),
             eq(actionItems.userId, userId),
-            inArray(actionItems.status, [...OPEN_STATUSES]),
+            inArray(actionItems.status, [...OPEN_ITEM_STATUSES]),
           ),
         )
         .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
