@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -57,10 +58,10 @@ const contactOf = async (callId: string, headers = alice) =>
   (await getJson(`${server.url}/api/calls/${callId}`, headers)).body!.contactId as string | undefined;
 
 /** Every row of a table as text, read straight from the database of either mode. */
-async function tableText(table: "contacts" | "calls"): Promise<string> {
-  const { database } = server.runtime.config;
+async function tableText(table: "contacts" | "calls", on: TestServer = server): Promise<string> {
+  const { database } = on.runtime.config;
   if (database.kind === "sqlite") {
-    const store = server.runtime.store as unknown as { sqlite: { prepare(sql: string): { all(): unknown[] } } };
+    const store = on.runtime.store as unknown as { sqlite: { prepare(sql: string): { all(): unknown[] } } };
     return JSON.stringify(store.sqlite.prepare(`select * from ${table}`).all());
   }
   const client = new pg.Client({ connectionString: database.url });
@@ -245,5 +246,63 @@ describe("contacts", () => {
     expect(await server.runtime.store.contacts.get(me.id, ravi)).toBeNull();
     expect(await server.runtime.store.contacts.list(me.id, { limit: 10 })).toEqual([]);
     expect(await tableText("contacts")).not.toContain(me.id);
+  });
+});
+
+describe("calls stored before contacts existed", () => {
+  let legacyServer: TestServer;
+  afterAll(async () => {
+    await legacyServer?.close();
+  });
+
+  it("are grouped at start-up, their full numbers dropped, and the hash key survives a restart", async () => {
+    legacyServer = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
+    const userId = (await getJson(`${legacyServer.url}/api/users/me`)).body!.id as string;
+    // Rows as an older build wrote them: the full number, no contact.
+    const legacy: string[] = [];
+    for (const phoneNumber of ["+91 98765 43210", "+919876543210"]) {
+      const call = await legacyServer.runtime.store.calls.insert({
+        id: randomUUID(),
+        userId,
+        title: "Legacy",
+        contactName: "Ravi",
+        contactId: null,
+        phoneNumber,
+        organization: null,
+        direction: null,
+        recordedAt: null,
+        durationSeconds: null,
+        sourceContentType: "audio/wav",
+        sourceSizeBytes: 1,
+      });
+      await legacyServer.runtime.store.calls.transition(call.id, ["QUEUED"], "COMPLETED");
+      legacy.push(call.id);
+    }
+    expect(await tableText("calls", legacyServer)).toContain("9876543210");
+
+    await legacyServer.stop();
+    legacyServer = await startTestServer(
+      { TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" },
+      legacyServer.dataDir,
+    );
+    const contacts = await Promise.all(
+      legacy.map(async (id) => (await getJson(`${legacyServer.url}/api/calls/${id}`)).body!.contactId as string),
+    );
+    expect(contacts[0]).toBeDefined();
+    expect(contacts[1]).toBe(contacts[0]);
+    expect(await tableText("calls", legacyServer)).not.toContain("9876543210");
+
+    // A new upload of the same number after the restart finds the same contact: the key was kept.
+    const fresh = await uploadFile(legacyServer.url, fixture("audio", "tone.wav"), {
+      metadata: { phoneNumber: "098765 43210" },
+    });
+    expect(fresh.status).toBe(202);
+    expect(await waitForTerminal(legacyServer.url, fresh.body.callId, {}, 60_000)).toBe("COMPLETED");
+    expect((await getJson(`${legacyServer.url}/api/calls/${fresh.body.callId}`)).body!.contactId).toBe(contacts[0]);
+    expect((await getJson(`${legacyServer.url}/api/contacts/${contacts[0]}`)).body).toMatchObject({
+      displayName: "Ravi",
+      phoneLast4: "3210",
+      callCount: 3,
+    });
   });
 });
