@@ -312,6 +312,54 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it("lists a contact, shows its timeline and open items, renames it, and links the call page to it", async () => {
+    const upload = await uploadFile(server.url, fixture("calls", "sales-follow-up", "call.m4a"), {
+      metadata: { title: "Contacts timeline", contactName: "Meera Iyer", phoneNumber: "+91 90000 12345" },
+    });
+    expect(upload.status).toBe(202);
+    const callId = upload.body.callId as string;
+    expect(await waitForTerminal(server.url, callId, {}, 30_000)).toBe("COMPLETED");
+    const item = await sendJson("POST", `${server.url}/api/calls/${callId}/action-items`, {
+      title: "Send Meera the deck",
+    });
+    expect(item.status).toBe(201);
+    const contactId = (await getJson(`${server.url}/api/calls/${callId}`)).body!.contactId as string;
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(server.url);
+    await page.getByRole("link", { name: "Contacts", exact: true }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Contacts", level: 1 }).isVisible()).toBe(true);
+    const row = page.locator(`.call-row[data-contact-id="${contactId}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("Meera Iyer");
+    // The analysis opens items of its own besides the manual one: the row shows the server's count.
+    const open = (await getJson(`${server.url}/api/contacts/${contactId}`)).body!.openActionItemCount as number;
+    expect(open).toBeGreaterThanOrEqual(1);
+    expect(await row.textContent()).toContain(open === 1 ? "1 open item" : `${open} open items`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "contacts.png") });
+
+    await row.getByRole("link").click();
+    await expect.poll(() => page.getByRole("heading", { name: "Meera Iyer", level: 1 }).isVisible()).toBe(true);
+    expect(await page.getByText("Number ending 2345").isVisible()).toBe(true);
+    await expect
+      .poll(() => page.locator(`.call-row[data-call-id="${callId}"]`).textContent())
+      .toContain("Contacts timeline");
+    await expect.poll(() => page.locator(".action-item", { hasText: "Send Meera the deck" }).count()).toBe(1);
+
+    await page.getByLabel("Name", { exact: true }).fill("Meera I.");
+    await page.getByRole("button", { name: "Rename" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Meera I.", level: 1 }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "contact.png"), fullPage: true });
+
+    // From the timeline to the call, and back to the contact through the call page's link.
+    await page.locator(`.call-row[data-call-id="${callId}"]`).getByRole("link").click();
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Transcript" }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
+    await page.getByRole("link", { name: "Meera Iyer — all calls" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Meera I.", level: 1 }).isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it("adds a webhook endpoint, shows its secret once, sends a test and shows the delivery", async () => {
     const received: string[] = [];
     const receiver = http.createServer((req, res) => {

@@ -79,6 +79,11 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const removedItem = await api.DELETE("/action-items/{id}", { params: { path: { id: itemId } } });
   const me = await api.GET("/users/me");
   const renamed = await api.PATCH("/users/me", { body: { displayName: "Asha" } });
+  // The call's contact (grouped by its contactName), its detail with the call, and a rename.
+  const contactId: string = detail.data!.contactId!;
+  const contacts = await api.GET("/contacts", { params: { query: { limit: 5 } } });
+  const contact = await api.GET("/contacts/{id}", { params: { path: { id: contactId } } });
+  const contactRenamed = await api.PATCH("/contacts/{id}", { params: { path: { id: contactId } }, body: { displayName: "Ravi K." } });
   // A webhook pointed at a route that answers POST with 404: its test delivery fails at once (no retry on 4xx).
   const hook = await api.POST("/webhooks", { body: { url: baseUrl + "/api/health", events: ["call.completed"], description: "CRM" } });
   const hookId: string = hook.data!.id;
@@ -119,7 +124,10 @@ export async function exercise(baseUrl: string, audio: Blob) {
       redelivered: redelivered.response.status, hookRemoved: hookRemoved.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
       processing: processing.response.status, retention: retention.response.status, account: account.response.status,
+      contacts: contacts.response.status, contact: contact.response.status, contactRenamed: contactRenamed.response.status,
     },
+    contactCalls: contact.data?.calls.map((call) => call.callId) ?? [],
+    contactName: contactRenamed.data?.displayName,
     egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
     retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
@@ -215,7 +223,12 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     processing: 200,
     retention: 200,
     account: 204,
+    contacts: 200,
+    contact: 200,
+    contactRenamed: 200,
   });
+  expect(result.contactCalls).toEqual([result.callId]);
+  expect(result.contactName).toBe("Ravi K.");
   expect(result.secret).toMatch(/^whsec_/);
   expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
   expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });

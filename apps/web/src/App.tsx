@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { ActionsPage } from "./components/ActionsPage";
 import { CallPage } from "./components/CallPage";
 import { CallsPage } from "./components/CallsPage";
+import { ContactPage, ContactsPage } from "./components/ContactsPage";
 import { SignIn } from "./components/SignIn";
 import { useLiveStatus } from "./components/useLiveStatus";
 import { WebhooksPage } from "./components/WebhooksPage";
@@ -56,6 +57,12 @@ export function App() {
             >
               Calls
             </a>
+            <a
+              href={hrefOf({ page: "contacts" })}
+              aria-current={route.page === "contacts" || route.page === "contact" ? "page" : undefined}
+            >
+              Contacts
+            </a>
             <a href={hrefOf({ page: "actions" })} aria-current={route.page === "actions" ? "page" : undefined}>
               Action items
             </a>
@@ -105,6 +112,10 @@ export function App() {
           )
         ) : route.page === "call" ? (
           <CallPage key={route.callId} callId={route.callId} />
+        ) : route.page === "contacts" ? (
+          <ContactsPage />
+        ) : route.page === "contact" ? (
+          <ContactPage key={route.contactId} contactId={route.contactId} />
         ) : route.page === "actions" ? (
           <ActionsPage />
         ) : route.page === "webhooks" ? (

@@ -23,6 +23,7 @@ export {
   callTypeSchema,
   type IntentMetadata,
   intentMetadataSchema,
+  sentimentLabel,
 } from "./schema";
 export {
   AnalysisError,

@@ -13,7 +13,8 @@ const text = z.string();
 const nullableText = z.string().nullable();
 const segmentIds = z.array(z.string());
 const importance = z.enum(["low", "medium", "high"]);
-const sentimentLabel = z.enum(["positive", "neutral", "negative", "mixed", "unclear"]);
+/** One sentiment label; the API serves a contact's last one with the same list. */
+export const sentimentLabel = z.enum(["positive", "neutral", "negative", "mixed", "unclear"]);
 const score = z.number().min(-1).max(1).nullable();
 /** `MM:SS` or `HH:MM:SS`. */
 const timestamp = z.string().regex(/^(\d{2}:)?[0-5]\d:[0-5]\d$/, "expected MM:SS or HH:MM:SS");

@@ -32,6 +32,8 @@ export interface ApiSettings {
   developerToolsEnabled: boolean;
   /** SCRYON_RETENTION_DAYS: retention for users without their own; null/absent = calls are kept. */
   defaultRetentionDays?: number | null;
+  /** The server's key for the phone numbers' keyed hashes (docs/contract.md § Contacts). */
+  contactHashKey: string;
   /** Which outside services are configured, by name only (no hosts, no keys): reported by the health check. */
   providers: ConfiguredProviders;
 }

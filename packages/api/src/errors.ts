@@ -17,6 +17,7 @@ export const API_ERROR_STATUS = {
   action_item_not_found: 404,
   webhook_not_found: 404,
   webhook_delivery_not_found: 404,
+  contact_not_found: 404,
   analysis_not_found: 404,
   transcript_not_found: 404,
   speaker_not_found: 404,
@@ -112,6 +113,7 @@ export const errors = {
   storageUnavailable: () => new ApiError("storage_unavailable", "Storage is unavailable; nothing was saved"),
   webhookNotFound: () => new ApiError("webhook_not_found", "Webhook endpoint not found"),
   webhookDeliveryNotFound: () => new ApiError("webhook_delivery_not_found", "Webhook delivery not found"),
+  contactNotFound: () => new ApiError("contact_not_found", "Contact not found"),
   webhookDeliveryPending: () =>
     new ApiError(
       "webhook_delivery_pending",

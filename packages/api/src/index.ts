@@ -36,6 +36,7 @@ export {
 } from "./schemas";
 export { deleteAccount } from "./services/account";
 export { purgeCall } from "./services/calls";
+export { linkUngroupedCalls } from "./services/contacts";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";

@@ -1,5 +1,6 @@
 import { actionItemsRouter } from "./routers/action-items";
 import { callsDeveloperRouter, callsRouter } from "./routers/calls";
+import { contactsRouter } from "./routers/contacts";
 import { speakersRouter } from "./routers/speakers";
 import { healthRouter, usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
@@ -12,6 +13,7 @@ const fullRouter = router({
   users: usersRouter,
   webhooks: webhooksRouter,
   speakers: speakersRouter,
+  contacts: contactsRouter,
 });
 
 /** The type clients import; it includes the developer-only procedures. */
@@ -30,6 +32,7 @@ export function buildAppRouter(options: { developerTools: boolean }): AppRouter 
     users: usersRouter,
     webhooks: webhooksRouter,
     speakers: speakersRouter,
+    contacts: contactsRouter,
   }) as unknown as AppRouter;
 }
 

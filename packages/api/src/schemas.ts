@@ -1,4 +1,4 @@
-import { ANALYSIS_SCHEMA_VERSION, servedAnalysisDocumentSchema } from "@scryon/analysis";
+import { ANALYSIS_SCHEMA_VERSION, sentimentLabel, servedAnalysisDocumentSchema } from "@scryon/analysis";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -76,7 +76,11 @@ const vocabularySchema = z
 export const callMetadataSchema = z.object({
   title: text(200).optional(),
   contactName: text(200).optional(),
-  contactId: text(200).optional(),
+  contactId: text(200)
+    .describe(
+      "The client's own id for the person (an address-book id such as contacts:42): calls sharing it form one contact. Answers carry our contact's id as contactId instead",
+    )
+    .optional(),
   phoneNumber: z
     .string()
     .trim()
@@ -98,8 +102,14 @@ export type CallMetadata = z.infer<typeof callMetadataSchema>;
 
 export const acceptedCallSchema = z.object({ callId: uuidSchema, status: z.literal("QUEUED") });
 
+/** Our contact the call is grouped into (docs/contract.md § Contacts): the id `GET /api/contacts/{id}` takes. */
+const callContactIdSchema = uuidSchema
+  .describe("The contact this call is grouped into (GET /api/contacts/{id}); not the client's own contactId")
+  .optional();
+
 export const callDetailSchema = z.object({
   callId: uuidSchema,
+  contactId: callContactIdSchema,
   title: z.string().optional(),
   status: callStatusSchema,
   direction: directionSchema.optional(),
@@ -124,6 +134,7 @@ export const callDetailSchema = z.object({
 
 export const callListItemSchema = z.object({
   callId: uuidSchema,
+  contactId: callContactIdSchema,
   title: z.string().optional(),
   contactName: z.string().optional(),
   direction: directionSchema.optional(),
@@ -404,3 +415,49 @@ export const speakerCorrectionResultSchema = z
     reanalyzed: z.boolean().describe("Whether the analysis was re-run from the corrected transcript"),
   })
   .describe("The call's speakers after the correction");
+
+/** docs/contract.md § Contacts. */
+const sentimentSchema = sentimentLabel;
+export const contactSchema = z.object({
+  contactId: uuidSchema,
+  /** The name the user gave, else the first name a call brought, else "Contact ending NNNN". */
+  displayName: z.string(),
+  /** Only the last four digits: a contact never holds the full number (docs/contract.md § Privacy rules). */
+  phoneLast4: z.string().optional(),
+  /** The client's own id the contact was grouped by, when it was. */
+  clientContactId: z.string().optional(),
+  callCount: z.number().int(),
+  lastCallAt: timestampSchema,
+  openActionItemCount: z.number().int(),
+  /** The overall sentiment of the newest analysed call. */
+  lastSentiment: sentimentSchema.optional(),
+  createdAt: timestampSchema,
+});
+
+export const contactListSchema = z.object({
+  items: z.array(contactSchema),
+  nextCursor: z.string().optional(),
+});
+
+const contactCallSchema = z.object({
+  callId: uuidSchema,
+  title: z.string().optional(),
+  status: callStatusSchema,
+  direction: directionSchema.optional(),
+  durationSeconds: z.number().optional(),
+  recordedAt: timestampSchema.optional(),
+  createdAt: timestampSchema,
+  summary: z.string().optional(),
+  sentiment: sentimentSchema.optional(),
+});
+
+/** The newest calls and open items a contact detail carries. */
+export const CONTACT_DETAIL_LIMIT = 100;
+export const contactDetailSchema = contactSchema.extend({
+  calls: z.array(contactCallSchema).describe(`The contact's calls, newest first (at most ${CONTACT_DETAIL_LIMIT})`),
+  openActionItems: z
+    .array(actionItemSchema)
+    .describe(`OPEN and IN_PROGRESS items of its calls, newest first (at most ${CONTACT_DETAIL_LIMIT})`),
+});
+
+export const contactDisplayNameSchema = text(200).describe("Empty clears the chosen name");

@@ -13,11 +13,13 @@ import {
 export const isoSeconds = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
 
 /** Omit absent values (docs/contract.md § Conventions: "a field with no meaningful value is omitted"). */
-const present = <T>(value: T | null | undefined): T | undefined => (value === null || value === "" ? undefined : value);
+export const present = <T>(value: T | null | undefined): T | undefined =>
+  value === null || value === "" ? undefined : value;
 
 export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema> {
   return {
     callId: call.id,
+    contactId: present(call.contactRef),
     title: present(call.title),
     status: call.status,
     direction: present(call.direction),
@@ -42,6 +44,7 @@ export function toCallDetail(call: CallRecord): z.infer<typeof callDetailSchema>
 export function toCallListItem(call: CallListRow): z.infer<typeof callListItemSchema> {
   return {
     callId: call.id,
+    contactId: present(call.contactRef),
     title: present(call.title),
     contactName: present(call.contactName),
     direction: present(call.direction),

@@ -124,6 +124,8 @@ const envSchema = z.object({
   SCRYON_ROLE: z.preprocess(emptyToUndefined, z.enum(["api", "worker", "all"]).default("all")),
   REDACT_TRANSCRIPTS: bool(true),
   REDACT_PII: bool(true),
+  /** docs/contract.md § Contacts: the key of the phone numbers' keyed hashes. */
+  CONTACT_HASH_KEY: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   SCRYON_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).optional()),
   TRANSCRIPTION_PROVIDER: z.preprocess(
     emptyToUndefined,
@@ -282,6 +284,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     redactPii: env.REDACT_PII,
     /** docs/contract.md § Retention and account deletion; null = calls are kept. */
     retentionDays: env.SCRYON_RETENTION_DAYS ?? null,
+    /** Null: a key is made once and kept (a file under the data dir when embedded, else in the database). */
+    contactHashKey: env.CONTACT_HASH_KEY ?? null,
     transcription: transcriptionKind
       ? {
           kind: transcriptionKind,

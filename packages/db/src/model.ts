@@ -81,6 +81,10 @@ export interface CallRecord {
   retryingUntil: Date | null;
   /** The call FAILED on a transient fault (its retry window ran out), so it may be retried. */
   failureTransient: boolean;
+  /** Our contact the call is grouped into (docs/contract.md § Contacts); `contactId` is the client's own id. */
+  contactRef: string | null;
+  /** The analysis's overall sentiment (positive, neutral, negative, mixed, unclear), once analysed. */
+  sentiment: string | null;
   statusChangedAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -101,11 +105,14 @@ export type NewCall = Pick<
   | "sourceContentType"
   | "sourceSizeBytes"
 > &
-  Partial<Pick<CallRecord, "language" | "vocabulary">>;
+  Partial<Pick<CallRecord, "language" | "vocabulary" | "contactRef">>;
 
 /** A call as the list shows it: only the columns a list item carries, so the hot list query reads no more. */
 export interface CallListRow
-  extends Pick<CallRecord, "id" | "title" | "contactName" | "direction" | "status" | "durationSeconds" | "createdAt"> {
+  extends Pick<
+    CallRecord,
+    "id" | "title" | "contactName" | "contactRef" | "direction" | "status" | "durationSeconds" | "createdAt"
+  > {
   actionItemCount: number;
   firstActionTitle: string | null;
 }
@@ -282,6 +289,7 @@ export function canonicalLanguageTag(value: string): string | null {
   if (!canonical || !/^[a-z]{2}$/.test(language) || !languageNames.of(language)) return null;
   return canonical;
 }
+
 /**
  * A speaker identity the user pinned on a call (docs/contract.md § Speaker corrections): applied over what the
  * speaker resolution decides, every time it runs. `displayName` null: no name (the label follows the role).
@@ -295,8 +303,43 @@ export interface SpeakerCorrectionRecord {
   updatedAt: Date;
 }
 
+/** A person across calls (docs/contract.md § Contacts). The phone number is kept only as its last four digits. */
+export interface Contact {
+  id: string;
+  userId: string;
+  /** How calls find the contact: `client:…`, `phone:<keyed hash>` or `name:…`. */
+  groupKey: string;
+  /** The client's own id (an address-book id) when the contact was grouped by it. */
+  clientContactId: string | null;
+  phoneLast4: string | null;
+  displayName: string | null;
+  /** When the contact's latest call was uploaded: the list is ordered by it, newest first. */
+  lastCallAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** An AI action item's owner fields, as re-reconciled after a speaker correction. */
 export type ActionItemOwner = Pick<
   ActionItem,
   "id" | "ownerSpeakerId" | "ownerSpeakerLabel" | "ownerDisplayName" | "ownerRole"
 >;
+
+/** A contact with what its calls add up to, as the list and the detail show it. */
+export interface ContactSummary extends Contact {
+  callCount: number;
+  openActionItemCount: number;
+  /** The overall sentiment of the newest analysed call. */
+  lastSentiment: string | null;
+}
+
+/** What one call brings to its contact's find-or-create. */
+export interface ContactAttachment {
+  userId: string;
+  groupKey: string;
+  clientContactId: string | null;
+  phoneLast4: string | null;
+  /** Fills the contact's name only while it has none: a name the user chose is never overwritten. */
+  displayName: string | null;
+  at: Date;
+}

@@ -7,6 +7,9 @@ import type {
   CallListRow,
   CallRecord,
   CallStatus,
+  Contact,
+  ContactAttachment,
+  ContactSummary,
   IdempotencyRecord,
   ListPosition,
   NewActionItem,
@@ -36,6 +39,7 @@ export type TransitionFields = Partial<
     | "retryAttempts"
     | "retryingUntil"
     | "failureTransient"
+    | "sentiment"
   >
 >;
 export type ActionItemPatch = Partial<Pick<ActionItem, "title" | "description" | "dueDate" | "priority" | "status">>;
@@ -180,6 +184,8 @@ export interface Store {
     reopen(userId: string, endpointId: string, id: string, at: Date): Promise<WebhookDelivery | null>;
   };
 
+  contacts: ContactStore;
+
   idempotency: {
     /**
      * Claims (user, key) for a request. Exactly one concurrent caller gets
@@ -198,4 +204,27 @@ export interface Store {
   };
 
   close(): Promise<void>;
+}
+
+/** docs/contract.md § Contacts. Owner-scoped like the rest: another user's contact reads as missing. */
+export interface ContactStore {
+  /**
+   * Find-or-create by (user, group key) in one statement, so concurrent uploads of one person end in one
+   * contact; moves its `lastCallAt` forward and fills a missing name or last four digits. Returns its id.
+   */
+  attach(attachment: ContactAttachment): Promise<string>;
+  get(userId: string, id: string): Promise<ContactSummary | null>;
+  /** Newest activity first; the keyset position's `createdAt` is the contact's `lastCallAt`. */
+  list(userId: string, options: { limit: number; after?: ListPosition | null }): Promise<ContactSummary[]>;
+  rename(userId: string, id: string, displayName: string | null): Promise<Contact | null>;
+  /** The contact's calls, newest first. */
+  calls(userId: string, id: string, limit: number): Promise<CallRecord[]>;
+  /** Open (OPEN or IN_PROGRESS) action items of the contact's calls, newest first. */
+  openItems(userId: string, id: string, limit: number): Promise<ActionItem[]>;
+  /** Calls without a contact that carry something to group by (from before contacts existed), oldest first. */
+  ungroupedCalls(limit: number, after: ListPosition | null): Promise<CallRecord[]>;
+  /** Links a call to its contact and, when the call is finished, drops its full phone number in the same write. */
+  link(callId: string, contactId: string): Promise<void>;
+  /** The value stored under `name`, or `candidate` stored there when there is none yet (first writer wins). */
+  sharedSecret(name: string, candidate: string): Promise<string>;
 }

@@ -28,6 +28,8 @@ export const INDEXES = {
     { name: "calls_user_status_created_idx", on: ["userId", "status", "createdAt", "id"] },
     // Stale-job sweeper.
     { name: "calls_status_changed_idx", on: ["status", "statusChangedAt"] },
+    // A contact's calls, newest first.
+    { name: "calls_contact_created_idx", on: ["contactRef", "createdAt", "id"] },
   ],
   callArtifacts: [{ name: "call_artifacts_type_created_idx", on: ["type", "createdAt"] }],
   processingEvents: [{ name: "processing_events_call_idx", on: ["callId", "createdAt"] }],
@@ -38,6 +40,10 @@ export const INDEXES = {
   idempotencyKeys: [{ name: "idempotency_created_idx", on: ["createdAt"] }],
   webhookEndpoints: [{ name: "webhook_endpoints_user_created_idx", on: ["userId", "createdAt", "id"] }],
   webhookDeliveries: [{ name: "webhook_deliveries_endpoint_created_idx", on: ["endpointId", "createdAt", "id"] }],
+  contacts: [
+    { name: "contacts_user_group_key_uq", on: ["userId", "groupKey"], unique: true },
+    { name: "contacts_user_last_call_idx", on: ["userId", "lastCallAt", "id"] },
+  ],
 } as const satisfies Record<string, readonly IndexSpec[]>;
 
 /** The dialect's index builders (`index` and `uniqueIndex` of drizzle's sqlite-core or pg-core). */

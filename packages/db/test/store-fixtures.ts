@@ -11,6 +11,7 @@ export interface StoreFactory {
   open(): Promise<{ store: Store; dispose(): Promise<void> }>;
 }
 
+/** Both stores: every contract suite runs against each. */
 export const factories: StoreFactory[] = [
   {
     name: "sqlite",
@@ -42,6 +43,7 @@ export const factories: StoreFactory[] = [
   },
 ];
 
+/** A call row with nothing but its owner set; override what a test needs. */
 export const newCall = (userId: string, overrides: Partial<NewCall> = {}): NewCall => ({
   id: randomUUID(),
   userId,
@@ -58,6 +60,7 @@ export const newCall = (userId: string, overrides: Partial<NewCall> = {}): NewCa
   ...overrides,
 });
 
+/** An OPEN AI action item of a call. */
 export const newItem = (callId: string, userId: string, overrides: Partial<NewActionItem> = {}): NewActionItem => ({
   id: randomUUID(),
   callId,

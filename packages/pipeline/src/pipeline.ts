@@ -468,10 +468,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   async function resolveSpeakerNames(call: CallRecord, normalized: NormalizedTranscript) {
     await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
     const user = await store.users.get(call.userId);
+    // A retried call no longer holds its full number (docs/contract.md § Contacts): its contact's last four
+    // digits still name the other party "Contact ending NNNN" (too short to redact anything by).
+    const contact =
+      !call.phoneNumber && call.contactRef ? await store.contacts.get(call.userId, call.contactRef) : null;
     const context = {
       userDisplayName: user?.displayName ?? null,
       contactName: call.contactName,
-      phoneNumber: call.phoneNumber,
+      phoneNumber: call.phoneNumber ?? contact?.phoneLast4 ?? null,
       direction: call.direction,
       voiceEmbeddingEnabled: false,
     };
@@ -547,6 +551,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         await transition(call, ["ANALYZING"], "COMPLETED", {
           errorReason: null,
           analysisSummary: analysis.oneLineSummary ?? null,
+          sentiment: analysis.sentiment?.overall ?? null,
           failureTransient: false,
           ...NO_RETRY,
         })
@@ -574,6 +579,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const analysis = await analyzeAndPersist(call, transcript);
     await store.calls.transition(call.id, ["COMPLETED"], "COMPLETED", {
       analysisSummary: analysis.oneLineSummary ?? null,
+      sentiment: analysis.sentiment?.overall ?? null,
     });
   }
 

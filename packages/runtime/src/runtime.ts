@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { createLlmAnalyzer, createOfflineAnalyzer } from "@scryon/analysis";
-import { type ApiDeps, type AppRouter, buildAppRouter, type Logger, purgeCall } from "@scryon/api";
+import { type ApiDeps, type AppRouter, buildAppRouter, type Logger, linkUngroupedCalls, purgeCall } from "@scryon/api";
 import { type Authenticator, createAuthenticator } from "@scryon/auth";
 import type { ScryonConfig } from "@scryon/config";
 import { openPostgresStore, openSqliteStore, type Store } from "@scryon/db";
@@ -171,9 +174,12 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
         analysis: config.llm ? "llm" : "offline",
       },
       defaultRetentionDays: config.retentionDays,
+      contactHashKey: await contactHashKey(config, store, log),
     },
     log,
   };
+  // Calls stored before contacts existed join theirs, and finished ones drop their full number.
+  await linkUngroupedCalls(apiDeps);
 
   const sweepers = createSweepers({
     store,
@@ -221,6 +227,29 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       await store.close();
     },
   };
+}
+
+/**
+ * The key of the phone numbers' keyed hashes (docs/contract.md § Contacts): CONTACT_HASH_KEY, else one made once
+ * and kept — embedded, in a private file under the data dir; scale-out, in the database every process shares
+ * (first writer wins), with a warning, since the key should live apart from the hashes.
+ */
+async function contactHashKey(config: ScryonConfig, store: Store, log: Logger): Promise<string> {
+  if (config.contactHashKey) return config.contactHashKey;
+  const candidate = randomBytes(32).toString("base64url");
+  if (config.database.kind === "postgres") {
+    log.warn({}, "CONTACT_HASH_KEY is not set; using a key kept in the database");
+    return store.contacts.sharedSecret("contact_hash_key", candidate);
+  }
+  const file = path.join(config.dataDir, "contact-hash.key");
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, candidate, { flag: "wx", mode: 0o600 });
+    return candidate;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return fs.readFileSync(file, "utf8").trim();
+  }
 }
 
 /** The adapter for the configured provider; keys and base URLs come from the environment (see @scryon/config). */

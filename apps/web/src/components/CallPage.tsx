@@ -39,7 +39,13 @@ export function CallPage({ callId }: { callId: string }) {
         <div>
           <h1 className="page-title">{detail.title || currentAnalysis?.suggestedTitle || "Untitled call"}</h1>
           <p className="call-meta">
-            {detail.contactName && <span>{detail.contactName}</span>}
+            {detail.contactId ? (
+              <a href={hrefOf({ page: "contact", contactId: detail.contactId })}>
+                {detail.contactName || "Contact"} — all calls
+              </a>
+            ) : (
+              detail.contactName && <span>{detail.contactName}</span>
+            )}
             {detail.organization && <span>{detail.organization}</span>}
             {detail.direction && detail.direction !== "UNKNOWN" && <span>{humanize(detail.direction)}</span>}
             <span>{formatDateTime(detail.recordedAt ?? detail.createdAt)}</span>

@@ -8,6 +8,7 @@ import { type ActionItem, type CallListItem, type CallStatus, type RouterOutputs
  */
 const PAGE_SIZE = 20;
 const TERMINAL: ReadonlySet<CallStatus> = new Set(TERMINAL_STATUSES);
+const CONTACT_KEY = "contacts.get";
 
 export const keys = {
   me: ["users.me"] as const,
@@ -20,6 +21,8 @@ export const keys = {
   callActions: (id: string) => ["actionItems.listForCall", id] as const,
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
+  contacts: ["contacts.list"] as const,
+  contact: (id: string) => [CONTACT_KEY, id] as const,
 };
 
 /** What the server can do (which providers are configured); it changes only with a restart. */
@@ -73,6 +76,18 @@ export const actionsQuery = (status: ActionItem["status"] | "ALL") =>
     getNextPageParam: (page) => page.nextCursor,
   });
 
+/** docs/contract.md § Contacts: the people the user talks to, most recent call first. */
+export const contactsQuery = () =>
+  infiniteQueryOptions({
+    queryKey: keys.contacts,
+    queryFn: ({ pageParam }) => trpc.contacts.list.query({ limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+
+export const contactQuery = (id: string) =>
+  queryOptions({ queryKey: keys.contact(id), queryFn: () => trpc.contacts.get.query({ id }) });
+
 type ActionPages = InfiniteData<RouterOutputs["actionItems"]["list"], string | undefined>;
 
 /** Writes a changed action item into both the call's list and every global list, so all views agree at once. */
@@ -86,6 +101,9 @@ export function putActionItem(queryClient: QueryClient, updated: ActionItem): vo
     { queryKey: keys.allActions },
     (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(replace) })) },
   );
+  // A contact's open items and counts: asked again (a done item leaves them).
+  void queryClient.invalidateQueries({ queryKey: [CONTACT_KEY] });
+  void queryClient.invalidateQueries({ queryKey: keys.contacts });
 }
 
 type CallPages = InfiniteData<RouterOutputs["calls"]["list"], string | undefined>;
@@ -121,6 +139,9 @@ export function applyStatusChange(
     void queryClient.invalidateQueries({ queryKey: keys.callActions(change.callId) });
     void queryClient.invalidateQueries({ queryKey: keys.allActions });
     void queryClient.invalidateQueries({ queryKey: keys.calls });
+    // A contact's counts and last sentiment follow its calls.
+    void queryClient.invalidateQueries({ queryKey: keys.contacts });
+    void queryClient.invalidateQueries({ queryKey: [CONTACT_KEY] });
   }
   return updated;
 }

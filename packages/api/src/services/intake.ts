@@ -6,6 +6,7 @@ import { fileTypeFromBuffer } from "file-type";
 import type { ApiDeps } from "../context";
 import { ApiError, errors, zodDetails } from "../errors";
 import { callMetadataSchema } from "../schemas";
+import { attachContact } from "./contacts";
 
 /** Accepted containers, decided from the bytes (file-type), never from the name. */
 const ACCEPTED: Record<string, { extension: string; contentType: string }> = {
@@ -160,8 +161,11 @@ export async function submitCall(deps: ApiDeps, user: User, input: SubmitInput):
     }
 
     try {
+      // docs/contract.md § Contacts: the call joins (or starts) its contact before it exists, in one statement.
+      const contactRef = await attachContact(deps, user.id, metadata, new Date());
       await deps.store.calls.insert({
         id: audio.callId,
+        contactRef,
         userId: user.id,
         title: metadata.title ?? null,
         contactName: metadata.contactName ?? null,

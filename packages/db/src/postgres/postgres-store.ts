@@ -7,6 +7,7 @@ import pg from "pg";
 import type { Dialect } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
+import { postgresContacts } from "./contacts";
 import * as schema from "./schema";
 import { postgresSpeakerCorrections } from "./speaker-corrections";
 
@@ -69,6 +70,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         id: calls.id,
         title: calls.title,
         contactName: calls.contactName,
+        contactRef: calls.contactRef,
         direction: calls.direction,
         status: calls.status,
         durationSeconds: calls.durationSeconds,
@@ -148,6 +150,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     dialect: "postgres",
     ...createStoreCore(shared),
     speakerCorrections: postgresSpeakerCorrections(db),
+    contacts: postgresContacts(db),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   doublePrecision,
@@ -83,6 +84,10 @@ export const calls = pgTable(
     // Transcription hints given at upload (docs/contract.md § Upload metadata).
     language: text("language"),
     vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The contact this call is grouped into (docs/contract.md § Contacts); `contactId` is the client's own id. */
+    contactRef: text("contact_ref").references((): AnyPgColumn => contacts.id, { onDelete: "set null" }),
+    /** The analysis's overall sentiment, kept on the row for the contact list. */
+    sentiment: text("sentiment"),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -230,3 +235,29 @@ export const speakerCorrections = pgTable(
   },
   (t) => [primaryKey({ columns: [t.callId, t.speakerId] })],
 );
+
+/** docs/contract.md § Contacts; mirrors the SQLite table. */
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    clientContactId: text("client_contact_id"),
+    phoneLast4: text("phone_last4"),
+    displayName: text("display_name"),
+    lastCallAt: instant("last_call_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => indexes(t, INDEXES.contacts, builders),
+);
+
+/** Server-made secrets shared by every process of a deployment (the contact hash key when none is configured). */
+export const serverSecrets = pgTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});

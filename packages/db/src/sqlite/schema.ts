@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import {
   ACTION_ITEM_SOURCES,
   ACTION_ITEM_STATUSES,
@@ -68,6 +77,10 @@ export const calls = sqliteTable(
     // Transcription hints given at upload (docs/contract.md § Upload metadata).
     language: text("language"),
     vocabulary: text("vocabulary", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The contact this call is grouped into (docs/contract.md § Contacts); `contactId` is the client's own id. */
+    contactRef: text("contact_ref").references((): AnySQLiteColumn => contacts.id, { onDelete: "set null" }),
+    /** The analysis's overall sentiment, kept on the row for the contact list. */
+    sentiment: text("sentiment"),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -218,3 +231,33 @@ export const speakerCorrections = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.callId, t.speakerId] })],
 );
+
+/**
+ * A person the user talks to, across calls (docs/contract.md § Contacts). `groupKey` is how calls find it:
+ * `client:<the client's contactId>`, `phone:<keyed hash>` or `name:<normalised name>`; the phone number
+ * itself is never stored here, only its last four digits.
+ */
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    clientContactId: text("client_contact_id"),
+    phoneLast4: text("phone_last4"),
+    displayName: text("display_name"),
+    lastCallAt: instant("last_call_at").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => indexes(t, INDEXES.contacts, builders),
+);
+
+/** Server-made secrets shared by every process of a deployment (the contact hash key when none is configured). */
+export const serverSecrets = sqliteTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});

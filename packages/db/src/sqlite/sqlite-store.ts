@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { type Dialect, sqliteAsShared } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
+import { sqliteContacts } from "./contacts";
 import * as schema from "./schema";
 import { sqliteSpeakerCorrections } from "./speaker-corrections";
 
@@ -40,6 +41,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     id: calls.id,
     title: calls.title,
     contactName: calls.contactName,
+    contactRef: calls.contactRef,
     direction: calls.direction,
     status: calls.status,
     durationSeconds: calls.durationSeconds,
@@ -132,6 +134,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     sqlite,
     ...createStoreCore(shared),
     speakerCorrections: sqliteSpeakerCorrections(db),
+    contacts: sqliteContacts(db),
     async close() {
       if (sqlite.open) sqlite.close();
     },
