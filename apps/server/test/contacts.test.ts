@@ -256,7 +256,7 @@ describe("calls stored before contacts existed", () => {
     await legacyServer?.close();
   });
 
-  it("are grouped at start-up, their full numbers dropped, and the hash key survives a restart", async () => {
+  it("are grouped at start-up, keep the number they were sent with, and the hash key survives a restart", async () => {
     legacyServer = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
     const userId = (await getJson(`${legacyServer.url}/api/users/me`)).body!.id as string;
     // Rows as an older build wrote them: the full number, no contact.
@@ -291,7 +291,8 @@ describe("calls stored before contacts existed", () => {
     );
     expect(contacts[0]).toBeDefined();
     expect(contacts[1]).toBe(contacts[0]);
-    expect(await tableText("calls", legacyServer)).not.toContain("9876543210");
+    expect((await getJson(`${legacyServer.url}/api/calls/${legacy[0]}`)).body!.phoneNumber).toBe("+91 98765 43210");
+    expect(await tableText("contacts", legacyServer)).not.toContain("9876543210");
 
     // A new upload of the same number after the restart finds the same contact: the key was kept.
     const fresh = await uploadFile(legacyServer.url, fixture("audio", "tone.wav"), {
