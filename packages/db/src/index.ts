@@ -1,4 +1,5 @@
 export * from "./model";
+export * from "./search-model";
 export { migratePostgres, openPostgresStore, type PostgresStoreOptions } from "./postgres/postgres-store";
 export {
   IDEMPOTENCY_ABANDONED_MS,

@@ -1,55 +1,13 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   IDEMPOTENCY_ABANDONED_MS,
   IDEMPOTENCY_TTL_MS,
   type NewActionItem,
   type NewCall,
-  openPostgresStore,
-  openSqliteStore,
   type Store,
 } from "../src/index";
-import { createTestDatabase } from "./postgres-harness";
-
-/** One way to get a fresh, empty store and to throw it away afterwards. */
-interface StoreFactory {
-  name: string;
-  open(): Promise<{ store: Store; dispose(): Promise<void> }>;
-}
-
-const factories: StoreFactory[] = [
-  {
-    name: "sqlite",
-    async open() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scryon-store-"));
-      const store = openSqliteStore({ file: path.join(dir, "scryon.db") });
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          fs.rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    name: "postgres",
-    async open() {
-      const database = await createTestDatabase("scryon_store");
-      const store = await openPostgresStore({ url: database.url });
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
+import { storeFactories as factories } from "./postgres-harness";
 
 describe.each(factories)("Store contract: $name", (factory) => {
   let store: Store;

@@ -18,6 +18,7 @@ import {
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
 import * as schema from "./schema";
+import { postgresSearch } from "./search";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
 /** Arbitrary but fixed: every replica of every version takes the same lock before migrating. */
@@ -612,6 +613,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before))).rowCount ?? 0;
       },
     },
+
+    search: postgresSearch(db),
 
     async close() {
       if (!pool.ended) await pool.end();

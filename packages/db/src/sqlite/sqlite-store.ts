@@ -18,6 +18,7 @@ import {
 } from "../model";
 import type { Store } from "../store";
 import * as schema from "./schema";
+import { sqliteSearch } from "./search";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
 /** Idempotency records answer retries for this long (docs/contract.md § Idempotency). */
@@ -626,6 +627,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).run().changes;
       },
     },
+
+    search: sqliteSearch(sqlite),
 
     async close() {
       if (sqlite.open) sqlite.close();
