@@ -1,5 +1,6 @@
 import { actionItemsRouter } from "./routers/action-items";
 import { callsDeveloperRouter, callsRouter } from "./routers/calls";
+import { searchRouter } from "./routers/search";
 import { healthRouter, usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./trpc";
@@ -10,6 +11,7 @@ const fullRouter = router({
   actionItems: actionItemsRouter,
   users: usersRouter,
   webhooks: webhooksRouter,
+  search: searchRouter,
 });
 
 /** The type clients import; it includes the developer-only procedures. */
@@ -27,6 +29,7 @@ export function buildAppRouter(options: { developerTools: boolean }): AppRouter 
     actionItems: actionItemsRouter,
     users: usersRouter,
     webhooks: webhooksRouter,
+    search: searchRouter,
   }) as unknown as AppRouter;
 }
 

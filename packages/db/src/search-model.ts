@@ -1,3 +1,5 @@
+import type { ActionItem } from "./model";
+
 /**
  * Full-text search over a user's calls (docs/contract.md § Search): the documents
  * both stores index and the dialect-neutral query they translate.
@@ -66,4 +68,55 @@ export const SNIPPET_WORDS = 12;
 export function indexableText(body: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the markers are control characters by design
   return body.normalize("NFC").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu, " ");
+}
+
+/** The parts of the stored documents search reads (the transcript document, the analysis document). */
+interface IndexedTranscript {
+  segments: ReadonlyArray<{ id: string; startSeconds: number; text: string }>;
+}
+interface IndexedAnalysis {
+  oneLineSummary?: string | undefined;
+  executiveSummary?: string | undefined;
+}
+
+/** An action item as indexed: its title and description. */
+export function actionItemSearchDocument(item: Pick<ActionItem, "id" | "title" | "description">): SearchDocument {
+  return {
+    kind: "action_item",
+    segmentId: null,
+    startSeconds: null,
+    actionItemId: item.id,
+    body: [item.title, item.description].filter(Boolean).join("\n"),
+  };
+}
+
+/**
+ * Everything search indexes for a call (docs/contract.md § Search): each stored
+ * transcript segment (already redacted), the analysis summary, each action item.
+ */
+export function callSearchDocuments(
+  transcript: IndexedTranscript | null,
+  analysis: IndexedAnalysis | null,
+  items: ReadonlyArray<Pick<ActionItem, "id" | "title" | "description">>,
+): SearchDocument[] {
+  const documents: SearchDocument[] = (transcript?.segments ?? []).map((segment) => ({
+    kind: "transcript",
+    segmentId: segment.id,
+    startSeconds: segment.startSeconds,
+    actionItemId: null,
+    body: segment.text,
+  }));
+  const summary = [
+    ...new Set([analysis?.oneLineSummary, analysis?.executiveSummary].filter((s): s is string => !!s?.trim())),
+  ];
+  if (summary.length > 0)
+    documents.push({
+      kind: "summary",
+      segmentId: null,
+      startSeconds: null,
+      actionItemId: null,
+      body: summary.join("\n"),
+    });
+  documents.push(...items.map(actionItemSearchDocument));
+  return documents;
 }

@@ -83,8 +83,7 @@ describe.each(storeFactories)("Search contract: $name", (factory) => {
       segment("s4", 4, "नमस्ते दोस्त, कैसे हो?"),
       segment("s5", 5, "東京 で 会いましょう"),
     ]);
-    const segments = async (clauses: SearchClause[]) =>
-      (await search(user.id, clauses)).map((h) => h.segmentId).sort();
+    const segments = async (clauses: SearchClause[]) => (await search(user.id, clauses)).map((h) => h.segmentId).sort();
     expect(await segments([word("annual", "plan")])).toEqual(["s1"]);
     expect(await segments([word("annual"), word("plan")])).toEqual(["s1", "s2"]);
     expect(await segments([{ words: ["ann"], prefix: true }])).toEqual(["s1", "s2"]);
