@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { ActionsPage } from "./components/ActionsPage";
 import { CallPage } from "./components/CallPage";
 import { CallsPage } from "./components/CallsPage";
+import { SearchBox, SearchPage } from "./components/SearchPage";
 import { SignIn } from "./components/SignIn";
 import { useLiveStatus } from "./components/useLiveStatus";
 import { WebhooksPage } from "./components/WebhooksPage";
@@ -65,6 +66,9 @@ export function App() {
           </nav>
         )}
         {signedIn && (
+          <SearchBox key={route.page === "search" ? route.q : ""} initial={route.page === "search" ? route.q : ""} />
+        )}
+        {signedIn && (
           <div className="who">
             <span className="who-name" title={me.data.email ?? undefined}>
               {me.data.displayName ?? me.data.email ?? "Signed in"}
@@ -104,11 +108,13 @@ export function App() {
             </div>
           )
         ) : route.page === "call" ? (
-          <CallPage key={route.callId} callId={route.callId} />
+          <CallPage key={route.callId} callId={route.callId} segmentId={route.segmentId} />
         ) : route.page === "actions" ? (
           <ActionsPage />
         ) : route.page === "webhooks" ? (
           <WebhooksPage />
+        ) : route.page === "search" ? (
+          <SearchPage q={route.q} />
         ) : (
           <CallsPage />
         )}

@@ -20,6 +20,7 @@ export const keys = {
   callActions: (id: string) => ["actionItems.listForCall", id] as const,
   actions: (status: ActionItem["status"] | "ALL") => ["actionItems.list", status] as const,
   allActions: ["actionItems.list"] as const,
+  search: (q: string) => ["search.query", q] as const,
 };
 
 /** What the server can do (which providers are configured); it changes only with a restart. */
@@ -71,6 +72,18 @@ export const actionsQuery = (status: ActionItem["status"] | "ALL") =>
       }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor,
+  });
+
+/** Search hits, best first (docs/contract.md § Search); a query without words is the server's 400. */
+export const searchQuery = (q: string) =>
+  infiniteQueryOptions({
+    queryKey: keys.search(q),
+    queryFn: ({ pageParam }) =>
+      trpc.search.query.query({ q, limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor,
+    enabled: q.trim() !== "",
+    retry: false,
   });
 
 type ActionPages = InfiniteData<RouterOutputs["actionItems"]["list"], string | undefined>;
