@@ -1,6 +1,6 @@
 export * from "./model";
-export * from "./search-model";
 export { migratePostgres, openPostgresStore, type PostgresStoreOptions } from "./postgres/postgres-store";
+export * from "./search-model";
 export {
   IDEMPOTENCY_ABANDONED_MS,
   IDEMPOTENCY_TTL_MS,

@@ -50,9 +50,13 @@ export function snippetHtml(snippet: string): string {
   let open = false;
   let html = "";
   for (const char of escaped) {
-    if (char === SNIPPET_START && !open) (html += "<mark>"), (open = true);
-    else if (char === SNIPPET_END && open) (html += "</mark>"), (open = false);
-    else if (char !== SNIPPET_START && char !== SNIPPET_END) html += char;
+    if (char === SNIPPET_START) {
+      if (!open) html += "<mark>";
+      open = true;
+    } else if (char === SNIPPET_END) {
+      if (open) html += "</mark>";
+      open = false;
+    } else html += char;
   }
   return open ? `${html}</mark>` : html;
 }

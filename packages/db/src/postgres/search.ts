@@ -67,6 +67,13 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
       const after = query.after
         ? sql`where score > ${query.after.score}::float8 or (score = ${query.after.score}::float8 and id > ${query.after.id})`
         : sql``;
+      // The call is read only for the rows of the page, unless its createdAt filters.
+      const createdWithin =
+        query.from || query.to
+          ? sql`and exists (select 1 from calls c where c.id = d.call_id
+                  and (${query.from}::timestamptz is null or c.created_at >= ${query.from}::timestamptz)
+                  and (${query.to}::timestamptz is null or c.created_at < ${query.to}::timestamptz))`
+          : sql``;
       // Ranked page first (score = −ts_rank, lower is better), headlines only for the rows of the page.
       const result = await db.execute<{
         id: string;
@@ -81,25 +88,21 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
         created_at: Date;
         snippet: string;
       }>(sql`
-        with q as (select ${tsquery} as query),
-        page as (
+        with page as (
           select * from (
-            select d.id, d.call_id, d.kind, d.segment_id, d.start_seconds, d.action_item_id,
-                   (-ts_rank(d.body_tsv, q.query))::float8 as score,
-                   c.title, c.contact_name, c.created_at
+            select d.id, d.call_id, d.kind, d.segment_id, d.start_seconds, d.action_item_id, d.body,
+                   (-ts_rank(d.body_tsv, ${tsquery}))::float8 as score
             from search_documents d
-            join calls c on c.id = d.call_id
-            cross join q
-            where d.body_tsv @@ q.query and d.user_id = ${userId} and c.user_id = ${userId}
-              and (${query.from}::timestamptz is null or c.created_at >= ${query.from}::timestamptz)
-              and (${query.to}::timestamptz is null or c.created_at < ${query.to}::timestamptz)
+            where d.body_tsv @@ ${tsquery} and d.user_id = ${userId} ${createdWithin}
           ) ranked
           ${after}
           order by score, id
           limit ${query.limit}
         )
-        select page.*, ts_headline('simple', d.body, q.query, ${HEADLINE_OPTIONS}) as snippet
-        from page join search_documents d on d.id = page.id cross join q
+        select page.id, page.call_id, page.kind, page.segment_id, page.start_seconds, page.action_item_id, page.score,
+               c.title, c.contact_name, c.created_at,
+               ts_headline('simple', page.body, ${tsquery}, ${HEADLINE_OPTIONS}) as snippet
+        from page join calls c on c.id = page.call_id and c.user_id = ${userId}
         order by page.score, page.id`);
       return result.rows.map(
         (row): SearchHit => ({

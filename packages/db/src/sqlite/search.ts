@@ -53,21 +53,34 @@ export function sqliteSearch(sqlite: Database.Database): Store["search"] {
     },
   );
   // Ranked page first (bm25: lower is better), snippets only for the rows of the page.
-  const page = sqlite.prepare<Record<string, unknown>, HitRow>(
-    `select * from (
-       select d.id as id, d.call_id as callId, d.kind as kind, d.segment_id as segmentId,
-              d.start_seconds as startSeconds, d.action_item_id as actionItemId, bm25(search_fts) as score,
+  // The call is read only for the rows of the page, unless its createdAt filters.
+  const preparePage = (createdWithin: boolean) =>
+    sqlite.prepare<Record<string, unknown>, HitRow>(
+      `select p.id as id, p.call_id as callId, p.kind as kind, p.segment_id as segmentId,
+              p.start_seconds as startSeconds, p.action_item_id as actionItemId, p.score as score,
               c.title as title, c.contact_name as contactName, c.created_at as createdAt
-       from search_fts
-       join search_documents d on d.id = search_fts.rowid
-       join calls c on c.id = d.call_id
-       where search_fts match @match and d.user_id = @userId and c.user_id = @userId
-         and (@from is null or c.created_at >= @from) and (@to is null or c.created_at < @to)
-     )
-     where @afterScore is null or score > @afterScore or (score = @afterScore and id > @afterId)
-     order by score, id
-     limit @limit`,
-  );
+       from (
+         select * from (
+           select d.id, d.call_id, d.kind, d.segment_id, d.start_seconds, d.action_item_id, bm25(search_fts) as score
+           from search_fts
+           join search_documents d on d.id = search_fts.rowid
+           where search_fts match @match and d.user_id = @userId
+           ${
+             createdWithin
+               ? `and exists (select 1 from calls c where c.id = d.call_id
+                    and (@from is null or c.created_at >= @from) and (@to is null or c.created_at < @to))`
+               : ""
+           }
+         )
+         where @afterScore is null or score > @afterScore or (score = @afterScore and id > @afterId)
+         order by score, id
+         limit @limit
+       ) p
+       join calls c on c.id = p.call_id and c.user_id = @userId
+       order by p.score, p.id`,
+    );
+  const page = preparePage(false);
+  const pageWithin = preparePage(true);
   const snippets = sqlite.prepare<Record<string, unknown>, { id: number; snippet: string }>(
     `select rowid as id, snippet(search_fts, 0, char(2), char(3), '…', ${SNIPPET_WORDS}) as snippet
      from search_fts where search_fts match @match and rowid in (select value from json_each(@ids))`,
@@ -79,11 +92,11 @@ export function sqliteSearch(sqlite: Database.Database): Store["search"] {
     },
     async query(userId, query) {
       const match = toFts5Match(query.clauses);
-      const rows = page.all({
+      const within = query.from !== null || query.to !== null;
+      const rows = (within ? pageWithin : page).all({
         match,
         userId,
-        from: query.from?.getTime() ?? null,
-        to: query.to?.getTime() ?? null,
+        ...(within && { from: query.from?.getTime() ?? null, to: query.to?.getTime() ?? null }),
         afterScore: query.after?.score ?? null,
         afterId: query.after?.id ?? null,
         limit: query.limit,
