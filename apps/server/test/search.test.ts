@@ -1,3 +1,4 @@
+import { reindexCall } from "@scryon/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixture,
@@ -179,6 +180,16 @@ describe("GET /api/search", () => {
     expect((await search({ q: "discount", from: after })).items).toEqual([]);
     expect((await search({ q: "discount", to: createdAt.toISOString() })).items).toEqual([]);
     expect(callIds((await search({ q: "discount", to: after })).items)).toEqual([aliceCall]);
+  });
+
+  it("reindexCall rebuilds a call's documents from what is stored (for features that rewrite a transcript)", async () => {
+    const before = (await search({ q: "discount" })).items;
+    const deps = server.runtime.apiDeps;
+    const owner = await deps.store.users.findOrCreate({ authUid: "alice-uid", email: null, displayName: null });
+    await deps.store.search.replace(aliceCall, []);
+    expect((await search({ q: "discount" })).items).toEqual([]);
+    await reindexCall(deps, owner, aliceCall);
+    expect((await search({ q: "discount" })).items).toEqual(before);
   });
 
   it("follows action item edits and reanalysis", async () => {

@@ -10,7 +10,7 @@ import {
 import type { Store } from "../store";
 
 /** An FTS5 MATCH expression: each clause a quoted string (no operator inside can count), ANDed. */
-export function toFts5Match(clauses: readonly SearchClause[]): string {
+function toFts5Match(clauses: readonly SearchClause[]): string {
   return clauses
     .map((clause) => `"${clause.words.join(" ").replaceAll('"', '""')}"${clause.prefix ? "*" : ""}`)
     .join(" AND ");
