@@ -302,10 +302,9 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     // Scrolled to: the segment is on screen.
     await expect
       .poll(() =>
-        highlighted.evaluate((element) => {
-          const box = element.getBoundingClientRect();
-          return box.top >= 0 && box.bottom <= window.innerHeight;
-        }),
+        highlighted.evaluate(
+          "(element) => { const box = element.getBoundingClientRect(); return box.top >= 0 && box.bottom <= window.innerHeight; }",
+        ),
       )
       .toBe(true);
     expect(pageErrors).toEqual([]);

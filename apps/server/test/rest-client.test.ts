@@ -65,6 +65,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const analysis = await api.GET("/calls/{id}/analysis", { params: { path: { id: callId } } });
   const digest = await api.GET("/calls/{id}/digest", { params: { path: { id: callId }, query: { format: "markdown" } }, parseAs: "text" });
   const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
+  const searched = await api.GET("/search", { params: { query: { q: "test record*", limit: 5 } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   // A COMPLETED call has nothing to retry: 409 with the reason, in the documented error shape.
   const retried = await api.POST("/calls/{id}/retry", { params: { path: { id: callId } } });
@@ -117,7 +118,9 @@ export async function exercise(baseUrl: string, audio: Blob) {
       redelivered: redelivered.response.status, hookRemoved: hookRemoved.response.status,
       bulk: bulk.response.status, removed: removed.response.status,
       processing: processing.response.status, retention: retention.response.status, account: account.response.status,
+      searched: searched.response.status,
     },
+    searchHit: searched.data?.items[0],
     egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
     retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
@@ -210,7 +213,14 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     processing: 200,
     retention: 200,
     account: 204,
+    searched: 200,
   });
+  expect(result.searchHit).toMatchObject({
+    callId: result.callId,
+    kind: "transcript",
+    startSeconds: expect.any(Number),
+  });
+  expect(result.searchHit.snippet).toContain("<mark>test</mark> <mark>recording</mark>");
   expect(result.secret).toMatch(/^whsec_/);
   expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
   expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });

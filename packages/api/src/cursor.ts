@@ -48,25 +48,31 @@ function decodeCursor(cursor: string | undefined, filter: string | null): ListPo
 }
 
 /**
- * One keyset page: asks the store for one row more than the page holds (so no
+ * One page from `fetchRows`: asks for one row more than the page holds (so no
  * count query is needed), and makes the next cursor from the page's last row.
  */
+async function pageOf<After, Row, Item>(
+  limit: number,
+  after: After | null,
+  fetchRows: (query: { limit: number; after: After | null }) => Promise<Row[]>,
+  toItem: (row: Row) => Item,
+  cursorOf: (last: Row) => string,
+): Promise<{ items: Item[]; nextCursor?: string }> {
+  const rows = await fetchRows({ limit: limit + 1, after });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(toItem), nextCursor: rows.length > limit && last ? cursorOf(last) : undefined };
+}
+
+/** One keyset page of a newest-first list. */
 export async function keysetPage<Row extends ListPosition & { id: string }, Item>(
   input: { limit: number; cursor?: string | undefined; filter: string | null },
   fetchRows: (query: { limit: number; after: ListPosition | null }) => Promise<Row[]>,
   toItem: (row: Row) => Item,
 ): Promise<{ items: Item[]; nextCursor?: string }> {
-  const after = decodeCursor(input.cursor, input.filter);
-  const rows = await fetchRows({ limit: input.limit + 1, after });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ createdAt: last.createdAt, id: last.id }, input.filter)
-        : undefined,
-  };
+  return pageOf(input.limit, decodeCursor(input.cursor, input.filter), fetchRows, toItem, (last) =>
+    encodeCursor({ createdAt: last.createdAt, id: last.id }, input.filter),
+  );
 }
 
 /** A ranked cursor: the last hit's score and document id, and the query it was made for (a hash). */
@@ -86,21 +92,13 @@ export async function rankedPage<Row extends { score: number; id: number }, Item
   fetchRows: (query: { limit: number; after: { score: number; id: number } | null }) => Promise<Row[]>,
   toItem: (row: Row) => Item,
 ): Promise<{ items: Item[]; nextCursor?: string }> {
-  const parsed =
-    input.cursor === undefined || input.cursor === ""
-      ? null
-      : parseCursor(
-          input.cursor,
-          rankedCursorSchema.refine((c) => c.f === input.filter),
-        );
-  const rows = await fetchRows({ limit: input.limit + 1, after: parsed && { score: parsed.s, id: parsed.i } });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor:
-      rows.length > input.limit && last
-        ? Buffer.from(JSON.stringify({ v: 1, s: last.score, i: last.id, f: input.filter })).toString("base64url")
-        : undefined,
-  };
+  const parsed = input.cursor
+    ? parseCursor(
+        input.cursor,
+        rankedCursorSchema.refine((c) => c.f === input.filter),
+      )
+    : null;
+  return pageOf(input.limit, parsed && { score: parsed.s, id: parsed.i }, fetchRows, toItem, (last) =>
+    Buffer.from(JSON.stringify({ v: 1, s: last.score, i: last.id, f: input.filter })).toString("base64url"),
+  );
 }
