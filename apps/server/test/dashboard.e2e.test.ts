@@ -300,13 +300,11 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     await expect.poll(() => highlighted.textContent(), { timeout: 10_000 }).toContain("pricing");
     expect(page.url()).toContain("segment=");
     // Scrolled to: the segment is on screen.
-    await expect
-      .poll(() =>
-        highlighted.evaluate(
-          "(element) => { const box = element.getBoundingClientRect(); return box.top >= 0 && box.bottom <= window.innerHeight; }",
-        ),
-      )
-      .toBe(true);
+    const onScreen = async () => {
+      const box = await highlighted.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height;
+    };
+    await expect.poll(onScreen).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
