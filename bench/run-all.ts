@@ -6,6 +6,7 @@ import { benchLongCall } from "./long-call";
 import { benchPipeline } from "./pipeline";
 import { benchQueue } from "./queue";
 import { benchReadPaths } from "./read-paths";
+import { benchSearch } from "./search";
 import { benchUpload } from "./upload";
 
 const benches = [
@@ -14,6 +15,7 @@ const benches = [
   ["pipeline", benchPipeline],
   ["queue", benchQueue],
   ["long calls", benchLongCall],
+  ["search", benchSearch],
 ] as const;
 
 const started = performance.now();

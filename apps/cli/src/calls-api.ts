@@ -9,6 +9,8 @@ type Outputs = inferRouterOutputs<AppRouter>["calls"];
 type CallList = Outputs["list"];
 type CallDetail = Outputs["get"];
 type TranscriptExportFormat = Inputs["transcriptExport"]["format"];
+type SearchInput = inferRouterInputs<AppRouter>["search"]["query"];
+type SearchResult = inferRouterOutputs<AppRouter>["search"]["query"];
 
 /** What `scryon calls …` needs, served in-process or by a remote server through the same router. */
 export interface CallsApi {
@@ -19,6 +21,7 @@ export interface CallsApi {
   analysis(id: string): Promise<Outputs["analysis"]>;
   digest(id: string, format: "markdown" | "text"): Promise<Outputs["digest"]>;
   delete(id: string): Promise<void>;
+  search(input: SearchInput): Promise<SearchResult>;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export function remoteCallsApi(options: RemoteOptions): CallsApi {
     analysis: (id) => remote(calls.analysis.query({ id })),
     digest: (id, format) => remote(calls.digest.query({ id, format })),
     delete: (id) => remote(calls.delete.mutate({ id })),
+    search: (input) => remote(client.search.query.query(input)),
     close: async () => undefined,
   };
 }
@@ -57,7 +61,8 @@ export async function localCallsApi(options: { dataDir?: string | undefined }): 
     import("@scryon/runtime"),
   ]);
   const runtime = await createRuntime(loadCliConfig(options));
-  const calls = createCaller(createInProcessContext(runtime.apiDeps)).calls;
+  const caller = createCaller(createInProcessContext(runtime.apiDeps));
+  const calls = caller.calls;
   const local = <T>(promise: Promise<T>) =>
     promise.catch((error: unknown) => {
       if (error instanceof CliError) throw error;
@@ -72,6 +77,7 @@ export async function localCallsApi(options: { dataDir?: string | undefined }): 
     analysis: (id) => local(calls.analysis({ id })),
     digest: (id, format) => local(calls.digest({ id, format })),
     delete: (id) => local(calls.delete({ id })),
+    search: (input) => local(caller.search.query(input)),
     close: () => runtime.close(),
   };
 }

@@ -20,7 +20,7 @@ export async function openCallsApi(options: TargetOptions): Promise<CallsApi> {
   return remoteCallsApi({ url: options.url, apiKey: options.apiKey, token: options.token });
 }
 
-async function withApi<T>(options: TargetOptions, use: (api: CallsApi) => Promise<T>): Promise<T> {
+export async function withApi<T>(options: TargetOptions, use: (api: CallsApi) => Promise<T>): Promise<T> {
   const api = await openCallsApi(options);
   try {
     return await use(api);
@@ -29,8 +29,8 @@ async function withApi<T>(options: TargetOptions, use: (api: CallsApi) => Promis
   }
 }
 
-const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+export const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+export const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 export async function listCalls(options: TargetOptions & { limit?: number; status?: string; all?: boolean }) {
   await withApi(options, async (api) => {

@@ -9,6 +9,7 @@ import { AUDIO_EXTENSIONS } from "./inputs";
 // help, usage errors and remote calls should not pay for it.
 const analyzeCommand = () => import("./analyze");
 const callsCommand = () => import("./calls-command");
+const searchCommand = () => import("./search-command");
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -121,6 +122,18 @@ function buildProgram(): Command {
   target(calls.command("delete").description("Delete a call, its artifacts and action items").argument("<id>")).action(
     async (id: string, options: TargetOptions) => (await callsCommand()).deleteCall(id, options),
   );
+
+  target(
+    program
+      .command("search")
+      .description('Search the transcripts, summaries and action items of your calls ("phrase", prefix*)')
+      .argument("<query>"),
+  )
+    .option("--limit <n>", "page size (1–100)", positiveInt)
+    .option("--all", "follow every page")
+    .option("--from <instant>", "only calls created at or after this ISO-8601 instant")
+    .option("--to <instant>", "only calls created before this ISO-8601 instant")
+    .action(async (query: string, options) => (await searchCommand()).searchCalls(query, options));
 
   program
     .command("serve")

@@ -1,8 +1,7 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   fixture,
   startFakeTranscriptionServer,
@@ -12,31 +11,9 @@ import {
   waitForTerminal,
 } from "@scryon/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, scryon } from "./scryon";
 
-const BIN = fileURLToPath(new URL("../bin/scryon.mjs", import.meta.url));
 const AUDIO_FILES = ["liar.mp3", "stereo-two-party.wav", "tone.aac", "tone.m4a", "tone.mp3", "tone.ogg", "tone.wav"];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real binary in a child process, with only the environment the test gives it. */
-function scryon(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), SCRYON_LOG_LEVEL: "silent", ...env },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
 let dataDir: string;

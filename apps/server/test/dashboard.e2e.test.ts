@@ -360,6 +360,31 @@ describe.skipIf(!runHere)("dashboard end to end in headless Chromium", () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it("searches the calls from the top bar and jumps to the moment in the call", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(server.url);
+    await page.getByRole("searchbox", { name: "Search calls" }).fill("pricing");
+    await page.keyboard.press("Enter");
+    const results = page.getByRole("list", { name: "Search results" });
+    await expect.poll(() => results.isVisible(), { timeout: 10_000 }).toBe(true);
+    const hit = results.locator('.search-hit[data-kind="transcript"]').first();
+    await expect.poll(() => hit.locator("mark").first().textContent()).toMatch(/^pricing$/i);
+    expect(await hit.textContent()).toContain("Proposal follow-up");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "search.png") });
+
+    await hit.getByRole("link").click();
+    const highlighted = page.locator(".segment.highlighted");
+    await expect.poll(() => highlighted.textContent(), { timeout: 10_000 }).toContain("pricing");
+    expect(page.url()).toContain("segment=");
+    // Scrolled to: the segment is on screen.
+    const onScreen = async () => {
+      const box = await highlighted.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height;
+    };
+    await expect.poll(onScreen).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it("adds a webhook endpoint, shows its secret once, sends a test and shows the delivery", async () => {
     const received: string[] = [];
     const receiver = http.createServer((req, res) => {

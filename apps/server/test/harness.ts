@@ -83,6 +83,26 @@ export async function startFakeTranscriptionServer() {
   };
 }
 
+/**
+ * A `verbose_json` answer that speaks `sentences` in order, one segment each, every
+ * word 0.35 s after the last: for fake transcription servers that must say given words.
+ */
+export function spokenTranscription(sentences: readonly string[]) {
+  const words: Array<{ word: string; start: number; end: number }> = [];
+  const segments: Array<{ id: number; start: number; end: number; text: string }> = [];
+  let t = 0.5;
+  sentences.forEach((sentence, id) => {
+    const start = t;
+    for (const word of sentence.split(" ")) {
+      words.push({ word: word.replace(/[.,]$/u, ""), start: t, end: t + 0.3 });
+      t += 0.35;
+    }
+    segments.push({ id, start, end: t, text: ` ${sentence}` });
+    t += 0.3;
+  });
+  return { task: "transcribe", language: "english", duration: t, text: sentences.join(" "), segments, words };
+}
+
 /** A local JWKS endpoint and a signer for Firebase-shaped ID tokens. */
 export async function startFirebaseKeys(projectId = "demo-scryon") {
   const { publicKey, privateKey } = await generateKeyPair("RS256");

@@ -6,6 +6,7 @@ import {
   getJson,
   listStoredObjects,
   sendJson,
+  spokenTranscription,
   startFakeTranscriptionServer,
   startTestServer,
   type TestServer,
@@ -37,21 +38,7 @@ const SECRETS = [
   "482916",
 ];
 
-function verboseJson() {
-  const words: Array<{ word: string; start: number; end: number }> = [];
-  const segments: Array<{ id: number; start: number; end: number; text: string }> = [];
-  let t = 0.5;
-  SENTENCES.forEach((sentence, id) => {
-    const start = t;
-    for (const word of sentence.split(" ")) {
-      words.push({ word: word.replace(/[.,]$/u, ""), start: t, end: t + 0.3 });
-      t += 0.35;
-    }
-    segments.push({ id, start, end: t, text: ` ${sentence}` });
-    t += 0.3;
-  });
-  return { task: "transcribe", language: "english", duration: t, text: SENTENCES.join(" "), segments, words };
-}
+const verboseJson = () => spokenTranscription(SENTENCES);
 
 let transcription: Awaited<ReturnType<typeof startFakeTranscriptionServer>>;
 let server: TestServer;

@@ -67,6 +67,7 @@ export async function exercise(baseUrl: string, audio: Blob) {
   const processing = await api.GET("/calls/{id}/processing", { params: { path: { id: callId } } });
   const firstSpeaker = typeof transcript.data === "object" && transcript.data.schemaVersion === 2 ? transcript.data.speakers[0]?.speakerId : undefined;
   const corrected = await api.PATCH("/calls/{id}/speakers/{speakerId}", { params: { path: { id: callId, speakerId: firstSpeaker ?? "spk_1" }, query: { reanalyze: "true" } }, body: { displayName: "Asha" } });
+  const searched = await api.GET("/search", { params: { query: { q: "test record*", limit: 5 } } });
   const reanalyzed = await api.POST("/calls/{id}/reanalyze", { params: { path: { id: callId } } });
   // A COMPLETED call has nothing to retry: 409 with the reason, in the documented error shape.
   const retried = await api.POST("/calls/{id}/retry", { params: { path: { id: callId } } });
@@ -125,9 +126,11 @@ export async function exercise(baseUrl: string, audio: Blob) {
       bulk: bulk.response.status, removed: removed.response.status,
       processing: processing.response.status, retention: retention.response.status, account: account.response.status,
       contacts: contacts.response.status, contact: contact.response.status, contactRenamed: contactRenamed.response.status,
+      searched: searched.response.status,
     },
     contactCalls: contact.data?.calls.map((call) => call.callId) ?? [],
     contactName: contactRenamed.data?.displayName,
+    searchHit: searched.data?.items[0],
     egressHosts: processing.data?.egress.map((entry) => entry.host) ?? [],
     retentionDays: retention.data?.retentionDays,
     listed: list.data?.items.map((item) => item.callId) ?? [],
@@ -226,9 +229,16 @@ it("generates types from /api/openapi.json, typechecks a client against them, an
     contacts: 200,
     contact: 200,
     contactRenamed: 200,
+    searched: 200,
   });
   expect(result.contactCalls).toEqual([result.callId]);
   expect(result.contactName).toBe("Ravi K.");
+  expect(result.searchHit).toMatchObject({
+    callId: result.callId,
+    kind: "transcript",
+    startSeconds: expect.any(Number),
+  });
+  expect(result.searchHit.snippet).toContain("<mark>test</mark> <mark>recording</mark>");
   expect(result.secret).toMatch(/^whsec_/);
   expect(result.hookEvents).toEqual(["call.completed", "call.failed"]);
   expect(result.delivery).toMatchObject({ status: "FAILED", attempts: 1, failureReason: "client_error" });

@@ -4,6 +4,7 @@ import { ActionsPage } from "./components/ActionsPage";
 import { CallPage } from "./components/CallPage";
 import { CallsPage } from "./components/CallsPage";
 import { ContactPage, ContactsPage } from "./components/ContactsPage";
+import { SearchBox, SearchPage } from "./components/SearchPage";
 import { SignIn } from "./components/SignIn";
 import { useLiveStatus } from "./components/useLiveStatus";
 import { WebhooksPage } from "./components/WebhooksPage";
@@ -72,6 +73,9 @@ export function App() {
           </nav>
         )}
         {signedIn && (
+          <SearchBox key={route.page === "search" ? route.q : ""} initial={route.page === "search" ? route.q : ""} />
+        )}
+        {signedIn && (
           <div className="who">
             <span className="who-name" title={me.data.email ?? undefined}>
               {me.data.displayName ?? me.data.email ?? "Signed in"}
@@ -111,7 +115,7 @@ export function App() {
             </div>
           )
         ) : route.page === "call" ? (
-          <CallPage key={route.callId} callId={route.callId} />
+          <CallPage key={route.callId} callId={route.callId} segmentId={route.segmentId} />
         ) : route.page === "contacts" ? (
           <ContactsPage />
         ) : route.page === "contact" ? (
@@ -120,6 +124,8 @@ export function App() {
           <ActionsPage />
         ) : route.page === "webhooks" ? (
           <WebhooksPage />
+        ) : route.page === "search" ? (
+          <SearchPage q={route.q} />
         ) : (
           <CallsPage />
         )}

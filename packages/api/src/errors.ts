@@ -9,6 +9,7 @@ import { ZodError } from "zod";
  */
 export const API_ERROR_STATUS = {
   validation_failed: 400,
+  invalid_search_query: 400,
   auth_missing: 401,
   auth_invalid: 401,
   auth_disabled: 403,
@@ -120,6 +121,10 @@ export const errors = {
       "The delivery is still being attempted; redeliver it once it has finished",
     ),
   headersTooLarge: () => new ApiError("headers_too_large", "Request headers are too large"),
+  invalidSearchQuery: () =>
+    new ApiError("invalid_search_query", "The search query has no words to search for", {
+      fields: [{ path: "q", message: "needs at least one word (letters or digits)" }],
+    }),
   requestTimeout: () => new ApiError("request_timeout", "The request was not received in time"),
   /** The identity provider's keys could not be fetched: retry soon; the credentials may well be fine. */
   authUnavailable: (retryAfterSeconds = 5) =>

@@ -40,3 +40,4 @@ export { linkUngroupedCalls } from "./services/contacts";
 export { type DigestFormat, type DigestInput, renderDigest } from "./services/digest";
 export type { ExportedDocument } from "./services/export";
 export { type StoredAudio, type SubmitInput, type SubmitResult, storeAudio, submitCall } from "./services/intake";
+export { reindexCall } from "./services/search";

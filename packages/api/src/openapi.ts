@@ -44,6 +44,7 @@ const TAGS: Record<string, string> = {
   "action items": "Action items from the analysis and added by hand, across calls or per call.",
   users: "The signed-in user.",
   contacts: "The people the user's calls are with: calls grouped per contact, with counts, timeline and open items.",
+  search: "Full-text search over the transcripts, summaries and action items of the user's calls.",
   webhooks: "Endpoints that are told, signed the Standard Webhooks way, when a call completes, fails or is deleted.",
   health: "Liveness, for load balancers and uptime checks.",
 };

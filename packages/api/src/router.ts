@@ -1,6 +1,7 @@
 import { actionItemsRouter } from "./routers/action-items";
 import { callsDeveloperRouter, callsRouter } from "./routers/calls";
 import { contactsRouter } from "./routers/contacts";
+import { searchRouter } from "./routers/search";
 import { speakersRouter } from "./routers/speakers";
 import { healthRouter, usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
@@ -14,6 +15,7 @@ const fullRouter = router({
   webhooks: webhooksRouter,
   speakers: speakersRouter,
   contacts: contactsRouter,
+  search: searchRouter,
 });
 
 /** The type clients import; it includes the developer-only procedures. */
@@ -33,6 +35,7 @@ export function buildAppRouter(options: { developerTools: boolean }): AppRouter 
     webhooks: webhooksRouter,
     speakers: speakersRouter,
     contacts: contactsRouter,
+    search: searchRouter,
   }) as unknown as AppRouter;
 }
 

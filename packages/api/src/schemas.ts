@@ -11,6 +11,7 @@ import {
   MAX_VOCABULARY_TERM_LENGTH,
   MAX_VOCABULARY_TERMS,
   PRIORITIES,
+  SEARCH_KINDS,
   SPEAKER_ROLES,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
@@ -461,3 +462,24 @@ export const contactDetailSchema = contactSchema.extend({
 });
 
 export const contactDisplayNameSchema = text(200).describe("Empty clears the chosen name");
+
+/** One search hit (docs/contract.md § Search). */
+export const searchHitSchema = z.object({
+  callId: uuidSchema,
+  kind: z.enum(SEARCH_KINDS).describe("Where the words were found"),
+  segmentId: z.string().nullable().describe("The transcript segment (transcript hits), else null"),
+  startSeconds: z
+    .number()
+    .nullable()
+    .describe("Where the segment starts in the recording (transcript hits), else null"),
+  actionItemId: z.string().nullable().describe("The action item (action_item hits), else null"),
+  snippet: z
+    .string()
+    .describe(
+      "The text around the match, HTML-escaped, with each matched word wrapped in <mark>…</mark>: safe to insert as HTML",
+    ),
+  title: z.string().nullable().describe("The call's title"),
+  contactName: z.string().nullable().describe("The call's contact name"),
+  // contactId: the contacts feature adds the call's contact here (wired at merge).
+  createdAt: timestampSchema.describe("When the call was created"),
+});

@@ -26,6 +26,7 @@ import type {
   WebhookEndpointPatch,
   WebhookEventType,
 } from "./model";
+import type { SearchDocument, SearchHit, SearchKind, SearchQuery } from "./search-model";
 
 export type CallPatch = Partial<Pick<CallRecord, "title" | "summaryOverride" | "notes">>;
 export type TransitionFields = Partial<
@@ -201,6 +202,14 @@ export interface Store {
     release(userId: string, key: string): Promise<void>;
     get(userId: string, key: string): Promise<IdempotencyRecord | null>;
     purgeBefore(before: Date): Promise<number>;
+  };
+
+  /** Full-text search over the user's calls (docs/contract.md § Search); a call's documents go with it. */
+  search: {
+    /** Replaces the call's documents of `kinds` (default: every kind) in one transaction; nothing when the call is gone. */
+    replace(callId: string, documents: SearchDocument[], kinds?: readonly SearchKind[]): Promise<void>;
+    /** The user's hits, best first (lowest score, then id), after `query.after`. */
+    query(userId: string, query: SearchQuery): Promise<SearchHit[]>;
   };
 
   close(): Promise<void>;

@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
+import { openPostgresStore, openSqliteStore, type Store } from "../src/index";
 
 /** The PostgreSQL the tests use; override with SCRYON_TEST_POSTGRES_URL. */
 export const ADMIN_URL = process.env.SCRYON_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -54,3 +57,41 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
     drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** One way to get a fresh, empty store and to throw it away afterwards. */
+interface StoreFactory {
+  name: "sqlite" | "postgres";
+  open(): Promise<{ store: Store; dispose(): Promise<void> }>;
+}
+
+/** Both stores, for suites that every implementation must pass (the contract suites, the search bench). */
+export const storeFactories: StoreFactory[] = [
+  {
+    name: "sqlite",
+    async open() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scryon-store-"));
+      const store = openSqliteStore({ file: path.join(dir, "scryon.db") });
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: "postgres",
+    async open() {
+      const database = await createTestDatabase("scryon_store");
+      const store = await openPostgresStore({ url: database.url });
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          await database.drop();
+        },
+      };
+    },
+  },
+];

@@ -5,6 +5,7 @@ import { type AnalysisDocument, type Analyzer, reconcileActionItemOwners } from 
 import {
   type CallRecord,
   type CallStatus,
+  callSearchDocuments,
   MAX_VOCABULARY_TERMS,
   type NewActionItem,
   NON_TERMINAL_STATUSES,
@@ -283,7 +284,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // Soft stage: the analysis still ships; the items can be re-extracted by reanalyze.
       log.warn({ callId: call.id, code: errorCodeOf(error, "action_items_failed") }, "action items not persisted");
     });
+    await indexForSearch(call, transcript, outcome.document);
     return outcome.document;
+  }
+
+  /**
+   * Re-indexes the call for search from what was just stored (docs/contract.md § Search): the
+   * redacted transcript, the analysis and the items. A failure leaves the old index and never fails the call.
+   */
+  async function indexForSearch(call: CallRecord, transcript: TranscriptDocument, analysis: AnalysisDocument) {
+    try {
+      const items = await store.actionItems.listForCall(call.userId, call.id);
+      await store.search.replace(call.id, callSearchDocuments(transcript, analysis, items));
+    } catch (error) {
+      log.warn({ callId: call.id, err: error instanceof Error ? error.name : "error" }, "search index not updated");
+    }
   }
 
   /** Preprocessing (ffmpeg): any failure falls back to the original audio. */

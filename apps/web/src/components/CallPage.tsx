@@ -9,7 +9,7 @@ import { EgressPanel } from "./EgressPanel";
 import { StatusBadge } from "./StatusBadge";
 import { TranscriptPanel } from "./TranscriptPanel";
 
-export function CallPage({ callId }: { callId: string }) {
+export function CallPage({ callId, segmentId }: { callId: string; segmentId?: string | undefined }) {
   const call = useQuery(callQuery(callId));
   const completed = call.data?.status === "COMPLETED";
   // The router types both documents: the current version in full, or an older stored one (narrowed below).
@@ -88,7 +88,7 @@ export function CallPage({ callId }: { callId: string }) {
             ) : transcript.isError ? (
               <p className="form-error">{apiErrorOf(transcript.error).message}</p>
             ) : transcript.data.schemaVersion === 2 ? (
-              <TranscriptPanel transcript={transcript.data} />
+              <TranscriptPanel transcript={transcript.data} highlightSegmentId={segmentId} />
             ) : (
               <OlderDocument what="transcript" version={transcript.data.schemaVersion} />
             )}

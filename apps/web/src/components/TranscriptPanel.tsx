@@ -1,6 +1,6 @@
 import type { TranscriptDocument, TranscriptSpeaker } from "@scryon/transcript";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { formatClock, humanize } from "../lib/format";
 import { keys } from "../lib/queries";
 import { apiErrorOf, trpc } from "../lib/trpc";
@@ -8,7 +8,22 @@ import { apiErrorOf, trpc } from "../lib/trpc";
 /** Eight colours that stay distinct and readable on white; speakers take them in order. */
 const SPEAKER_COLOURS = 8;
 
-export function TranscriptPanel({ transcript }: { transcript: TranscriptDocument }) {
+export function TranscriptPanel({
+  transcript,
+  highlightSegmentId,
+}: {
+  transcript: TranscriptDocument;
+  /** A search hit's segment (`#/calls/<id>?segment=<segmentId>`): scrolled to and highlighted. */
+  highlightSegmentId?: string | undefined;
+}) {
+  useEffect(() => {
+    if (!highlightSegmentId) return;
+    // After the page's own scroll-to-top on navigation, which runs later in the same commit.
+    const frame = requestAnimationFrame(() =>
+      document.getElementById(highlightSegmentId)?.scrollIntoView({ block: "center" }),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [highlightSegmentId]);
   const colourOf = new Map(transcript.speakers.map((speaker, index) => [speaker.speakerId, index % SPEAKER_COLOURS]));
   return (
     <section className="panel transcript" aria-labelledby="transcript-heading">
@@ -32,7 +47,12 @@ export function TranscriptPanel({ transcript }: { transcript: TranscriptDocument
       ) : (
         <ol className="segments">
           {transcript.segments.map((segment) => (
-            <li key={segment.id} id={segment.id} className={`segment speaker-${colourOf.get(segment.speakerId) ?? 0}`}>
+            <li
+              key={segment.id}
+              id={segment.id}
+              className={`segment speaker-${colourOf.get(segment.speakerId) ?? 0}${segment.id === highlightSegmentId ? " highlighted" : ""}`}
+              aria-current={segment.id === highlightSegmentId ? "true" : undefined}
+            >
               <div className="segment-head">
                 <span className="segment-speaker">{segment.speakerLabel}</span>
                 <time className="segment-time" dateTime={`PT${Math.floor(segment.startSeconds)}S`}>

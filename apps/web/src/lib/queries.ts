@@ -23,6 +23,7 @@ export const keys = {
   allActions: ["actionItems.list"] as const,
   contacts: ["contacts.list"] as const,
   contact: (id: string) => [CONTACT_KEY, id] as const,
+  search: (q: string) => ["search.query", q] as const,
 };
 
 /** What the server can do (which providers are configured); it changes only with a restart. */
@@ -87,6 +88,18 @@ export const contactsQuery = () =>
 
 export const contactQuery = (id: string) =>
   queryOptions({ queryKey: keys.contact(id), queryFn: () => trpc.contacts.get.query({ id }) });
+
+/** Search hits, best first (docs/contract.md § Search); a query without words is the server's 400. */
+export const searchQuery = (q: string) =>
+  infiniteQueryOptions({
+    queryKey: keys.search(q),
+    queryFn: ({ pageParam }) =>
+      trpc.search.query.query({ q, limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor,
+    enabled: q.trim() !== "",
+    retry: false,
+  });
 
 type ActionPages = InfiniteData<RouterOutputs["actionItems"]["list"], string | undefined>;
 

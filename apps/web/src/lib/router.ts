@@ -3,16 +3,23 @@ import { useEffect, useState } from "react";
 /** The dashboard's pages, addressed by the URL hash so the server needs no route knowledge. */
 export type Route =
   | { page: "calls" }
-  | { page: "call"; callId: string }
+  /** `segmentId`: the transcript segment to show and highlight (a search hit's moment). */
+  | { page: "call"; callId: string; segmentId?: string }
   | { page: "actions" }
   | { page: "contacts" }
   | { page: "contact"; contactId: string }
-  | { page: "webhooks" };
+  | { page: "webhooks" }
+  | { page: "search"; q: string };
 
 function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#\/?/, "");
+  const [path = "", query = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  const params = new URLSearchParams(query);
   const [first, second] = path.split("/");
-  if (first === "calls" && second) return { page: "call", callId: decodeURIComponent(second) };
+  if (first === "calls" && second) {
+    const segmentId = params.get("segment");
+    return { page: "call", callId: decodeURIComponent(second), ...(segmentId && { segmentId }) };
+  }
+  if (first === "search") return { page: "search", q: params.get("q") ?? "" };
   if (first === "actions") return { page: "actions" };
   if (first === "contacts")
     return second ? { page: "contact", contactId: decodeURIComponent(second) } : { page: "contacts" };
@@ -23,7 +30,9 @@ function parseRoute(hash: string): Route {
 export function hrefOf(route: Route): string {
   switch (route.page) {
     case "call":
-      return `#/calls/${encodeURIComponent(route.callId)}`;
+      return `#/calls/${encodeURIComponent(route.callId)}${route.segmentId ? `?${new URLSearchParams({ segment: route.segmentId })}` : ""}`;
+    case "search":
+      return `#/search?${new URLSearchParams({ q: route.q })}`;
     case "actions":
       return "#/actions";
     case "contacts":

@@ -5,6 +5,7 @@ import { keysetPage } from "../cursor";
 import { errors } from "../errors";
 import { toActionItemDto } from "../serialize";
 import { isUuid, requireCall } from "./calls";
+import { reindexActionItems } from "./search";
 
 export async function listUserActionItems(
   deps: ApiDeps,
@@ -55,6 +56,7 @@ export async function createManualActionItem(
     intent: null,
     intentMetadata: null,
   });
+  await reindexActionItems(deps, user, callId);
   return toActionItemDto(item);
 }
 
@@ -73,6 +75,7 @@ export async function replaceActionItem(
   if (!isUuid(id)) throw errors.actionItemNotFound();
   const item = await deps.store.actionItems.update(user.id, id, input);
   if (!item) throw errors.actionItemNotFound();
+  await reindexActionItems(deps, user, item.callId);
   return toActionItemDto(item);
 }
 
@@ -84,5 +87,7 @@ export async function setActionItemStatus(deps: ApiDeps, user: User, id: string,
 }
 
 export async function deleteActionItem(deps: ApiDeps, user: User, id: string) {
-  if (!isUuid(id) || !(await deps.store.actionItems.delete(user.id, id))) throw errors.actionItemNotFound();
+  const item = isUuid(id) ? await deps.store.actionItems.get(user.id, id) : null;
+  if (!item || !(await deps.store.actionItems.delete(user.id, id))) throw errors.actionItemNotFound();
+  await reindexActionItems(deps, user, item.callId);
 }

@@ -9,6 +9,7 @@ import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
 import { postgresContacts } from "./contacts";
 import * as schema from "./schema";
+import { postgresSearch } from "./search";
 import { postgresSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
@@ -151,6 +152,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createStoreCore(shared),
     speakerCorrections: postgresSpeakerCorrections(db),
     contacts: postgresContacts(db),
+    search: postgresSearch(db),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -10,6 +10,7 @@ import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
 import { sqliteContacts } from "./contacts";
 import * as schema from "./schema";
+import { sqliteSearch } from "./search";
 import { sqliteSpeakerCorrections } from "./speaker-corrections";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
@@ -135,6 +136,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     ...createStoreCore(shared),
     speakerCorrections: sqliteSpeakerCorrections(db),
     contacts: sqliteContacts(db),
+    search: sqliteSearch(sqlite),
     async close() {
       if (sqlite.open) sqlite.close();
     },
