@@ -177,7 +177,8 @@ export async function benchSearch(argv = process.argv.slice(2)) {
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       progress(`${mode}: seeded in ${seedSeconds.toFixed(1)} s`);
       for (const [name, clauses] of QUERIES) {
-        const query = () => store.search.query(userId, { clauses, limit: 21, after: null, from: null, to: null });
+        const query = () =>
+          store.search.query(userId, { clauses, limit: 21, after: null, from: null, to: null, contactId: null });
         const hits = (await query()).length; // warm-up
         const samples: number[] = [];
         const started = performance.now();

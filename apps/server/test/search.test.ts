@@ -46,6 +46,7 @@ type Hit = {
   snippet: string;
   title: string | null;
   contactName: string | null;
+  contactId: string | null;
   createdAt: string;
 };
 
@@ -108,6 +109,11 @@ describe("GET /api/search", () => {
       createdAt: detail.createdAt,
     });
     expect(hit!.snippet).toContain("<mark>discount</mark>");
+    // The call's contact: a filter on it keeps the hit, another contact's id (here: none of alice's) drops it.
+    expect(hit!.contactId).toBe(detail.contactId);
+    expect((await search({ q: "discount", contactId: detail.contactId })).items).toContainEqual(hit);
+    expect((await search({ q: "discount", contactId: "00000000-0000-4000-8000-000000000000" })).items).toEqual([]);
+    expect((await search({ q: "discount", contactId: detail.contactId }, bob)).items).toEqual([]);
     // Escaped text with only <mark> as markup: safe to insert as HTML.
     for (const h of items) expect(h.snippet.replace(/<\/?mark>/g, "")).not.toMatch(/[<>]/);
     expect(callIds(items)).toEqual([aliceCall]);

@@ -57,6 +57,17 @@ function expectSegmentsOf(document: Json, speakerId: string, label: string, role
   expect(document.cleanText).toContain(`] ${label}: ${segments[0]!.text}`);
 }
 
+/** A word the contact speaker says (in the first of their segments that has one), and what search answers for it. */
+async function searchContactWord(headers: Record<string, string> = alice) {
+  const segments = (await transcript()).segments as Json[];
+  const segment = segments.find((s) => s.speakerId === contactSpeaker && /\p{L}{6,}/u.test(s.text))!;
+  const word = (segment.text as string).match(/\p{L}{6,}/u)![0];
+  const response = await getJson(api(`/search?q=${encodeURIComponent(word)}`), headers);
+  expect(response.status).toBe(200);
+  const hits = response.body!.items as Json[];
+  return { hit: hits.find((hit) => hit.segmentId === segment.id), hits };
+}
+
 beforeAll(async () => {
   transcription = await startFakeTranscriptionServer();
   const diarization = await fixtureJson<{ output: { diarization: unknown[] } }>(
@@ -153,6 +164,11 @@ describe("speaker corrections", () => {
     expect(edited).toMatchObject({ title: "Signed contract (edited)", priority: "HIGH", ownerDisplayName: "Ravi K." });
     const manual = (await items()).find((item) => item.id === manualItemId)!;
     expect(manual).toMatchObject({ title: "Book the room", source: "MANUAL", ownerSpeakerId: null });
+
+    // Search names the speaker as corrected, and the call's contact takes the corrected name.
+    expect((await searchContactWord()).hit).toMatchObject({ callId, kind: "transcript", speakerName: "Ravi K." });
+    const contactId = (await getJson(api(`/calls/${callId}`), alice)).body!.contactId as string;
+    expect((await getJson(api(`/contacts/${contactId}`), alice)).body).toMatchObject({ displayName: "Ravi K." });
   });
 
   it("moving a role swaps the other speaker, names and items' owners following", async () => {
@@ -199,6 +215,7 @@ describe("speaker corrections", () => {
       expect(owned.length).toBeGreaterThan(0);
       for (const item of owned) expect(item).toMatchObject({ ownerDisplayName: "Ravi", ownerRole: "CONTACT" });
       expect(aiItems.some((item) => item.ownerDisplayName === "Ravi Kumar")).toBe(false);
+      expect((await searchContactWord()).hit).toMatchObject({ speakerName: "Ravi" });
     };
     await check();
     const reanalyzed = await sendJson("POST", api(`/calls/${callId}/reanalyze`), undefined, alice);
@@ -277,6 +294,9 @@ describe("speaker corrections", () => {
     );
     expect(missing.body).toEqual(foreign.body);
     expect(await transcript()).toEqual(before);
+    // Nor does another user's search find the call, its corrected speaker or its contact.
+    expect((await searchContactWord(bob)).hits).toEqual([]);
+    expect((await getJson(api("/contacts"), bob)).body).toEqual({ items: [] });
   });
 
   it("refuses bad input in the documented shape: 400 validation_failed, 404 speaker_not_found", async () => {

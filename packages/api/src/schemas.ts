@@ -468,6 +468,10 @@ export const searchHitSchema = z.object({
   callId: uuidSchema,
   kind: z.enum(SEARCH_KINDS).describe("Where the words were found"),
   segmentId: z.string().nullable().describe("The transcript segment (transcript hits), else null"),
+  speakerName: z
+    .string()
+    .nullable()
+    .describe("Who speaks in the segment, as the transcript names them now (transcript hits), else null"),
   startSeconds: z
     .number()
     .nullable()
@@ -480,6 +484,6 @@ export const searchHitSchema = z.object({
     ),
   title: z.string().nullable().describe("The call's title"),
   contactName: z.string().nullable().describe("The call's contact name"),
-  // contactId: the contacts feature adds the call's contact here (wired at merge).
+  contactId: z.string().nullable().describe("The contact the call is grouped into (GET /api/contacts/{id}), else null"),
   createdAt: timestampSchema.describe("When the call was created"),
 });

@@ -12,6 +12,8 @@ export interface SearchDocument {
   kind: SearchKind;
   /** The transcript segment (transcript documents only). */
   segmentId: string | null;
+  /** Who speaks in the segment, as the transcript names them (transcript documents only). */
+  speakerName: string | null;
   startSeconds: number | null;
   /** The action item (action_item documents only). */
   actionItemId: string | null;
@@ -41,19 +43,23 @@ export interface SearchQuery {
   /** On the call's createdAt: from inclusive, to exclusive. */
   from: Date | null;
   to: Date | null;
-  // contactId: the contacts feature adds its filter here (calls.contact_id), wired at merge.
+  /** Only calls grouped into this contact (`calls.contact_ref`). */
+  contactId: string | null;
 }
 
 export interface SearchHit extends SearchPosition {
   callId: string;
   kind: SearchKind;
   segmentId: string | null;
+  speakerName: string | null;
   startSeconds: number | null;
   actionItemId: string | null;
   /** The matching text around the hit, matched words between SNIPPET_START and SNIPPET_END; not escaped. */
   snippet: string;
   title: string | null;
   contactName: string | null;
+  /** The contact the call is grouped into. */
+  contactId: string | null;
   createdAt: Date;
 }
 
@@ -72,7 +78,13 @@ export function indexableText(body: string): string {
 
 /** The parts of the stored documents search reads (the transcript document, the analysis document). */
 interface IndexedTranscript {
-  segments: ReadonlyArray<{ id: string; startSeconds: number; text: string }>;
+  segments: ReadonlyArray<{
+    id: string;
+    startSeconds: number;
+    text: string;
+    speakerLabel?: string | undefined;
+    speakerDisplayName?: string | null | undefined;
+  }>;
 }
 interface IndexedAnalysis {
   oneLineSummary?: string | undefined;
@@ -84,6 +96,7 @@ export function actionItemSearchDocument(item: Pick<ActionItem, "id" | "title" |
   return {
     kind: "action_item",
     segmentId: null,
+    speakerName: null,
     startSeconds: null,
     actionItemId: item.id,
     body: [item.title, item.description].filter(Boolean).join("\n"),
@@ -102,6 +115,7 @@ export function callSearchDocuments(
   const documents: SearchDocument[] = (transcript?.segments ?? []).map((segment) => ({
     kind: "transcript",
     segmentId: segment.id,
+    speakerName: segment.speakerDisplayName ?? segment.speakerLabel ?? null,
     startSeconds: segment.startSeconds,
     actionItemId: null,
     body: segment.text,
@@ -113,6 +127,7 @@ export function callSearchDocuments(
     documents.push({
       kind: "summary",
       segmentId: null,
+      speakerName: null,
       startSeconds: null,
       actionItemId: null,
       body: summary.join("\n"),

@@ -9,10 +9,10 @@ import {
   SNIPPET_START,
   type Store,
 } from "../src/index";
-import { storeFactories } from "./postgres-harness";
+import { factories } from "./store-fixtures";
 
 /** docs/contract.md § Search: both stores index, rank, mark, scope and page the same way. */
-describe.each(storeFactories)("Search contract: $name", (factory) => {
+describe.each(factories)("Search contract: $name", (factory) => {
   let store: Store;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
@@ -23,8 +23,9 @@ describe.each(storeFactories)("Search contract: $name", (factory) => {
   });
 
   const newUser = () => store.users.findOrCreate({ authUid: `uid-${randomUUID()}`, email: null, displayName: null });
-  const newCall = async (userId: string, title: string | null = null) =>
+  const newCall = async (userId: string, title: string | null = null, contactRef: string | null = null) =>
     store.calls.insert({
+      contactRef,
       id: randomUUID(),
       userId,
       title,
@@ -38,16 +39,17 @@ describe.each(storeFactories)("Search contract: $name", (factory) => {
       sourceContentType: "audio/mp4",
       sourceSizeBytes: 1,
     });
-  const segment = (id: string, startSeconds: number, body: string): SearchDocument => ({
+  const segment = (id: string, startSeconds: number, body: string, speakerName = "Ravi"): SearchDocument => ({
     kind: "transcript",
     segmentId: id,
+    speakerName,
     startSeconds,
     actionItemId: null,
     body,
   });
   const word = (...words: string[]): SearchClause => ({ words, prefix: false });
   const search = (userId: string, clauses: SearchClause[], options: Partial<SearchQuery> = {}): Promise<SearchHit[]> =>
-    store.search.query(userId, { clauses, limit: 50, after: null, from: null, to: null, ...options });
+    store.search.query(userId, { clauses, limit: 50, after: null, from: null, to: null, contactId: null, ...options });
 
   it("finds a word with its segment, start, kind, call fields and a marked snippet", async () => {
     const user = await newUser();
@@ -55,7 +57,14 @@ describe.each(storeFactories)("Search contract: $name", (factory) => {
     await store.search.replace(call.id, [
       segment("seg_1", 0.5, "Hello there."),
       segment("seg_2", 4.25, "We can offer a discount on the annual plan."),
-      { kind: "summary", segmentId: null, startSeconds: null, actionItemId: null, body: "Ravi asked about pricing." },
+      {
+        kind: "summary",
+        segmentId: null,
+        speakerName: null,
+        startSeconds: null,
+        actionItemId: null,
+        body: "Ravi asked about pricing.",
+      },
     ]);
     const hits = await search(user.id, [word("DISCOUNT")]);
     expect(hits).toHaveLength(1);
@@ -105,12 +114,41 @@ describe.each(storeFactories)("Search contract: $name", (factory) => {
     expect(await search(owner.id, [word("zebracorn")])).toHaveLength(1);
   });
 
+  it("filters by the call's contact and names each segment's speaker", async () => {
+    const user = await newUser();
+    const attach = (groupKey: string) =>
+      store.contacts.attach({
+        userId: user.id,
+        groupKey,
+        clientContactId: null,
+        phoneLast4: null,
+        displayName: null,
+        at: new Date(),
+      });
+    const acme = await attach(`name:acme-${randomUUID()}`);
+    const other = await attach(`name:other-${randomUUID()}`);
+    const withAcme = await newCall(user.id, "Acme renewal", acme);
+    const withOther = await newCall(user.id, "Other renewal", other);
+    await store.search.replace(withAcme.id, [segment("seg_1", 1, "The renewal quote is ready.", "Priya Sharma")]);
+    await store.search.replace(withOther.id, [segment("seg_1", 2, "Renewal next quarter.")]);
+
+    const all = await search(user.id, [word("renewal")]);
+    expect(all.map((hit) => hit.callId).sort()).toEqual([withAcme.id, withOther.id].sort());
+    const onlyAcme = await search(user.id, [word("renewal")], { contactId: acme });
+    expect(onlyAcme.map((hit) => [hit.callId, hit.contactId, hit.speakerName])).toEqual([
+      [withAcme.id, acme, "Priya Sharma"],
+    ]);
+    // Another user's filter on this user's contact finds nothing of theirs, and nothing of this user's.
+    expect(await search((await newUser()).id, [word("renewal")], { contactId: acme })).toEqual([]);
+  });
+
   it("replace swaps only the kinds it names; the documents go with the call and with the user", async () => {
     const user = await newUser();
     const call = await newCall(user.id);
     const item = (body: string): SearchDocument => ({
       kind: "action_item",
       segmentId: null,
+      speakerName: null,
       startSeconds: null,
       actionItemId: "item-1",
       body,

@@ -31,7 +31,7 @@ export const searchRouter = router({
         cursor: z.string().max(512).optional(),
         from: instant.optional().describe("Only calls created at or after this instant"),
         to: instant.optional().describe("Only calls created before this instant"),
-        // contactId: the contacts feature adds its filter here (wired at merge).
+        contactId: z.string().max(100).optional().describe("Only calls grouped into this contact (GET /api/contacts)"),
       }),
     )
     .output(z.object({ items: z.array(searchHitSchema), nextCursor: z.string().optional() }))

@@ -65,11 +65,13 @@ const toHitDto = (hit: SearchHit) => ({
   callId: hit.callId,
   kind: hit.kind,
   segmentId: hit.segmentId,
+  speakerName: hit.speakerName,
   startSeconds: hit.startSeconds,
   actionItemId: hit.actionItemId,
   snippet: snippetHtml(hit.snippet),
   title: hit.title,
   contactName: hit.contactName,
+  contactId: hit.contactId,
   createdAt: isoSeconds(hit.createdAt),
 });
 
@@ -82,19 +84,21 @@ export async function searchCalls(
     cursor?: string | undefined;
     from?: string | undefined;
     to?: string | undefined;
+    contactId?: string | undefined;
   },
 ) {
   const clauses = parseSearchQuery(input.q ?? "");
   const from = input.from ? new Date(input.from) : null;
   const to = input.to ? new Date(input.to) : null;
+  const contactId = input.contactId ?? null;
   // The cursor is bound to the query and the filters it was made for.
   const filter = createHash("sha256")
-    .update(JSON.stringify([clauses, from?.getTime() ?? null, to?.getTime() ?? null]))
+    .update(JSON.stringify([clauses, from?.getTime() ?? null, to?.getTime() ?? null, contactId]))
     .digest("base64url")
     .slice(0, 22);
   return rankedPage(
     { limit: input.limit, cursor: input.cursor, filter },
-    ({ limit, after }) => deps.store.search.query(user.id, { clauses, limit, after, from, to }),
+    ({ limit, after }) => deps.store.search.query(user.id, { clauses, limit, after, from, to, contactId }),
     toHitDto,
   );
 }

@@ -10,6 +10,8 @@ import {
 import type { ApiDeps } from "../context";
 import { errors } from "../errors";
 import { readArtifactJson, reanalyzeCall, requireCall } from "./calls";
+import { renameContact } from "./contacts";
+import { reindexCall } from "./search";
 
 export interface SpeakerCorrectionRequest {
   displayName?: string | null | undefined;
@@ -48,7 +50,7 @@ export async function correctSpeaker(
   );
   await deps.store.speakerCorrections.upsert(call.id, corrections);
   const corrected = await rewriteFromCorrections(deps, user, call, document);
-  await onSpeakersCorrected(deps, user, call, corrected);
+  await onSpeakersCorrected(deps, user, call, corrected, speakerId, request);
   if (request.reanalyze) await reanalyzeCall(deps, user, call.id);
   return { callId: call.id, speakers: corrected.speakers, reanalyzed: request.reanalyze === true };
 }
@@ -119,12 +121,21 @@ async function reconcileAiItemOwners(deps: ApiDeps, user: User, call: CallRecord
 
 /**
  * What else follows a speaker correction, once the corrected transcript and the items' owners are stored and
- * before any reanalysis (which refreshes what depends on the analysis itself): the place where the call's
- * search index is refreshed and a corrected contact name renames the contact (issue 16). Nothing yet.
+ * before any reanalysis: the call's search documents are rebuilt from the corrected transcript (hits name the
+ * speaker as corrected), and a name given to the call's other party becomes its contact's name
+ * (docs/contract.md § Speaker corrections).
  */
 async function onSpeakersCorrected(
-  _deps: ApiDeps,
-  _user: User,
-  _call: CallRecord,
-  _transcript: TranscriptDocument,
-): Promise<void> {}
+  deps: ApiDeps,
+  user: User,
+  call: CallRecord,
+  transcript: TranscriptDocument,
+  speakerId: string,
+  request: SpeakerCorrectionRequest,
+): Promise<void> {
+  await reindexCall(deps, user, call.id);
+  const speaker = transcript.speakers.find((candidate) => candidate.speakerId === speakerId);
+  // The name as the correction stored it (trimmed, spaces collapsed), not as it was sent.
+  if (call.contactRef && request.displayName && speaker?.role === "CONTACT" && speaker.displayName)
+    await renameContact(deps, user, call.contactRef, speaker.displayName);
+}

@@ -6,6 +6,7 @@ CREATE TABLE IF NOT EXISTS "search_documents" (
 	"user_id" text NOT NULL,
 	"kind" text NOT NULL,
 	"segment_id" text,
+	"speaker_name" text,
 	"start_seconds" double precision,
 	"action_item_id" text,
 	"body" text NOT NULL,

@@ -5,6 +5,7 @@ CREATE TABLE `search_documents` (
 	`user_id` text NOT NULL,
 	`kind` text NOT NULL,
 	`segment_id` text,
+	`speaker_name` text,
 	`start_seconds` real,
 	`action_item_id` text,
 	`body` text NOT NULL

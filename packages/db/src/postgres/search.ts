@@ -55,10 +55,10 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
         if (!userId || rows.length === 0) return;
         const values = rows.map(
           (doc) =>
-            sql`(${callId}, ${userId}, ${doc.kind}, ${doc.segmentId}, ${doc.startSeconds}, ${doc.actionItemId}, ${doc.body})`,
+            sql`(${callId}, ${userId}, ${doc.kind}, ${doc.segmentId}, ${doc.speakerName}, ${doc.startSeconds}, ${doc.actionItemId}, ${doc.body})`,
         );
         await tx.execute(
-          sql`insert into search_documents (call_id, user_id, kind, segment_id, start_seconds, action_item_id, body) values ${sql.join(values, sql`, `)}`,
+          sql`insert into search_documents (call_id, user_id, kind, segment_id, speaker_name, start_seconds, action_item_id, body) values ${sql.join(values, sql`, `)}`,
         );
       });
     },
@@ -67,12 +67,13 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
       const after = query.after
         ? sql`where score > ${query.after.score}::float8 or (score = ${query.after.score}::float8 and id > ${query.after.id})`
         : sql``;
-      // The call is read only for the rows of the page, unless its createdAt filters.
+      // The call is read only for the rows of the page, unless its createdAt or contact filters.
       const createdWithin =
-        query.from || query.to
+        query.from || query.to || query.contactId
           ? sql`and exists (select 1 from calls c where c.id = d.call_id
                   and (${query.from}::timestamptz is null or c.created_at >= ${query.from}::timestamptz)
-                  and (${query.to}::timestamptz is null or c.created_at < ${query.to}::timestamptz))`
+                  and (${query.to}::timestamptz is null or c.created_at < ${query.to}::timestamptz)
+                  and (${query.contactId}::text is null or c.contact_ref = ${query.contactId}::text))`
           : sql``;
       // Ranked page first (score = −ts_rank, lower is better), headlines only for the rows of the page.
       const result = await db.execute<{
@@ -80,17 +81,19 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
         call_id: string;
         kind: SearchKind;
         segment_id: string | null;
+        speaker_name: string | null;
         start_seconds: number | null;
         action_item_id: string | null;
         score: number;
         title: string | null;
         contact_name: string | null;
+        contact_ref: string | null;
         created_at: Date;
         snippet: string;
       }>(sql`
         with page as (
           select * from (
-            select d.id, d.call_id, d.kind, d.segment_id, d.start_seconds, d.action_item_id, d.body,
+            select d.id, d.call_id, d.kind, d.segment_id, d.speaker_name, d.start_seconds, d.action_item_id, d.body,
                    (-ts_rank(d.body_tsv, ${tsquery}))::float8 as score
             from search_documents d
             where d.body_tsv @@ ${tsquery} and d.user_id = ${userId} ${createdWithin}
@@ -99,8 +102,8 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
           order by score, id
           limit ${query.limit}
         )
-        select page.id, page.call_id, page.kind, page.segment_id, page.start_seconds, page.action_item_id, page.score,
-               c.title, c.contact_name, c.created_at,
+        select page.id, page.call_id, page.kind, page.segment_id, page.speaker_name, page.start_seconds,
+               page.action_item_id, page.score, c.title, c.contact_name, c.contact_ref, c.created_at,
                ts_headline('simple', page.body, ${tsquery}, ${HEADLINE_OPTIONS}) as snippet
         from page join calls c on c.id = page.call_id and c.user_id = ${userId}
         order by page.score, page.id`);
@@ -110,11 +113,13 @@ export function postgresSearch(db: NodePgDatabase<Record<string, unknown>>): Sto
           callId: row.call_id,
           kind: row.kind,
           segmentId: row.segment_id,
+          speakerName: row.speaker_name,
           startSeconds: row.start_seconds,
           actionItemId: row.action_item_id,
           score: row.score,
           title: row.title,
           contactName: row.contact_name,
+          contactId: row.contact_ref,
           createdAt: new Date(row.created_at),
           snippet: row.snippet,
         }),

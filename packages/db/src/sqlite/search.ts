@@ -21,11 +21,13 @@ interface HitRow {
   callId: string;
   kind: SearchKind;
   segmentId: string | null;
+  speakerName: string | null;
   startSeconds: number | null;
   actionItemId: string | null;
   score: number;
   title: string | null;
   contactName: string | null;
+  contactId: string | null;
   createdAt: number;
 }
 
@@ -39,8 +41,8 @@ export function sqliteSearch(sqlite: Database.Database): Store["search"] {
   );
   // The owner comes from the call row; a call deleted meanwhile inserts nothing.
   const insert = sqlite.prepare(
-    `insert into search_documents (call_id, user_id, kind, segment_id, start_seconds, action_item_id, body)
-     select id, user_id, @kind, @segmentId, @startSeconds, @actionItemId, @body from calls where id = @callId`,
+    `insert into search_documents (call_id, user_id, kind, segment_id, speaker_name, start_seconds, action_item_id, body)
+     select id, user_id, @kind, @segmentId, @speakerName, @startSeconds, @actionItemId, @body from calls where id = @callId`,
   );
   const replace = sqlite.transaction(
     (callId: string, documents: Parameters<Store["search"]["replace"]>[1], kinds: readonly SearchKind[]) => {
@@ -53,22 +55,25 @@ export function sqliteSearch(sqlite: Database.Database): Store["search"] {
     },
   );
   // Ranked page first (bm25: lower is better), snippets only for the rows of the page.
-  // The call is read only for the rows of the page, unless its createdAt filters.
-  const preparePage = (createdWithin: boolean) =>
+  // The call is read only for the rows of the page, unless its createdAt or contact filters.
+  const preparePage = (callFiltered: boolean) =>
     sqlite.prepare<Record<string, unknown>, HitRow>(
       `select p.id as id, p.call_id as callId, p.kind as kind, p.segment_id as segmentId,
-              p.start_seconds as startSeconds, p.action_item_id as actionItemId, p.score as score,
-              c.title as title, c.contact_name as contactName, c.created_at as createdAt
+              p.speaker_name as speakerName, p.start_seconds as startSeconds, p.action_item_id as actionItemId,
+              p.score as score, c.title as title, c.contact_name as contactName, c.contact_ref as contactId,
+              c.created_at as createdAt
        from (
          select * from (
-           select d.id, d.call_id, d.kind, d.segment_id, d.start_seconds, d.action_item_id, bm25(search_fts) as score
+           select d.id, d.call_id, d.kind, d.segment_id, d.speaker_name, d.start_seconds, d.action_item_id,
+                  bm25(search_fts) as score
            from search_fts
            join search_documents d on d.id = search_fts.rowid
            where search_fts match @match and d.user_id = @userId
            ${
-             createdWithin
+             callFiltered
                ? `and exists (select 1 from calls c where c.id = d.call_id
-                    and (@from is null or c.created_at >= @from) and (@to is null or c.created_at < @to))`
+                    and (@from is null or c.created_at >= @from) and (@to is null or c.created_at < @to)
+                    and (@contactId is null or c.contact_ref = @contactId))`
                : ""
            }
          )
@@ -92,11 +97,15 @@ export function sqliteSearch(sqlite: Database.Database): Store["search"] {
     },
     async query(userId, query) {
       const match = toFts5Match(query.clauses);
-      const within = query.from !== null || query.to !== null;
+      const within = query.from !== null || query.to !== null || query.contactId !== null;
       const rows = (within ? pageWithin : page).all({
         match,
         userId,
-        ...(within && { from: query.from?.getTime() ?? null, to: query.to?.getTime() ?? null }),
+        ...(within && {
+          from: query.from?.getTime() ?? null,
+          to: query.to?.getTime() ?? null,
+          contactId: query.contactId,
+        }),
         afterScore: query.after?.score ?? null,
         afterId: query.after?.id ?? null,
         limit: query.limit,
