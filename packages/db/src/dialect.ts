@@ -25,7 +25,9 @@ type SharedTableName =
   | "actionItems"
   | "idempotencyKeys"
   | "webhookEndpoints"
-  | "webhookDeliveries";
+  | "webhookDeliveries"
+  | "contacts"
+  | "serverSecrets";
 
 /** The tables the shared queries read and write. */
 type Tables = Pick<typeof pgSchema, SharedTableName>;
@@ -52,6 +54,8 @@ export interface Dialect {
   jsonArrayContains(column: Column, value: string): SQL;
   /** `column`, a JSON array, with `element` appended. */
   jsonArrayAppend(column: Column, element: object): SQL;
+  /** The later of two instants (SQLite's two-argument `max`, PostgreSQL's `greatest`). */
+  later(a: Column | SQL, b: Column | SQL): SQL;
   /** The instant `days` (an integer expression) days before `now`, comparable with a timestamp column. */
   daysBefore(now: Date, days: SQL): SQL;
   /**

@@ -1,6 +1,7 @@
 import { createActionItems } from "./action-items";
 import { createArtifacts } from "./artifacts";
 import { createCalls } from "./calls";
+import { createContacts } from "./contacts";
 import type { Shared } from "./dialect";
 import { createEvents } from "./events";
 import { createIdempotency } from "./idempotency";
@@ -22,5 +23,6 @@ export function createStoreCore(shared: Shared) {
     webhooks: createWebhookEndpoints(shared),
     webhookDeliveries: createWebhookDeliveries(shared),
     idempotency: createIdempotency(shared),
+    contacts: createContacts(shared),
   } satisfies Partial<Store>;
 }

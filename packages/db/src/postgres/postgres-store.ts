@@ -7,7 +7,6 @@ import pg from "pg";
 import type { Dialect } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
-import { postgresContacts } from "./contacts";
 import * as schema from "./schema";
 import { postgresSearch } from "./search";
 import { postgresSpeakerCorrections } from "./speaker-corrections";
@@ -128,6 +127,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     rowCount: (result) => (result as pg.QueryResult).rowCount ?? 0,
     jsonArrayContains: (column, value) => sql`${column} @> ${JSON.stringify([value])}::jsonb`,
     jsonArrayAppend: (column, element) => sql`${column} || ${JSON.stringify([element])}::jsonb`,
+    later: (a, b) => sql`greatest(${a}, ${b})`,
     daysBefore: (now, days) => sql`${now.toISOString()}::timestamptz - make_interval(days => ${days})`,
     async deleteUserWithKeys(id) {
       return db.transaction(async (tx) => {
@@ -151,7 +151,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     dialect: "postgres",
     ...createStoreCore(shared),
     speakerCorrections: postgresSpeakerCorrections(db),
-    contacts: postgresContacts(db),
     search: postgresSearch(db),
     async close() {
       if (!pool.ended) await pool.end();

@@ -8,7 +8,6 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { type Dialect, sqliteAsShared } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
-import { sqliteContacts } from "./contacts";
 import * as schema from "./schema";
 import { sqliteSearch } from "./search";
 import { sqliteSpeakerCorrections } from "./speaker-corrections";
@@ -112,6 +111,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     rowCount: (result) => (result as Database.RunResult).changes,
     jsonArrayContains: (column, value) => sql`exists (select 1 from json_each(${column}) where value = ${value})`,
     jsonArrayAppend: (column, element) => sql`json_insert(${column}, '$[#]', json(${JSON.stringify(element)}))`,
+    later: (a, b) => sql`max(${a}, ${b})`,
     daysBefore: (now, days) => sql`${now.getTime()} - ${days} * 86400000`,
     async deleteUserWithKeys(id) {
       return db.transaction((tx) => {
@@ -135,7 +135,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     sqlite,
     ...createStoreCore(shared),
     speakerCorrections: sqliteSpeakerCorrections(db),
-    contacts: sqliteContacts(db),
     search: sqliteSearch(sqlite),
     async close() {
       if (sqlite.open) sqlite.close();

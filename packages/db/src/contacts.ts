@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { contactSummaryColumns, OPEN_ITEM_STATUSES } from "../contact-summary";
-import { afterPosition } from "../keyset";
-import type { ContactStore } from "../store";
-import * as schema from "./schema";
+import { contactSummaryColumns, OPEN_ITEM_STATUSES } from "./contact-summary";
+import type { Shared } from "./dialect";
+import { afterPosition } from "./keyset";
+import type { ContactStore } from "./store";
 
-const { actionItems, calls, contacts, serverSecrets } = schema;
-
-/** The contacts part of the embedded store (docs/contract.md § Contacts). */
-export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): ContactStore {
+/** The contacts part of both stores (docs/contract.md § Contacts). */
+export function createContacts({ db, t, dialect }: Shared): ContactStore {
+  const { actionItems, calls, contacts, serverSecrets } = t;
   const summary = { ...getTableColumns(contacts), ...contactSummaryColumns };
 
   return {
@@ -22,23 +20,21 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
         .onConflictDoUpdate({
           target: [contacts.userId, contacts.groupKey],
           set: {
-            lastCallAt: sql`max(${contacts.lastCallAt}, excluded.last_call_at)`,
+            lastCallAt: dialect.later(contacts.lastCallAt, sql`excluded.last_call_at`),
             displayName: sql`coalesce(${contacts.displayName}, excluded.display_name)`,
             phoneLast4: sql`coalesce(${contacts.phoneLast4}, excluded.phone_last4)`,
             updatedAt: now,
           },
         })
         .returning({ id: contacts.id })
-        .get().id;
+        .then(([row]) => row!.id);
     },
     async get(userId, id) {
-      return (
-        db
-          .select(summary)
-          .from(contacts)
-          .where(and(eq(contacts.id, id), eq(contacts.userId, userId)))
-          .get() ?? null
-      );
+      const [row] = await db
+        .select(summary)
+        .from(contacts)
+        .where(and(eq(contacts.id, id), eq(contacts.userId, userId)));
+      return row ?? null;
     },
     async list(userId, { limit, after }) {
       return db
@@ -46,18 +42,15 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
         .from(contacts)
         .where(and(eq(contacts.userId, userId), afterPosition(after, contacts.lastCallAt, contacts.id)))
         .orderBy(desc(contacts.lastCallAt), desc(contacts.id))
-        .limit(limit)
-        .all();
+        .limit(limit);
     },
     async rename(userId, id, displayName) {
-      return (
-        db
-          .update(contacts)
-          .set({ displayName, updatedAt: new Date() })
-          .where(and(eq(contacts.id, id), eq(contacts.userId, userId)))
-          .returning()
-          .get() ?? null
-      );
+      const [row] = await db
+        .update(contacts)
+        .set({ displayName, updatedAt: new Date() })
+        .where(and(eq(contacts.id, id), eq(contacts.userId, userId)))
+        .returning();
+      return row ?? null;
     },
     async calls(userId, id, limit) {
       return db
@@ -65,8 +58,7 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
         .from(calls)
         .where(and(eq(calls.contactRef, id), eq(calls.userId, userId)))
         .orderBy(desc(calls.createdAt), desc(calls.id))
-        .limit(limit)
-        .all();
+        .limit(limit);
     },
     async openItems(userId, id, limit) {
       return db
@@ -82,8 +74,7 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
         )
         .orderBy(desc(actionItems.createdAt), desc(actionItems.id))
         .limit(limit)
-        .all()
-        .map((row) => ({ ...row, intentMetadata: row.intentMetadata ?? null }));
+        .then((rows) => rows.map((row) => ({ ...row, intentMetadata: row.intentMetadata ?? null })));
     },
     async ungroupedCalls(limit, after) {
       return db
@@ -102,20 +93,15 @@ export function sqliteContacts(db: BetterSQLite3Database<typeof schema>): Contac
           ),
         )
         .orderBy(asc(calls.createdAt), asc(calls.id))
-        .limit(limit)
-        .all();
+        .limit(limit);
     },
     async link(callId, contactId) {
-      db.update(calls)
-        .set({
-          contactRef: contactId,
-        })
-        .where(eq(calls.id, callId))
-        .run();
+      await db.update(calls).set({ contactRef: contactId }).where(eq(calls.id, callId));
     },
     async sharedSecret(name, candidate) {
-      db.insert(serverSecrets).values({ name, value: candidate, createdAt: new Date() }).onConflictDoNothing().run();
-      return db.select().from(serverSecrets).where(eq(serverSecrets.name, name)).get()!.value;
+      await db.insert(serverSecrets).values({ name, value: candidate, createdAt: new Date() }).onConflictDoNothing();
+      const [row] = await db.select().from(serverSecrets).where(eq(serverSecrets.name, name));
+      return row!.value;
     },
   };
 }
