@@ -97,6 +97,14 @@ describe.each(factories)("Search contract: $name", (factory) => {
     expect(await segments([word("annual"), word("plan")])).toEqual(["s1", "s2"]);
     expect(await segments([{ words: ["ann"], prefix: true }])).toEqual(["s1", "s2"]);
     expect(await segments([{ words: ["annual", "pl"], prefix: true }])).toEqual(["s1"]);
+    // A whole word and a prefix together: both must match.
+    expect(await segments([word("review"), { words: ["ann"], prefix: true }])).toEqual(["s2"]);
+    expect(
+      await segments([
+        { words: ["fin"], prefix: true },
+        { words: ["ann"], prefix: true },
+      ]),
+    ).toEqual(["s1"]);
     expect(await segments([word("café")])).toEqual(["s3"]);
     expect(await segments([word("नमस्ते")])).toEqual(["s4"]);
     expect(await segments([word("東京")])).toEqual(["s5"]);

@@ -27,7 +27,8 @@ function toTsQuery(clauses: readonly SearchClause[]): SQL {
     const text = `${clause.words.map((w) => `'${w}'`).join(" <-> ")}:*`;
     parts.push(sql`to_tsquery('simple', ${text})`);
   }
-  return sql.join(parts, sql` && `);
+  // Parenthesised: `@@` binds tighter than `&&`, so `tsv @@ a && b` would AND a boolean with a tsquery.
+  return sql`(${sql.join(parts, sql` && `)})`;
 }
 
 const HEADLINE_OPTIONS = `StartSel=\u0002, StopSel=\u0003, MaxWords=${2 * SNIPPET_WORDS}, MinWords=${SNIPPET_WORDS}, ShortWord=0`;
