@@ -17,6 +17,7 @@ import {
 } from "../model";
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
+import { postgresCallList } from "./call-list";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
@@ -52,9 +53,6 @@ export async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-/** "No cursor": a keyset position after every row (later than any row can be). */
-const LATEST = new Date("9999-12-31T23:59:59.999Z");
-
 /**
  * The scale-out store: PostgreSQL through a node-postgres pool. Unlike the
  * embedded store, callers really do run concurrently (many API replicas and
@@ -89,35 +87,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const changed = (result: { rowCount: number | null }) => (result.rowCount ?? 0) > 0;
 
   // The hot read paths as named prepared statements: PostgreSQL plans them once per connection.
-  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-  const prepareList = (withStatus: boolean) =>
-    db
-      .select({
-        id: calls.id,
-        title: calls.title,
-        contactName: calls.contactName,
-        direction: calls.direction,
-        status: calls.status,
-        durationSeconds: calls.durationSeconds,
-        createdAt: calls.createdAt,
-        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
-        firstActionTitle: sql<
-          string | null
-        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-      })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.userId, sql.placeholder("userId")),
-          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
-          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
-        ),
-      )
-      .orderBy(desc(calls.createdAt), desc(calls.id))
-      .limit(sql.placeholder("limit"))
-      .prepare(withStatus ? "calls_list_by_status" : "calls_list");
-  const listCalls = prepareList(false);
-  const listCallsWithStatus = prepareList(true);
+  // The call list in one statement (call-list.ts).
+  const listCalls = postgresCallList(pool);
   const statusesOf = db
     .select({ id: calls.id, status: calls.status })
     .from(calls)
@@ -207,15 +178,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         const [row] = await db.select().from(calls).where(eq(calls.id, id));
         return row ? toCall(row) : null;
       },
-      async list(userId, { limit, after, status }) {
-        const params = {
-          userId,
-          limit,
-          // Keyset position as a row-value comparison; "no cursor" is a position after everything.
-          afterTime: after ? after.createdAt : LATEST,
-          afterId: after ? after.id : "",
-        };
-        return status ? listCallsWithStatus.execute({ ...params, status }) : listCalls.execute(params);
+      async list(userId, options) {
+        return listCalls(userId, options);
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];

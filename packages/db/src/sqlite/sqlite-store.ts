@@ -17,6 +17,7 @@ import {
   type WebhookDelivery,
 } from "../model";
 import type { Store } from "../store";
+import { sqliteCallList } from "./call-list";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
@@ -61,39 +62,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
   const toDelivery = (row: typeof webhookDeliveries.$inferSelect): WebhookDelivery => toWebhookDelivery(row);
 
   const toCall = (row: typeof calls.$inferSelect): CallRecord => row;
-  // The call list, prepared once per filter shape (the hot read paths skip query building).
-  const listColumns = {
-    id: calls.id,
-    title: calls.title,
-    contactName: calls.contactName,
-    direction: calls.direction,
-    status: calls.status,
-    durationSeconds: calls.durationSeconds,
-    createdAt: calls.createdAt,
-  };
-  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-  const prepareList = (withStatus: boolean) =>
-    db
-      .select({
-        ...listColumns,
-        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
-        firstActionTitle: sql<
-          string | null
-        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-      })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.userId, sql.placeholder("userId")),
-          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
-          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
-        ),
-      )
-      .orderBy(desc(calls.createdAt), desc(calls.id))
-      .limit(sql.placeholder("limit"))
-      .prepare();
-  const listCalls = prepareList(false);
-  const listCallsWithStatus = prepareList(true);
+  // The call list in one statement (call-list.ts).
+  const listCalls = sqliteCallList(sqlite);
 
   // The status poll is the hottest query: one prepared statement, ids as a JSON array.
   const statusesOf = db
@@ -191,17 +161,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
         const row = db.select().from(calls).where(eq(calls.id, id)).get();
         return row ? toCall(row) : null;
       },
-      async list(userId, { limit, after, status }) {
-        const params = {
-          userId,
-          limit,
-          // Keyset position as a row-value comparison; "no cursor" is a position after everything.
-          afterTime: after ? after.createdAt.getTime() : Number.MAX_SAFE_INTEGER,
-          afterId: after ? after.id : "",
-        };
-        const rows = status ? listCallsWithStatus.all({ ...params, status }) : listCalls.all(params);
-        for (const row of rows) row.actionItemCount = Number(row.actionItemCount);
-        return rows;
+      async list(userId, options) {
+        return listCalls(userId, options);
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
