@@ -16,7 +16,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
-import { callListSql, openPostgresStore, openSqliteStore } from "@scryon/db";
+import { callListSql, openPostgresStore, openSqliteStore, withActionSummaries } from "@scryon/db";
 import { createTestDatabase } from "@scryon/db/testing";
 import { startTestServer } from "@scryon/server/testing";
 import Database from "better-sqlite3";
@@ -115,8 +115,8 @@ async function startBytesBaseline(body: string) {
 /**
  * The limit of this design: bare Fastify routes that run the statements the
  * store runs for the same request (find the user, then the query) straight on
- * the driver, and answer JSON.stringify of the rows. The list's SQL is the
- * store's own (callListSql); the status poll's mirrors the stores'.
+ * the driver, and answer JSON.stringify of the rows. The list's statements are
+ * the stores' own (callListSql, packages/db/src/call-list.ts); the status poll's mirror the stores'.
  */
 async function startSqlBaseline(database: SqlDatabase, authUid: string) {
   const app = Fastify({ logger: false });
@@ -149,11 +149,15 @@ function sqliteDatabase(file: string): SqlDatabase {
   const statuses = sqlite.prepare(
     "select id, status from calls where user_id = ? and id in (select value from json_each(?))",
   );
-  const list = sqlite.prepare(callListSql(() => "?", false));
+  const page = sqlite.prepare<unknown[], { id: string }>(callListSql.page(() => "?", false));
+  const liveItems = sqlite.prepare(callListSql.liveItems("in (select value from json_each(?))"));
   return {
     user: async (authUid) => user.get(authUid) as { id: string },
     statuses: async (userId, ids) => statuses.all(userId, JSON.stringify(ids)) as Array<{ id: string; status: string }>,
-    list: async (userId, limit) => list.all(userId, Number.MAX_SAFE_INTEGER, "", limit),
+    list: async (userId, limit) => {
+      const calls = page.all(userId, Number.MAX_SAFE_INTEGER, "", limit);
+      return withActionSummaries(calls, liveItems.all(JSON.stringify(calls.map((call) => call.id))) as never);
+    },
     close: async () => void sqlite.close(),
   };
 }
@@ -170,7 +174,7 @@ function postgresDatabase(url: string): SqlDatabase {
     list: (userId, limit) =>
       one(
         "list",
-        callListSql((n) => `$${n}`, false),
+        callListSql.joined((n) => `$${n}`, false),
         [userId, new Date("9999-12-31T23:59:59.999Z"), "", limit],
       ),
     close: () => pool.end(),

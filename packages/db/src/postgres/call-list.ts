@@ -6,11 +6,11 @@ import type { Store } from "../store";
 /** "No cursor": a keyset position after every row. */
 const LATEST = new Date("9999-12-31T23:59:59.999Z");
 
-/** `calls.list` for the scale-out store: named prepared statements, rows straight from the driver. */
+/** `calls.list` for the scale-out store: one named prepared statement per filter shape, rows straight from the driver. */
 export function postgresCallList(pool: pg.Pool) {
-  const plain = callListSql((n) => `$${n}`, false);
-  const byStatus = callListSql((n) => `$${n}`, true);
-  return async (userId: string, options: Parameters<Store["calls"]["list"]>[1]) => {
+  const plain = callListSql.joined((n) => `$${n}`, false);
+  const byStatus = callListSql.joined((n) => `$${n}`, true);
+  return async (userId: string, options: Parameters<Store["calls"]["list"]>[1]): Promise<CallListRow[]> => {
     const position = [options.after ? options.after.createdAt : LATEST, options.after ? options.after.id : ""];
     const query = options.status
       ? { name: "calls_list_by_status", text: byStatus, values: [userId, ...position, options.status, options.limit] }
