@@ -16,7 +16,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
-import { callListSql, openPostgresStore, openSqliteStore, withActionSummaries } from "@scryon/db";
+import { callListSql, callStatusesSql, openPostgresStore, openSqliteStore, withActionSummaries } from "@scryon/db";
 import { createTestDatabase } from "@scryon/db/testing";
 import { startTestServer } from "@scryon/server/testing";
 import Database from "better-sqlite3";
@@ -116,7 +116,7 @@ async function startBytesBaseline(body: string) {
  * The limit of this design: bare Fastify routes that run the statements the
  * store runs for the same request (find the user, then the query) straight on
  * the driver, and answer JSON.stringify of the rows. The list's statements are
- * the stores' own (callListSql, packages/db/src/call-list.ts); the status poll's mirror the stores'.
+ * the stores' own (callListSql and callStatusesSql, packages/db/src/call-list.ts).
  */
 async function startSqlBaseline(database: SqlDatabase, authUid: string) {
   const app = Fastify({ logger: false });
@@ -146,9 +146,7 @@ interface SqlDatabase {
 function sqliteDatabase(file: string): SqlDatabase {
   const sqlite = new Database(file, { readonly: true });
   const user = sqlite.prepare("select * from users where auth_uid = ?");
-  const statuses = sqlite.prepare(
-    "select id, status from calls where user_id = ? and id in (select value from json_each(?))",
-  );
+  const statuses = sqlite.prepare(callStatusesSql("?", "in (select value from json_each(?))"));
   const page = sqlite.prepare<unknown[], { id: string }>(callListSql.page(() => "?", false));
   const liveItems = sqlite.prepare(callListSql.liveItems("in (select value from json_each(?))"));
   return {
@@ -169,8 +167,7 @@ function postgresDatabase(url: string): SqlDatabase {
   return {
     user: async (authUid) =>
       (await one<{ id: string }>("user", "select * from users where auth_uid = $1", [authUid]))[0]!,
-    statuses: (userId, ids) =>
-      one("statuses", "select id, status from calls where user_id = $1 and id = any($2::text[])", [userId, ids]),
+    statuses: (userId, ids) => one("statuses", callStatusesSql("$1", "= any($2::text[])"), [userId, ids]),
     list: (userId, limit) =>
       one(
         "list",

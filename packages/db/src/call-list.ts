@@ -56,3 +56,7 @@ export function withActionSummaries<T extends { id: string }>(page: T[], summari
     };
   });
 }
+
+/** The status poll: `idIn` tests id against the polled ids, bound as one parameter after the user id. */
+export const callStatusesSql = (userParam: string, idIn: string) =>
+  `select id, status from calls where user_id = ${userParam} and id ${idIn}`;

@@ -1,4 +1,4 @@
-export { callListSql, withActionSummaries } from "./call-list";
+export { callListSql, callStatusesSql, withActionSummaries } from "./call-list";
 export * from "./model";
 export { migratePostgres, openPostgresStore, type PostgresStoreOptions } from "./postgres/postgres-store";
 export {

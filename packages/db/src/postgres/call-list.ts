@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { callListSql } from "../call-list";
-import type { CallListRow } from "../model";
+import { callListSql, callStatusesSql } from "../call-list";
+import type { CallListRow, CallRecord } from "../model";
 import type { Store } from "../store";
 
 /** "No cursor": a keyset position after every row. */
@@ -17,4 +17,11 @@ export function postgresCallList(pool: pg.Pool) {
       : { name: "calls_list", text: plain, values: [userId, ...position, options.limit] };
     return (await pool.query<CallListRow>(query)).rows;
   };
+}
+
+/** `calls.statuses` (the hottest query) as one named prepared statement. */
+export function postgresCallStatuses(pool: pg.Pool) {
+  const text = callStatusesSql("$1", "= any($2::text[])");
+  return async (userId: string, ids: string[]) =>
+    (await pool.query<Pick<CallRecord, "id" | "status">>({ name: "calls_statuses", text, values: [userId, ids] })).rows;
 }

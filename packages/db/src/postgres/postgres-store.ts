@@ -17,7 +17,7 @@ import {
 } from "../model";
 import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "../sqlite/sqlite-store";
 import type { Store } from "../store";
-import { postgresCallList } from "./call-list";
+import { postgresCallList, postgresCallStatuses } from "./call-list";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/postgres");
@@ -89,11 +89,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // The hot read paths as named prepared statements: PostgreSQL plans them once per connection.
   // The call list in one statement (call-list.ts).
   const listCalls = postgresCallList(pool);
-  const statusesOf = db
-    .select({ id: calls.id, status: calls.status })
-    .from(calls)
-    .where(and(eq(calls.userId, sql.placeholder("userId")), sql`${calls.id} = any(${sql.placeholder("ids")}::text[])`))
-    .prepare("calls_statuses");
+  const statusesOf = postgresCallStatuses(pool);
   // Every authenticated request looks its user up.
   const findUserByAuthUid = db
     .select()
@@ -183,7 +179,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
-        return statusesOf.execute({ userId, ids });
+        return statusesOf(userId, ids);
       },
       async update(userId, id, patch) {
         const [row] = await db

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { type ActionSummary, callListSql, withActionSummaries } from "../call-list";
-import type { CallListRow } from "../model";
+import { type ActionSummary, callListSql, callStatusesSql, withActionSummaries } from "../call-list";
+import type { CallListRow, CallRecord } from "../model";
 import type { Store } from "../store";
 
 type PageRow = Omit<CallListRow, "createdAt" | "actionItemCount" | "firstActionTitle"> & { createdAt: number };
@@ -26,4 +26,12 @@ export function sqliteCallList(sqlite: Database.Database) {
       summaries,
     );
   };
+}
+
+/** `calls.statuses` (the hottest query) as one prepared statement, the ids as a JSON array. */
+export function sqliteCallStatuses(sqlite: Database.Database) {
+  const statement = sqlite.prepare<[string, string], Pick<CallRecord, "id" | "status">>(
+    callStatusesSql("?", "in (select value from json_each(?))"),
+  );
+  return (userId: string, ids: string[]) => statement.all(userId, JSON.stringify(ids));
 }

@@ -17,7 +17,7 @@ import {
   type WebhookDelivery,
 } from "../model";
 import type { Store } from "../store";
-import { sqliteCallList } from "./call-list";
+import { sqliteCallList, sqliteCallStatuses } from "./call-list";
 import * as schema from "./schema";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../migrations/sqlite");
@@ -65,17 +65,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
   // The call list in one statement (call-list.ts).
   const listCalls = sqliteCallList(sqlite);
 
-  // The status poll is the hottest query: one prepared statement, ids as a JSON array.
-  const statusesOf = db
-    .select({ id: calls.id, status: calls.status })
-    .from(calls)
-    .where(
-      and(
-        eq(calls.userId, sql.placeholder("userId")),
-        sql`${calls.id} in (select value from json_each(${sql.placeholder("ids")}))`,
-      ),
-    )
-    .prepare();
+  const statusesOf = sqliteCallStatuses(sqlite);
   const findUserByAuthUid = db
     .select()
     .from(users)
@@ -166,7 +156,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
       },
       async statuses(userId, ids) {
         if (ids.length === 0) return [];
-        return statusesOf.all({ userId, ids: JSON.stringify(ids) });
+        return statusesOf(userId, ids);
       },
       async update(userId, id, patch) {
         const row = db
