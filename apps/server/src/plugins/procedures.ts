@@ -31,7 +31,7 @@ export function procedureDef(router: AppRouter, path: string): ProcedureDef {
 /**
  * Whether the host may serialise this procedure's answer from its documented
  * schema without re-validating it with zod. Only procedures marked
- * `storeTypedOutput` in their meta (docs/architecture.md, "One call, end to end"):
+ * `storeTypedOutput` in their meta (docs/architecture.md, "How the server serves the router"):
  * their answer is built by our own mappers from typed store rows, so the
  * TypeScript types already tie it to the output schema, and the compiled
  * serializer writes exactly the documented properties (unknown keys dropped,
