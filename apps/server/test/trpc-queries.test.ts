@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture, startFakeTranscriptionServer, startTestServer, type TestServer, uploadFile } from "./harness";
+import {
+  fixture,
+  startFakeTranscriptionServer,
+  startTestServer,
+  type TestServer,
+  uploadFile,
+  waitForTerminal,
+} from "./harness";
 
 /**
  * Plain GET queries under /trpc take a fast path (plugins/trpc-queries.ts); batches
@@ -16,6 +23,8 @@ beforeAll(async () => {
   server = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
   guarded = await startTestServer({ SCRYON_API_KEY: "the-key" });
   callId = (await uploadFile(server.url, fixture("audio", "tone.wav"))).body.callId as string;
+  // A call still moving through its stages can change status between the plain and the batched read.
+  await waitForTerminal(server.url, callId);
 });
 afterAll(async () => {
   await server?.close();

@@ -99,7 +99,12 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
       });
       // Plain GET queries (the status poll) without the adapter's per-request machinery; the
       // rest (batches, mutations, subscriptions) is tRPC's adapter's. Same guards, same envelope.
-      registerPlainQueryRoute(trpc, { router, createContext: (req) => createContext({ req }), onError });
+      registerPlainQueryRoute(trpc, {
+        router,
+        createContext: (req) => createContext({ req }),
+        onError,
+        document: options.document,
+      });
       trpc.all("/:path", async (request, reply) => {
         await fastifyRequestHandler({
           ...trpcOptions,
@@ -121,6 +126,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
       registerRestRoutes(rest, {
         router,
         createContext: (req) => createContext({ req }),
+        document: options.document,
         servedElsewhere: EXPORT_OPERATIONS,
       });
     },

@@ -1,5 +1,4 @@
 import { type AppRouter, errors, type RequestContext, successStatuses } from "@scryon/api";
-import { callTRPCProcedure } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import {
   coerceSchema,
@@ -13,10 +12,13 @@ import {
   unwrapZodType,
 } from "trpc-to-openapi";
 import { ZodArray, type ZodType } from "zod";
+import { documentedResponseSchema, procedureDef, procedureInvoker, servesStoreTypedOutput } from "./procedures";
 
 export interface RestRoutesOptions {
   router: AppRouter;
   createContext: (request: FastifyRequest) => RequestContext;
+  /** The served OpenAPI document: store-typed answers are serialised from its response schemas. */
+  document: object;
   /** Operations another plugin serves itself, as `GET /calls/{id}/digest` (their content negotiation is their own). */
   servedElsewhere?: readonly string[];
 }
@@ -83,6 +85,14 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
     const plan = planInput(procedure, openapi.method);
     const successStatus = statuses.get(path) ?? 200;
     const url = normalizePath(openapi.path).replace(/\{(\w+)\}/g, ":$1");
+    const def = procedureDef(router, path);
+    // Store-typed answers (procedures.ts): Fastify's compiled fast-json-stringify from the documented
+    // schema writes the body, instead of zod re-validating it and JSON.stringify writing it.
+    const responseSchema =
+      servesStoreTypedOutput(def) && successStatus !== 204
+        ? documentedResponseSchema(options.document, openapi.method, normalizePath(openapi.path), successStatus)
+        : null;
+    const invoke = procedureInvoker(def, path, { skipOutputValidation: responseSchema !== null });
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       let input: Record<string, unknown> | undefined;
@@ -98,20 +108,17 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
         } else input = queryInput(request.query as Record<string, string | string[] | undefined>, plan);
         Object.assign(input, request.params as Record<string, string>);
       }
-      const data = await callTRPCProcedure({
-        router,
-        path,
-        type,
-        ctx: createContext(request),
-        getRawInput: async () => input,
-        signal: undefined,
-        batchIndex: 0,
-      });
+      const data = await invoke(createContext(request), input);
       if (successStatus === 204) return reply.code(204).send();
       return reply.code(successStatus).send(data);
     };
 
     // Errors take the server's one error handler (plugins/errors.ts) to the documented shape.
-    app.route({ method: openapi.method as HTTPMethods, url, handler });
+    app.route({
+      method: openapi.method as HTTPMethods,
+      url,
+      handler,
+      ...(responseSchema && { schema: { response: { [successStatus]: responseSchema } } }),
+    });
   });
 }

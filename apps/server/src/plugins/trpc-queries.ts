@@ -1,7 +1,8 @@
 import { type AppRouter, type RequestContext, toApiError } from "@scryon/api";
-import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { documentedResponseSchema, procedureDef, procedureInvoker, servesStoreTypedOutput } from "./procedures";
 
 /** Where tRPC is served. */
 export const TRPC_PREFIX = "/trpc/";
@@ -55,9 +56,33 @@ export function registerPlainQueryRoute(
     router: AppRouter;
     createContext: (request: FastifyRequest) => RequestContext;
     onError: (opts: { error: TRPCError; req: FastifyRequest }) => void;
+    /** The served OpenAPI document: a store-typed answer is serialised from its REST twin's schema. */
+    document: object;
   },
 ) {
   const { router } = options;
+  // Per query procedure, worked out once: how to call it and, for store-typed answers
+  // (procedures.ts), the envelope's schema around the REST twin's documented body.
+  const queries = new Map(
+    Object.keys(router._def.procedures)
+      .filter((path) => procedureDef(router, path).type === "query")
+      .map((path) => {
+        const def = procedureDef(router, path);
+        const openapi = (def.meta as { openapi?: { method: string; path: string } } | undefined)?.openapi;
+        const data =
+          servesStoreTypedOutput(def) && openapi
+            ? documentedResponseSchema(options.document, openapi.method, openapi.path, 200)
+            : null;
+        const { components, ...body } = (data ?? {}) as { components?: object };
+        const schema = data && {
+          type: "object",
+          properties: { result: { type: "object", properties: { data: body }, required: ["data"] } },
+          required: ["result"],
+          ...(components && { components }),
+        };
+        return [path, { invoke: procedureInvoker(def, path, { skipOutputValidation: schema !== null }), schema }];
+      }),
+  );
   app.route({
     method: "GET",
     url: "/:path",
@@ -73,16 +98,14 @@ export function registerPlainQueryRoute(
         } catch (cause) {
           throw new TRPCError({ code: "PARSE_ERROR", message: "input is not valid JSON", cause });
         }
-        const data = await callTRPCProcedure({
-          router,
-          path,
-          type: "query",
-          ctx,
-          getRawInput: async () => input,
-          signal: undefined,
-          batchIndex: 0,
-        });
-        return reply.code(200).type("application/json").send({ result: { data } });
+        // The constraint routes only the router's queries here.
+        const query = queries.get(path)!;
+        const data = await query.invoke(ctx, input);
+        const body = { result: { data } };
+        return reply
+          .code(200)
+          .type("application/json")
+          .send(query.schema ? reply.serializeInput(body, query.schema) : body);
       } catch (cause) {
         return sendError(reply, request, getTRPCErrorFromUnknown(cause), { path, input, ctx });
       }

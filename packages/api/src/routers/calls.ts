@@ -32,6 +32,8 @@ const exportedDocumentSchema = z.object({
 export const callsRouter = router({
   list: authedProcedure
     .meta({
+      // Built by our mappers from typed store rows: served through the compiled serializer (apps/server procedures.ts).
+      storeTypedOutput: true,
       openapi: {
         method: "GET",
         path: "/calls",
@@ -53,6 +55,8 @@ export const callsRouter = router({
 
   status: authedProcedure
     .meta({
+      // Built by our mappers from typed store rows: served through the compiled serializer (apps/server procedures.ts).
+      storeTypedOutput: true,
       openapi: {
         method: "GET",
         path: "/calls/status",

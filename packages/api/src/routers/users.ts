@@ -83,7 +83,11 @@ export const usersRouter = router({
 
 export const healthRouter = router({
   check: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/health", tags: ["health"], summary: "Liveness (public)" } })
+    .meta({
+      // Built from the settings: served through the compiled serializer (apps/server procedures.ts).
+      storeTypedOutput: true,
+      openapi: { method: "GET", path: "/health", tags: ["health"], summary: "Liveness (public)" },
+    })
     .input(z.void())
     .output(healthSchema)
     .query(({ ctx }) => ({

@@ -1,12 +1,13 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Dialect } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
+import { postgresCallList, postgresCallStatuses } from "./call-list";
 import * as schema from "./schema";
 import { postgresSearch } from "./search";
 import { postgresSpeakerCorrections } from "./speaker-corrections";
@@ -42,9 +43,6 @@ export async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-/** "No cursor": a keyset position after every row (later than any row can be). */
-const LATEST = new Date("9999-12-31T23:59:59.999Z");
-
 /**
  * The scale-out store: PostgreSQL through a node-postgres pool. Unlike the
  * embedded store, callers really do run concurrently (many API replicas and
@@ -62,42 +60,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const { calls, actionItems } = schema;
 
-  // The hot read paths as named prepared statements: PostgreSQL plans them once per connection.
-  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-  const prepareList = (withStatus: boolean) =>
-    db
-      .select({
-        id: calls.id,
-        title: calls.title,
-        contactName: calls.contactName,
-        contactRef: calls.contactRef,
-        direction: calls.direction,
-        status: calls.status,
-        durationSeconds: calls.durationSeconds,
-        createdAt: calls.createdAt,
-        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`.mapWith(Number),
-        firstActionTitle: sql<
-          string | null
-        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-      })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.userId, sql.placeholder("userId")),
-          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
-          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
-        ),
-      )
-      .orderBy(desc(calls.createdAt), desc(calls.id))
-      .limit(sql.placeholder("limit"))
-      .prepare(withStatus ? "calls_list_by_status" : "calls_list");
-  const listCalls = prepareList(false);
-  const listCallsWithStatus = prepareList(true);
-  const statusesOf = db
-    .select({ id: calls.id, status: calls.status })
-    .from(calls)
-    .where(and(eq(calls.userId, sql.placeholder("userId")), sql`${calls.id} = any(${sql.placeholder("ids")}::text[])`))
-    .prepare("calls_statuses");
+  // The hot read paths, prepared once: the call list and the status poll (call-list.ts), the user lookup.
+  const listCalls = postgresCallList(pool);
+  const statusesOf = postgresCallStatuses(pool);
   // Every authenticated request looks its user up.
   const findUserByAuthUid = db
     .select()
@@ -110,19 +75,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const [user] = await findUserByAuthUid.execute({ authUid });
       return user;
     },
-    async listCalls(userId, { limit, after, status }) {
-      const params = {
-        userId,
-        limit,
-        // Keyset position as a row-value comparison; "no cursor" is a position after everything.
-        afterTime: after ? after.createdAt : LATEST,
-        afterId: after ? after.id : "",
-      };
-      return status ? listCallsWithStatus.execute({ ...params, status }) : listCalls.execute(params);
-    },
+    listCalls: async (userId, options) => listCalls(userId, options),
     async callStatuses(userId, ids) {
       if (ids.length === 0) return [];
-      return statusesOf.execute({ userId, ids });
+      return statusesOf(userId, ids);
     },
     rowCount: (result) => (result as pg.QueryResult).rowCount ?? 0,
     jsonArrayContains: (column, value) => sql`${column} @> ${JSON.stringify([value])}::jsonb`,

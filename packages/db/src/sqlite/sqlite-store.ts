@@ -2,12 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { type Dialect, sqliteAsShared } from "../dialect";
 import type { Store } from "../store";
 import { createStoreCore } from "../store-core";
+import { sqliteCallList, sqliteCallStatuses } from "./call-list";
 import * as schema from "./schema";
 import { sqliteSearch } from "./search";
 import { sqliteSpeakerCorrections } from "./speaker-corrections";
@@ -34,54 +35,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  const { actionItems } = schema;
 
-  const { calls, actionItems } = schema;
-  // The call list, prepared once per filter shape (the hot read paths skip query building).
-  const listColumns = {
-    id: calls.id,
-    title: calls.title,
-    contactName: calls.contactName,
-    contactRef: calls.contactRef,
-    direction: calls.direction,
-    status: calls.status,
-    durationSeconds: calls.durationSeconds,
-    createdAt: calls.createdAt,
-  };
-  const liveItems = and(eq(actionItems.callId, calls.id), ne(actionItems.status, "DISMISSED"));
-  const prepareList = (withStatus: boolean) =>
-    db
-      .select({
-        ...listColumns,
-        actionItemCount: sql<number>`(select count(*) from ${actionItems} where ${liveItems})`,
-        firstActionTitle: sql<
-          string | null
-        >`(select ${actionItems.title} from ${actionItems} where ${liveItems} order by ${actionItems.createdAt}, ${actionItems.id} limit 1)`,
-      })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.userId, sql.placeholder("userId")),
-          withStatus ? eq(calls.status, sql.placeholder("status") as never) : undefined,
-          sql`(${calls.createdAt}, ${calls.id}) < (${sql.placeholder("afterTime")}, ${sql.placeholder("afterId")})`,
-        ),
-      )
-      .orderBy(desc(calls.createdAt), desc(calls.id))
-      .limit(sql.placeholder("limit"))
-      .prepare();
-  const listCalls = prepareList(false);
-  const listCallsWithStatus = prepareList(true);
-
-  // The status poll is the hottest query: one prepared statement, ids as a JSON array.
-  const statusesOf = db
-    .select({ id: calls.id, status: calls.status })
-    .from(calls)
-    .where(
-      and(
-        eq(calls.userId, sql.placeholder("userId")),
-        sql`${calls.id} in (select value from json_each(${sql.placeholder("ids")}))`,
-      ),
-    )
-    .prepare();
+  // The hot read paths, prepared once: the call list and the status poll (call-list.ts), the user lookup.
+  const listCalls = sqliteCallList(sqlite);
+  const statusesOf = sqliteCallStatuses(sqlite);
   const findUserByAuthUid = db
     .select()
     .from(schema.users)
@@ -92,21 +50,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { readonly
     async userByAuthUid(authUid) {
       return findUserByAuthUid.get({ authUid });
     },
-    async listCalls(userId, { limit, after, status }) {
-      const params = {
-        userId,
-        limit,
-        // Keyset position as a row-value comparison; "no cursor" is a position after everything.
-        afterTime: after ? after.createdAt.getTime() : Number.MAX_SAFE_INTEGER,
-        afterId: after ? after.id : "",
-      };
-      const rows = status ? listCallsWithStatus.all({ ...params, status }) : listCalls.all(params);
-      for (const row of rows) row.actionItemCount = Number(row.actionItemCount);
-      return rows;
-    },
+    listCalls: async (userId, options) => listCalls(userId, options),
     async callStatuses(userId, ids) {
       if (ids.length === 0) return [];
-      return statusesOf.all({ userId, ids: JSON.stringify(ids) });
+      return statusesOf(userId, ids);
     },
     rowCount: (result) => (result as Database.RunResult).changes,
     jsonArrayContains: (column, value) => sql`exists (select 1 from json_each(${column}) where value = ${value})`,
