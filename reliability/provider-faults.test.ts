@@ -152,9 +152,7 @@ describe("transcription provider faults (outlasting the retry window, or permane
       (await fs.readdir(path.join(scenario!.dataDir, "storage"), { recursive: true })).filter((f) =>
         String(f).includes(`${detail.id ?? detail.callId}/temp/`),
       );
-    for (let i = 0; i < 50 && (await rawAudio()).length > 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await rawAudio()).toEqual([]);
+    await expect.poll(rawAudio, { timeout: 30_000 }).toEqual([]);
   });
 });
 

@@ -239,7 +239,10 @@ describe("Idempotency-Key", () => {
     await waitForTerminal(server.url, callId);
     expect((await getJson(`${server.url}/api/calls?limit=100`)).body!.items.length).toBe(before + 1);
     // Only the winner's audio was kept (and it is deleted once processed); no stray temp files.
-    expect((await storedFiles()).filter((f) => f.includes("/temp/"))).toEqual([]);
+    // (Deleted just after the terminal transition: wait for it rather than race it.)
+    await expect
+      .poll(async () => (await storedFiles()).filter((f) => f.includes("/temp/")), { timeout: 30_000 })
+      .toEqual([]);
   });
 
   it("applies to JSON mutations too", async () => {

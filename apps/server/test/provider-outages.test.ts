@@ -111,7 +111,8 @@ describe("transcription provider outages", () => {
     for (const e of deferred.slice(4)) expect(e.durationMs).toBeGreaterThanOrEqual(2000);
     for (const e of deferred.slice(0, 4)) expect(e.durationMs).toBeLessThanOrEqual(200);
     // Raw audio is deleted once the call is COMPLETED.
-    expect(await rawAudioOf(server, callId)).toEqual([]);
+    // The audio is deleted just after the terminal transition: wait for it rather than race it.
+    await expect.poll(() => rawAudioOf(server, callId), { timeout: 30_000 }).toEqual([]);
   }, 120_000);
 
   it("a permanent fault (401) fails fast with its code, and the call cannot be retried", async () => {
@@ -123,7 +124,8 @@ describe("transcription provider outages", () => {
     expect(requestsTo(provider)).toBe(1);
     const events = await server.runtime.store.events.list(callId);
     expect(events.some((e) => e.status === "DEFERRED")).toBe(false);
-    expect(await rawAudioOf(server, callId)).toEqual([]);
+    // The audio is deleted just after the terminal transition: wait for it rather than race it.
+    await expect.poll(() => rawAudioOf(server, callId), { timeout: 30_000 }).toEqual([]);
 
     const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`);
     expect(retry.status).toBe(409);
@@ -139,7 +141,8 @@ describe("transcription provider outages", () => {
     expect(await waitForTerminal(server.url, callId, {}, 30_000)).toBe("FAILED");
     const detail = (await getJson(`${server.url}/api/calls/${callId}`)).body!;
     expect(detail.errorReason).toBe("transcription_unavailable");
-    expect(await rawAudioOf(server, callId)).toEqual([]);
+    // The audio is deleted just after the terminal transition: wait for it rather than race it.
+    await expect.poll(() => rawAudioOf(server, callId), { timeout: 30_000 }).toEqual([]);
     // Transient, but the audio is gone: nothing to retry with.
     const retry = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`);
     expect(retry.status).toBe(409);
@@ -248,7 +251,8 @@ describe("POST /api/calls/{id}/retry on a call that failed transiently with its 
     const again = await sendJson("POST", `${server.url}/api/calls/${callId}/retry`, undefined, headers);
     expect(again).toEqual(retry);
     expect(await waitForTerminal(server.url, callId, {}, 60_000)).toBe("COMPLETED");
-    expect(await rawAudioOf(server, callId)).toEqual([]);
+    // The audio is deleted just after the terminal transition: wait for it rather than race it.
+    await expect.poll(() => rawAudioOf(server, callId), { timeout: 30_000 }).toEqual([]);
   }, 120_000);
 });
 

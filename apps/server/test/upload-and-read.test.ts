@@ -74,9 +74,11 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     expect(typeof analysis.body!.oneLineSummary).toBe("string");
     expect(analysis.body!.shortSummary).toBe(analysis.body!.oneLineSummary);
 
-    // The raw audio is gone once processed (docs/contract.md § Privacy rules).
+    // The raw audio is gone once processed (docs/contract.md § Privacy rules), just after the terminal transition.
+    const tempAudio = async () =>
+      (await listStoredObjects(server)).filter((f) => f.includes(callId) && f.includes("/temp/"));
+    await expect.poll(tempAudio, { timeout: 30_000 }).toEqual([]);
     const files = await listStoredObjects(server);
-    expect(files.filter((f) => f.includes(callId) && f.includes("/temp/"))).toEqual([]);
     expect(
       files
         .filter((f) => f.includes(callId))

@@ -483,8 +483,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   async function resolveSpeakerNames(call: CallRecord, normalized: NormalizedTranscript) {
     await skipStage(store, call.id, "VOICE_MATCH_STARTED", "voice_profiles_not_enabled");
     const user = await store.users.get(call.userId);
-    // A retried call no longer holds its full number (docs/contract.md § Contacts): its contact's last four
-    // digits still name the other party "Contact ending NNNN" (too short to redact anything by).
+    // A call sent without a number but grouped into a contact that has one (by the client's contactId): the
+    // contact's last four digits still name the other party "Contact ending NNNN" (docs/contract.md § Contacts).
     const contact =
       !call.phoneNumber && call.contactRef ? await store.contacts.get(call.userId, call.contactRef) : null;
     const context = {

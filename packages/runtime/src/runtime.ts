@@ -178,7 +178,7 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     },
     log,
   };
-  // Calls stored before contacts existed join theirs, and finished ones drop their full number.
+  // Calls stored before contacts existed join their contacts (docs/contract.md § Contacts).
   await linkUngroupedCalls(apiDeps);
 
   const sweepers = createSweepers({
