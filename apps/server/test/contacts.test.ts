@@ -256,7 +256,7 @@ describe("calls stored before contacts existed", () => {
     await legacyServer?.close();
   });
 
-  it("are grouped at start-up, keep the number they were sent with, and the hash key survives a restart", async () => {
+  it("are grouped after start-up, keep the number they were sent with, and the hash key survives a restart", async () => {
     legacyServer = await startTestServer({ TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" });
     const userId = (await getJson(`${legacyServer.url}/api/users/me`)).body!.id as string;
     // Rows as an older build wrote them: the full number, no contact.
@@ -286,9 +286,13 @@ describe("calls stored before contacts existed", () => {
       { TRANSCRIPTION_BASE_URL: transcription.baseURL, TRANSCRIPTION_API_KEY: "k" },
       legacyServer.dataDir,
     );
-    const contacts = await Promise.all(
-      legacy.map(async (id) => (await getJson(`${legacyServer.url}/api/calls/${id}`)).body!.contactId as string),
-    );
+    // Grouped in the background after start-up: wait for it.
+    const contactIds = async () =>
+      Promise.all(
+        legacy.map(async (id) => (await getJson(`${legacyServer.url}/api/calls/${id}`)).body!.contactId as string),
+      );
+    await expect.poll(async () => (await contactIds()).every(Boolean), { timeout: 30_000 }).toBe(true);
+    const contacts = await contactIds();
     expect(contacts[0]).toBeDefined();
     expect(contacts[1]).toBe(contacts[0]);
     expect((await getJson(`${legacyServer.url}/api/calls/${legacy[0]}`)).body!.phoneNumber).toBe("+91 98765 43210");

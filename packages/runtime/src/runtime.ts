@@ -178,8 +178,6 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     },
     log,
   };
-  // Calls stored before contacts existed join their contacts (docs/contract.md § Contacts).
-  await linkUngroupedCalls(apiDeps);
 
   const sweepers = createSweepers({
     store,
@@ -199,6 +197,10 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
     },
   });
   let backgroundStarted = false;
+  // Calls stored before contacts existed join their contacts in the background (docs/contract.md § Contacts):
+  // on a large database that is many writes, which must not hold up start-up.
+  const stopLinking = new AbortController();
+  let linking: Promise<void> = Promise.resolve();
 
   return {
     config,
@@ -218,8 +220,20 @@ export async function createRuntime(config: ScryonConfig, log: Logger = silentLo
       await startPipelineWorkers(queue, pipeline, config.jobs.workerConcurrency);
       await webhooks.startWorkers();
       sweepers.start(config.jobs.sweepIntervalMs);
+      linking = linkUngroupedCalls(apiDeps, stopLinking.signal).then(
+        (linked) => {
+          if (linked > 0) log.info({ linked }, "calls from before contacts grouped into contacts");
+        },
+        (error: unknown) =>
+          log.warn(
+            { err: error instanceof Error ? error.name : "error" },
+            "grouping older calls into contacts stopped; the next start resumes it",
+          ),
+      );
     },
     async close({ timeoutMs = 10_000 } = {}) {
+      stopLinking.abort();
+      await linking;
       await sweepers.stop();
       await queue.stop({ timeoutMs });
       await authenticator.close();

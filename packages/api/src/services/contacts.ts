@@ -71,24 +71,27 @@ export async function attachContact(deps: ApiDeps, userId: string, call: CallIde
 const LINK_BATCH = 200;
 
 /**
- * Groups the calls stored before contacts existed (docs/contract.md § Contacts). Run at start-up; every step is
- * idempotent, so processes running it together, or a run cut short, leave nothing half-written: a call is linked in
- * one write.
+ * Groups the calls stored before contacts existed (docs/contract.md § Contacts). Run in the background by the
+ * worker processes, batch by batch, until `signal` aborts; every step is idempotent, so processes running it
+ * together, or a run cut short, leave nothing half-written: a call is linked in one write, and the next run
+ * resumes with the calls still ungrouped.
  */
-export async function linkUngroupedCalls(deps: ApiDeps): Promise<number> {
+export async function linkUngroupedCalls(deps: ApiDeps, signal?: AbortSignal): Promise<number> {
   let linked = 0;
   let after: CallRecord | null = null;
-  for (;;) {
+  while (!signal?.aborted) {
     const batch: CallRecord[] = await deps.store.contacts.ungroupedCalls(LINK_BATCH, after);
     for (const call of batch) {
+      if (signal?.aborted) break;
       const contactId = await attachContact(deps, call.userId, call, call.createdAt);
       if (!contactId) continue;
       await deps.store.contacts.link(call.id, contactId);
       linked++;
     }
-    if (batch.length < LINK_BATCH) return linked;
+    if (batch.length < LINK_BATCH) break;
     after = batch.at(-1)!;
   }
+  return linked;
 }
 
 const sentimentOf = (value: string | null) => {
