@@ -130,9 +130,14 @@ it(`every call ends COMPLETED exactly once after ${profile.crashKills} kill -9s 
     totalItems += aiItems.length;
   }
 
-  // One analysis artifact per call, and no raw audio left for terminal calls.
+  // One analysis artifact per call, and no raw audio left for terminal calls: it is deleted just after
+  // the COMPLETED transition (or by the job redelivered after a kill in between), so wait for it.
   const storageRoot = path.join(dataDir, "storage");
-  const objectsBefore = (await filesUnder(storageRoot)).filter((f) => f.startsWith("users/"));
+  const userObjects = async () => (await filesUnder(storageRoot)).filter((f) => f.startsWith("users/"));
+  await expect
+    .poll(async () => (await userObjects()).filter((f) => f.includes("/temp/")), { timeout: 60_000 })
+    .toEqual([]);
+  const objectsBefore = await userObjects();
   for (const id of ids) {
     expect(objectsBefore.filter((f) => f.includes(`/calls/${id}/analysis/`))).toHaveLength(1);
     expect(objectsBefore.filter((f) => f.includes(`/calls/${id}/temp/`))).toHaveLength(0);

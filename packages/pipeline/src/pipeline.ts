@@ -536,7 +536,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   async function processCall(callId: string): Promise<ProcessOutcome> {
     let call = await store.calls.getById(callId);
-    if (!call || !NON_TERMINAL.includes(call.status)) return;
+    if (!call) return;
+    if (!NON_TERMINAL.includes(call.status)) {
+      // A job redelivered after its worker died between COMPLETED and deleting the raw audio finishes the
+      // deletion (docs/contract.md § Privacy rules). A FAILED call may keep its audio for a retry.
+      if (call.status === "COMPLETED") await discardTempAudio(call);
+      return;
+    }
     // A call deferred in ANALYZING (its LLM was down) resumes there from the stored transcript;
     // anything else (a redelivered job whose worker died, …) restarts from the top.
     const stored =
