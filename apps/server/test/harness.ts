@@ -231,7 +231,8 @@ export async function startTestServer(env: Record<string, string> = {}, existing
   });
   const runtime = await createRuntime(config);
   const app = await buildServer(config, runtime);
-  await runtime.startBackground();
+  // As apps/server/src/run.ts: an api process starts no workers, sweepers or background linking.
+  if (config.server.role !== "api") await runtime.startBackground();
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   let stopped = false;
   const stop = async ({ timeoutMs = 5000 } = {}) => {
