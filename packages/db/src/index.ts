@@ -1,4 +1,4 @@
-export { callListSql, callStatusesSql, withActionSummaries } from "./call-list";
+export { callListSql, callStatusesSql } from "./call-list";
 export { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS } from "./idempotency";
 export * from "./model";
 export { migratePostgres, openPostgresStore, type PostgresStoreOptions } from "./postgres/postgres-store";

@@ -85,6 +85,10 @@ export interface CallRecord {
   contactRef: string | null;
   /** The analysis's overall sentiment (positive, neutral, negative, mixed, unclear), once analysed. */
   sentiment: string | null;
+  /** Live (not dismissed) action items, kept on the row by the database for the list (docs/architecture.md § The call list). */
+  actionItemCount: number;
+  /** The oldest live action item's title, kept with the count. */
+  firstActionTitle: string | null;
   statusChangedAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -108,14 +112,19 @@ export type NewCall = Pick<
   Partial<Pick<CallRecord, "language" | "vocabulary" | "contactRef">>;
 
 /** A call as the list shows it: only the columns a list item carries, so the hot list query reads no more. */
-export interface CallListRow
-  extends Pick<
-    CallRecord,
-    "id" | "title" | "contactName" | "contactRef" | "direction" | "status" | "durationSeconds" | "createdAt"
-  > {
-  actionItemCount: number;
-  firstActionTitle: string | null;
-}
+export type CallListRow = Pick<
+  CallRecord,
+  | "id"
+  | "title"
+  | "contactName"
+  | "contactRef"
+  | "direction"
+  | "status"
+  | "durationSeconds"
+  | "createdAt"
+  | "actionItemCount"
+  | "firstActionTitle"
+>;
 
 export interface Artifact {
   callId: string;

@@ -271,6 +271,65 @@ describe.each(factories)("Store contract: $name", (factory) => {
       expect(afterNewer.map((r) => r.id)).toEqual([older.id]);
     });
 
+    it("the list's action summary follows every write to the items: add, edit, dismiss, restore, delete, replace", async () => {
+      const user = await newUser();
+      const call = await store.calls.insert(newCall(user.id));
+      const summary = async () => {
+        const [row] = await store.calls.list(user.id, { limit: 1 });
+        const record = await store.calls.getById(call.id);
+        // The list and the call row say the same.
+        expect(record).toMatchObject({
+          actionItemCount: row!.actionItemCount,
+          firstActionTitle: row!.firstActionTitle,
+        });
+        return [row!.actionItemCount, row!.firstActionTitle];
+      };
+      expect(await summary()).toEqual([0, null]);
+
+      await store.actionItems.replaceAiItems(call.id, [
+        newItem(call.id, user.id, { title: "ai one" }),
+        newItem(call.id, user.id, { title: "ai two" }),
+      ]);
+      expect(await summary()).toEqual([2, "ai one"]);
+      const mine = await store.actionItems.insert(newItem(call.id, user.id, { title: "mine", source: "MANUAL" }));
+      expect(await summary()).toEqual([3, "ai one"]);
+
+      const [first] = await store.actionItems.listForCall(user.id, call.id);
+      await store.actionItems.update(user.id, first!.id, { title: "ai one, edited" });
+      expect(await summary()).toEqual([3, "ai one, edited"]);
+      await store.actionItems.update(user.id, first!.id, { status: "DISMISSED" });
+      expect(await summary()).toEqual([2, "ai two"]);
+      await store.actionItems.update(user.id, first!.id, { status: "DONE" });
+      expect(await summary()).toEqual([3, "ai one, edited"]);
+      // A write that touches none of the summary's inputs leaves it as it is.
+      await store.actionItems.update(user.id, mine.id, { priority: "HIGH" });
+      expect(await summary()).toEqual([3, "ai one, edited"]);
+
+      // The analysis re-run replaces its own items and keeps the user's.
+      await store.actionItems.replaceAiItems(call.id, [newItem(call.id, user.id, { title: "ai again" })]);
+      expect(await summary()).toEqual([2, "mine"]);
+      expect(await store.actionItems.delete(user.id, mine.id)).toBe(true);
+      expect(await summary()).toEqual([1, "ai again"]);
+      await store.actionItems.replaceAiItems(call.id, []);
+      expect(await summary()).toEqual([0, null]);
+    });
+
+    it("items added to one call at once are all counted (concurrent writers do not overwrite the summary)", async () => {
+      const user = await newUser();
+      const call = await store.calls.insert(newCall(user.id));
+      const added = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.actionItems.insert(newItem(call.id, user.id, { title: `item ${i}`, source: "MANUAL" })),
+        ),
+      );
+      const oldest = [...added].sort(
+        (x, y) => x.createdAt.getTime() - y.createdAt.getTime() || x.id.localeCompare(y.id),
+      )[0]!;
+      expect(await store.calls.getById(call.id)).toMatchObject({ actionItemCount: 20, firstActionTitle: oldest.title });
+      await Promise.all(added.slice(0, 10).map((item) => store.actionItems.delete(user.id, item.id)));
+      expect((await store.calls.getById(call.id))?.actionItemCount).toBe(10);
+    });
+
     it("keyset pagination with inserts between pages has no duplicates and no gaps", async () => {
       const user = await newUser();
       const original: string[] = [];

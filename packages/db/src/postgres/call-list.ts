@@ -8,8 +8,8 @@ const LATEST = new Date("9999-12-31T23:59:59.999Z");
 
 /** `calls.list` for the scale-out store: one named prepared statement per filter shape, rows straight from the driver. */
 export function postgresCallList(pool: pg.Pool) {
-  const plain = callListSql.joined((n) => `$${n}`, false);
-  const byStatus = callListSql.joined((n) => `$${n}`, true);
+  const plain = callListSql.page((n) => `$${n}`, false);
+  const byStatus = callListSql.page((n) => `$${n}`, true);
   return async (userId: string, options: Parameters<Store["calls"]["list"]>[1]): Promise<CallListRow[]> => {
     const position = [options.after ? options.after.createdAt : LATEST, options.after ? options.after.id : ""];
     const query = options.status

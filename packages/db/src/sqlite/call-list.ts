@@ -1,17 +1,14 @@
 import type Database from "better-sqlite3";
-import { type ActionSummary, callListSql, callStatusesSql, withActionSummaries } from "../call-list";
+import { callListSql, callStatusesSql } from "../call-list";
 import type { CallListRow, CallRecord } from "../model";
 import type { Store } from "../store";
 
-type PageRow = Omit<CallListRow, "createdAt" | "actionItemCount" | "firstActionTitle"> & { createdAt: number };
+type PageRow = Omit<CallListRow, "createdAt"> & { createdAt: number };
 
 /** `calls.list` for the embedded store: prepared once per filter shape, read straight from the driver. */
 export function sqliteCallList(sqlite: Database.Database) {
   const plain = sqlite.prepare<unknown[], PageRow>(callListSql.page(() => "?", false));
   const byStatus = sqlite.prepare<unknown[], PageRow>(callListSql.page(() => "?", true));
-  const liveItems = sqlite.prepare<[string], ActionSummary>(
-    callListSql.liveItems("in (select value from json_each(?))"),
-  );
   return (userId: string, options: Parameters<Store["calls"]["list"]>[1]): CallListRow[] => {
     // "No cursor" is a position after everything.
     const afterTime = options.after ? options.after.createdAt.getTime() : Number.MAX_SAFE_INTEGER;
@@ -19,12 +16,7 @@ export function sqliteCallList(sqlite: Database.Database) {
     const page = options.status
       ? byStatus.all(userId, afterTime, afterId, options.status, options.limit)
       : plain.all(userId, afterTime, afterId, options.limit);
-    if (page.length === 0) return [];
-    const summaries = liveItems.all(JSON.stringify(page.map((call) => call.id)));
-    return withActionSummaries(
-      page.map((call) => ({ ...call, createdAt: new Date(call.createdAt) })),
-      summaries,
-    );
+    return page.map((call) => ({ ...call, createdAt: new Date(call.createdAt) }));
   };
 }
 

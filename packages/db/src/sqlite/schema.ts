@@ -81,6 +81,9 @@ export const calls = sqliteTable(
     contactRef: text("contact_ref").references((): AnySQLiteColumn => contacts.id, { onDelete: "set null" }),
     /** The analysis's overall sentiment, kept on the row for the contact list. */
     sentiment: text("sentiment"),
+    // The list's action summary, kept by triggers on action_items (migration 0008, docs/architecture.md § The call list).
+    actionItemCount: integer("action_item_count").notNull().default(0),
+    firstActionTitle: text("first_action_title"),
     statusChangedAt: instant("status_changed_at").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
