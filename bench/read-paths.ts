@@ -147,11 +147,11 @@ interface SqlDatabase {
 function sqliteDatabase(file: string): SqlDatabase {
   const sqlite = new Database(file, { readonly: true });
   const user = sqlite.prepare("select * from users where auth_uid = ?");
-  const statuses = sqlite.prepare(callStatusesSql("?", "in (select value from json_each(?))"));
+  const statuses = sqlite.prepare(callStatusesSql("in (select value from json_each(?))", "?"));
   const page = sqlite.prepare<unknown[], { createdAt: number }>(callListSql.page(() => "?", false));
   return {
     user: async (authUid) => user.get(authUid) as { id: string },
-    statuses: async (userId, ids) => statuses.all(userId, JSON.stringify(ids)) as Array<{ id: string; status: string }>,
+    statuses: async (userId, ids) => statuses.all(JSON.stringify(ids), userId) as Array<{ id: string; status: string }>,
     list: async (userId, limit) =>
       page
         .all(userId, Number.MAX_SAFE_INTEGER, "", limit)
@@ -167,7 +167,7 @@ function postgresDatabase(url: string): SqlDatabase {
   return {
     user: async (authUid) =>
       (await one<{ id: string }>("user", "select * from users where auth_uid = $1", [authUid]))[0]!,
-    statuses: (userId, ids) => one("statuses", callStatusesSql("$1", "= any($2::text[])"), [userId, ids]),
+    statuses: (userId, ids) => one("statuses", callStatusesSql("= any($1::text[])", "$2"), [ids, userId]),
     list: (userId, limit) =>
       one(
         "list",

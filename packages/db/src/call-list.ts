@@ -21,6 +21,12 @@ order by created_at desc, id desc
 limit ${placeholder(withStatus ? 5 : 4)}`,
 };
 
-/** The status poll: `idIn` tests id against the polled ids, bound as one parameter after the user id. */
-export const callStatusesSql = (userParam: string, idIn: string) =>
-  `select id, status from calls where user_id = ${userParam} and id ${idIn}`;
+/**
+ * The status poll: the polled ids (`idIn` tests id against them, bound as the first parameter) looked up by
+ * primary key, then kept when the user (the second parameter) owns them. The lookup is a materialised CTE so
+ * that no plan can start from the user's index instead: PostgreSQL's generic plan for a prepared statement
+ * (used after five runs) did, scanning all of a heavy user's calls (14 ms at 10,000 calls, against 0.9 ms).
+ */
+export const callStatusesSql = (idIn: string, userParam: string) =>
+  `with polled as materialized (select id, status, user_id from calls where id ${idIn})
+select id, status from polled where user_id = ${userParam}`;

@@ -21,7 +21,7 @@ export function postgresCallList(pool: pg.Pool) {
 
 /** `calls.statuses` (the hottest query) as one named prepared statement. */
 export function postgresCallStatuses(pool: pg.Pool) {
-  const text = callStatusesSql("$1", "= any($2::text[])");
+  const text = callStatusesSql("= any($1::text[])", "$2");
   return async (userId: string, ids: string[]) =>
-    (await pool.query<Pick<CallRecord, "id" | "status">>({ name: "calls_statuses", text, values: [userId, ids] })).rows;
+    (await pool.query<Pick<CallRecord, "id" | "status">>({ name: "calls_statuses", text, values: [ids, userId] })).rows;
 }

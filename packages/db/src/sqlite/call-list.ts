@@ -23,7 +23,7 @@ export function sqliteCallList(sqlite: Database.Database) {
 /** `calls.statuses` (the hottest query) as one prepared statement, the ids as a JSON array. */
 export function sqliteCallStatuses(sqlite: Database.Database) {
   const statement = sqlite.prepare<[string, string], Pick<CallRecord, "id" | "status">>(
-    callStatusesSql("?", "in (select value from json_each(?))"),
+    callStatusesSql("in (select value from json_each(?))", "?"),
   );
-  return (userId: string, ids: string[]) => statement.all(userId, JSON.stringify(ids));
+  return (userId: string, ids: string[]) => statement.all(JSON.stringify(ids), userId);
 }
