@@ -22,6 +22,7 @@ import { startTestServer } from "@scryon/server/testing";
 import Database from "better-sqlite3";
 import Fastify from "fastify";
 import pg from "pg";
+import pino from "pino";
 import { type LoadResult, measureLoad } from "./lib/load";
 import { type ProfileSummary, printProfile, profileDuring } from "./lib/profile";
 import { benchOptions, fixed, printTable, progress } from "./lib/report";
@@ -300,9 +301,11 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         : await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
       const seedSeconds = (performance.now() - seedStarted) / 1000;
 
+      // The server as deployed: the default log level (a line per request), written like stdout (synchronously) to /dev/null.
       const server = await startTestServer(
-        { SCRYON_LOG_LEVEL: "silent", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
+        { SCRYON_LOG_LEVEL: "info", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
         dataDir,
+        { logDestination: pino.destination({ dest: "/dev/null", sync: true }) },
       );
       const database = pgDatabase ? postgresDatabase(pgDatabase.url) : sqliteDatabase(path.join(dataDir, "scryon.db"));
       const sql = await startSqlBaseline(database, LOCAL_DEV_PRINCIPAL.authUid);
@@ -336,7 +339,7 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         for (const route of routes) rows.push(tableRow(route.name, await measureRoute(route, seconds, profiles)));
         printTable(
           `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
-            `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
+            `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
             "ratios (median of the rounds' ratios): server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL",
           [
             "route (response bytes)",

@@ -6,8 +6,9 @@ import { type ApiError, buildOpenApiDocument, errors, trpcErrorEnvelope } from "
 import type { ScryonConfig } from "@scryon/config";
 import type { Runtime } from "@scryon/runtime";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import type { DestinationStream } from "pino";
 import { createRequestAuthenticator } from "./auth";
-import { loggerOptions, requestIdFor } from "./logging";
+import { loggerOptions, RequestLog, requestIdFor } from "./logging";
 import { apiPlugin } from "./plugins/api";
 import { docsPlugin } from "./plugins/docs";
 import { errorsPlugin } from "./plugins/errors";
@@ -61,9 +62,14 @@ function trustProxyOption(
  * in the router and the domain packages; this wires transports, auth and
  * protection.
  */
-export async function buildServer(config: ScryonConfig, runtime: Runtime): Promise<FastifyInstance> {
+export async function buildServer(
+  config: ScryonConfig,
+  runtime: Runtime,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, options.logDestination),
+    logController: new RequestLog(),
     bodyLimit: MAX_JSON_BODY_BYTES,
     // Request ids in every log line; a caller's X-Request-Id only when short and
     // safe (logging.ts), else our own — never a spoofed 8 KB string in every line.

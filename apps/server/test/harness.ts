@@ -214,7 +214,11 @@ export async function listStoredObjects(server: TestServer): Promise<string[]> {
 }
 
 /** Starts the real server (Fastify + runtime + workers) on a free port with its own data dir. */
-export async function startTestServer(env: Record<string, string> = {}, existingDataDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  existingDataDir?: string,
+  options: Parameters<typeof buildServer>[2] = {},
+): Promise<TestServer> {
   const dataDir = existingDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "scryon-test-")));
   let backend: ScaleOutBackend | undefined;
   if (TEST_MODE === "scale-out") {
@@ -230,7 +234,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     ...env,
   });
   const runtime = await createRuntime(config);
-  const app = await buildServer(config, runtime);
+  const app = await buildServer(config, runtime, options);
   // As apps/server/src/run.ts: an api process starts no workers, sweepers or background linking.
   if (config.server.role !== "api") await runtime.startBackground();
   const address = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -2,7 +2,7 @@ import { loadConfig } from "@scryon/config";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthFailureLimiter } from "../src/auth";
-import { loggerOptions, maskPii, maskUrl, requestIdFor } from "../src/logging";
+import { loggerOptions, maskPii, maskUrl, RequestLog, requestIdFor } from "../src/logging";
 import { fixture, getJson, startTestServer, type TestServer, uploadFile } from "./harness";
 
 describe("API key guard, security headers and CORS", () => {
@@ -111,24 +111,37 @@ describe("URLs and request ids in logs", () => {
       expect(requestIdFor(bad as string)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("the server's real log lines carry the masked URL and a safe id", async () => {
+  it("the server's real log lines carry the masked URL and a safe id, one line per request", async () => {
     const lines: string[] = [];
     const config = loadConfig({ SCRYON_DATA_DIR: "/tmp/unused", SCRYON_LOG_LEVEL: "info" });
-    const options = loggerOptions(config) as Record<string, unknown>;
     const app = Fastify({
-      logger: { ...options, stream: { write: (line: string) => lines.push(line) } },
+      logger: loggerOptions(config, { write: (line: string) => lines.push(line) }),
+      logController: new RequestLog(),
       requestIdHeader: false,
       genReqId: (request) => requestIdFor(request.headers["x-request-id"]),
     });
     app.get("/api/calls", async () => ({ ok: true }));
+    app.get("/api/broken", async () => {
+      throw new Error("boom");
+    });
     await app.inject({
       url: "/api/calls?email=ravi%40acme.example&access_token=tok123&phone=%2B91%2098765%2043210",
       headers: { "x-request-id": "y".repeat(8000) },
     });
+    await app.inject({ url: "/api/broken" });
     await app.close();
     const log = lines.join("");
     expect(log).toContain("email=[email]");
     expect(log).toContain("access_token=[redacted]");
     expect(log).not.toMatch(/acme|tok123|98765|yyyyyyyy/);
+
+    const perRequest = lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId !== undefined);
+    expect(perRequest.filter((entry) => entry.msg === "incoming request")).toEqual([]);
+    const completed = perRequest.filter((entry) => entry.msg === "request completed");
+    expect(completed).toHaveLength(2);
+    expect(completed[0]).toMatchObject({ req: { method: "GET" }, res: { statusCode: 200 } });
+    expect(completed[0].req.url).toMatch(/^\/api\/calls\?email=\[email\]/);
+    expect(completed[0].responseTime).toEqual(expect.any(Number));
+    expect(completed[1]).toMatchObject({ req: { url: "/api/broken" }, res: { statusCode: 500 } });
   });
 });
