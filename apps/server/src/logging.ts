@@ -1,15 +1,9 @@
 import type { ScryonConfig } from "@scryon/config";
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from "fastify";
 import type { DestinationStream } from "pino";
+import { maskPii } from "./pii-mask";
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-// Digit runs inside identifiers (UUIDs, hex) are not phone numbers: they must stand alone.
-const PHONE = /(?<![\w-])\+?\d[\d ()./-]{6,}\d(?![\w-])/g;
-
-/** Masks e-mail addresses and phone numbers in any string that reaches a log line (docs/contract.md § Privacy rules). */
-export function maskPii(value: string): string {
-  return value.replace(EMAIL, "[email]").replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
-}
+export { maskPii };
 
 /** Query parameters that carry credentials: their values never reach a log line. */
 const CREDENTIAL_PARAMS = new Set([
@@ -27,7 +21,8 @@ const CREDENTIAL_PARAMS = new Set([
 
 /** Percent-decoding that never throws (a malformed escape stays as sent). */
 function safeDecode(raw: string, plusIsSpace: boolean): string {
-  const value = plusIsSpace ? raw.replace(/\+/g, " ") : raw;
+  const value = plusIsSpace && raw.includes("+") ? raw.replace(/\+/g, " ") : raw;
+  if (!value.includes("%")) return value;
   try {
     return decodeURIComponent(value);
   } catch {
