@@ -3,8 +3,6 @@ import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogC
 import type { DestinationStream } from "pino";
 import { maskPii } from "./pii-mask";
 
-export { maskPii };
-
 /** Query parameters that carry credentials: their values never reach a log line. */
 const CREDENTIAL_PARAMS = new Set([
   "access_token",

@@ -7,9 +7,8 @@
  *
  * but as scanners, because the patterns backtrack: the e-mail one is quadratic on a long run of its
  * characters without an "@" (a percent-encoded tRPC URL of 50 ids took 7.8 ms, so one near Node's 16 KB
- * header limit would take about 0.4 s),
- * and the phone one cost 0.2 ms on every status poll's URL. Each scanner reads every character a bounded
- * number of times.
+ * header limit would take about 0.4 s), and the phone one cost 0.2 ms on every status poll's URL. Each
+ * scanner reads every character a bounded number of times.
  */
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

@@ -2,7 +2,8 @@ import { loadConfig } from "@scryon/config";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthFailureLimiter } from "../src/auth";
-import { loggerOptions, maskPii, maskUrl, RequestLog, requestIdFor } from "../src/logging";
+import { loggerOptions, maskUrl, RequestLog, requestIdFor } from "../src/logging";
+import { maskPii } from "../src/pii-mask";
 import { fixture, getJson, startTestServer, type TestServer, uploadFile } from "./harness";
 
 describe("API key guard, security headers and CORS", () => {

@@ -11,7 +11,8 @@ UPDATE `calls` SET
 WHERE `id` IN (SELECT `call_id` FROM `action_items`);
 --> statement-breakpoint
 -- Recomputed from the items (not counted up and down), so every write path leaves it exact; SQLite has one
--- writer at a time, so no concurrent writer can slip in between.
+-- writer at a time, so no concurrent writer can slip in between. A SQLite trigger fires on one event and
+-- cannot call a shared body, hence the same statement in each of the three.
 CREATE TRIGGER `action_items_refresh_call_summary_insert` AFTER INSERT ON `action_items`
 BEGIN
 	UPDATE `calls` SET
