@@ -285,13 +285,21 @@ describe.each(factories)("Store contract: $name", (factory) => {
         return [row!.actionItemCount, row!.firstActionTitle];
       };
       expect(await summary()).toEqual([0, null]);
+      // Each write a second after the last: "oldest first" is then the order of the writes, not of ids
+      // drawn at random when two items land in the same millisecond.
+      let clock = Date.now();
+      const later = <T>(write: () => Promise<T>) => at(new Date((clock += 1000)), write);
 
-      await store.actionItems.replaceAiItems(call.id, [
-        newItem(call.id, user.id, { title: "ai one" }),
-        newItem(call.id, user.id, { title: "ai two" }),
-      ]);
+      await later(() =>
+        store.actionItems.replaceAiItems(call.id, [
+          newItem(call.id, user.id, { title: "ai one" }),
+          newItem(call.id, user.id, { title: "ai two" }),
+        ]),
+      );
       expect(await summary()).toEqual([2, "ai one"]);
-      const mine = await store.actionItems.insert(newItem(call.id, user.id, { title: "mine", source: "MANUAL" }));
+      const mine = await later(() =>
+        store.actionItems.insert(newItem(call.id, user.id, { title: "mine", source: "MANUAL" })),
+      );
       expect(await summary()).toEqual([3, "ai one"]);
 
       const [first] = await store.actionItems.listForCall(user.id, call.id);
@@ -306,7 +314,7 @@ describe.each(factories)("Store contract: $name", (factory) => {
       expect(await summary()).toEqual([3, "ai one, edited"]);
 
       // The analysis re-run replaces its own items and keeps the user's.
-      await store.actionItems.replaceAiItems(call.id, [newItem(call.id, user.id, { title: "ai again" })]);
+      await later(() => store.actionItems.replaceAiItems(call.id, [newItem(call.id, user.id, { title: "ai again" })]));
       expect(await summary()).toEqual([2, "mine"]);
       expect(await store.actionItems.delete(user.id, mine.id)).toBe(true);
       expect(await summary()).toEqual([1, "ai again"]);
