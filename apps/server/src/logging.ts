@@ -1,7 +1,7 @@
 import type { ScryonConfig } from "@scryon/config";
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from "fastify";
 import type { DestinationStream } from "pino";
-import { maskPii } from "./pii-mask";
+import { isMaskBoundary, maskPii } from "./pii-mask";
 
 /** Query parameters that carry credentials: their values never reach a log line. */
 const CREDENTIAL_PARAMS = new Set([
@@ -32,10 +32,26 @@ function safeDecode(raw: string, plusIsSpace: boolean): string {
 }
 
 /**
+ * How much of a URL a log line keeps: enough to tell requests apart, not the fifty ids of every status
+ * poll (a 1.9 KB URL, masked and written on every poll, cost a quarter of the poll's time on SQLite).
+ */
+const LOGGED_URL_CHARS = 256;
+
+/**
+ * Where to cut `text` to at most `max` characters without splitting a value the maskers would mask: just
+ * before a boundary (`,`, `&`, `=`, `"`, …; pii-mask.ts), so the part kept is masked as it would be in the
+ * whole. -1 when the last half of the window has none (one long run of letters and digits).
+ */
+function cutAtMaskBoundary(text: string, max: number): number {
+  for (let i = max; i > max / 2; i--) if (isMaskBoundary(text.charCodeAt(i))) return i;
+  return -1;
+}
+
+/**
  * A request URL as it may be logged: credential query parameters replaced by
  * `[redacted]`, then everything percent-decoded *before* masking, so `%40` and
  * `%2B91%20…` are masked like `@` and `+91 …`; control characters are escaped so
- * a URL cannot forge log lines. Capped in length.
+ * a URL cannot forge log lines. Past LOGGED_URL_CHARS the rest is left out, and said to be.
  */
 export function maskUrl(url: string): string {
   const queryAt = url.indexOf("?");
@@ -57,8 +73,11 @@ export function maskUrl(url: string): string {
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   logged = logged.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const cut = logged.length > LOGGED_URL_CHARS ? cutAtMaskBoundary(logged, LOGGED_URL_CHARS) : -1;
+  if (cut !== -1) return `${maskPii(logged.slice(0, cut))}… (${logged.length - cut} more characters)`;
   const masked = maskPii(logged);
-  return masked.length > 2048 ? `${masked.slice(0, 2048)}…` : masked;
+  if (masked.length <= LOGGED_URL_CHARS) return masked;
+  return `${masked.slice(0, LOGGED_URL_CHARS)}… (${masked.length - LOGGED_URL_CHARS} more characters)`;
 }
 
 /** A client's X-Request-Id is kept only if it is short and made of safe characters. */

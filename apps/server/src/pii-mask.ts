@@ -23,6 +23,14 @@ const isWordOrHyphen = (c: number) => isLetter(c) || isDigit(c) || c === 95 || c
 /** [\d ()./-] */
 const isPhoneChar = (c: number) => isDigit(c) || c === 32 || c === 40 || c === 41 || c === 46 || c === 47 || c === 45;
 
+/**
+ * An ASCII character that no masked value contains and that neither pattern looks at across (not \w, "-",
+ * "@" or any e-mail or phone character): a string cut just before one masks, piece by piece, exactly as it
+ * masks whole. logging.ts cuts long URLs there.
+ */
+export const isMaskBoundary = (c: number) =>
+  c < 128 && c !== 64 && !isLocalChar(c) && !isPhoneChar(c) && !isWordOrHyphen(c);
+
 const PLUS = 43;
 const DOT = 46;
 

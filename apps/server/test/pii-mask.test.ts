@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskEmails, maskPhoneNumbers, maskPii } from "../src/pii-mask";
+import { isMaskBoundary, maskEmails, maskPhoneNumbers, maskPii } from "../src/pii-mask";
 
 /** The two patterns the scanners implement (src/pii-mask.ts), as the oracle for short strings. */
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -29,6 +29,20 @@ describe("PII masking scanners", () => {
   it("mask exactly what the patterns mask, on 30,000 generated strings", () => {
     for (const value of strings(30_000, 0x5c2f0e1))
       expect({ value, masked: maskPii(value) }).toEqual({ value, masked: byPatterns(value) });
+  });
+
+  it("mask a string cut just before a boundary piece by piece as they mask it whole", () => {
+    let cuts = 0;
+    for (const value of strings(30_000, 0x1b0a7d3))
+      for (let i = 0; i < value.length; i++) {
+        if (!isMaskBoundary(value.charCodeAt(i))) continue;
+        cuts++;
+        const pieces = maskPii(value.slice(0, i)) + maskPii(value.slice(i));
+        expect({ value, i, pieces }).toEqual({ value, i, pieces: maskPii(value) });
+      }
+    expect(cuts).toBeGreaterThan(10_000);
+    for (const c of "@.-_%+ ()/0aZ") expect(isMaskBoundary(c.charCodeAt(0))).toBe(false);
+    for (const c of ',&=?:;"[]{}') expect(isMaskBoundary(c.charCodeAt(0))).toBe(true);
   });
 
   it.each([

@@ -106,6 +106,26 @@ describe("URLs and request ids in logs", () => {
     expect(maskUrl(input)).toBe(expected);
   });
 
+  it("keeps at most 256 characters of a long URL, cut where no address or number can be split", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `f0a1d2e3-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const poll = maskUrl(`/api/calls/status?ids=${ids.join(",")}`);
+    const [kept, rest] = poll.split("… ");
+    expect(kept!.length).toBeLessThanOrEqual(256);
+    expect(`${kept},`).toMatch(/^\/api\/calls\/status\?ids=(f0a1d2e3-0000-4000-8000-\d{12},)+$/);
+    expect(rest).toBe(`(${"/api/calls/status?ids=".length + ids.join(",").length - kept!.length} more characters)`);
+
+    // An address across the 256th character is left out whole, not logged in part.
+    const padding = "a,".repeat(120);
+    const straddling = maskUrl(`/api/calls?q=${padding}ravi.kumar.somebody%40acme.example`);
+    expect(straddling).toMatch(/^\/api\/calls\?q=(a,)+a… \(\d+ more characters\)$/);
+    expect(straddling).not.toMatch(/ravi|acme/);
+
+    // One long run with nowhere to cut is masked whole, then shortened.
+    const run = maskUrl(`/api/calls?q=${"x".repeat(300)}%40acme.example-${"9".repeat(300)}`);
+    expect(run).toMatch(/^\/api\/calls\?q=\[email\]-9+… \(\d+ more characters\)$/);
+    expect(run.indexOf("…")).toBe(256);
+  });
+
   it("keeps a short, safe X-Request-Id and replaces anything else", () => {
     expect(requestIdFor("abc-123_X.y:z")).toBe("abc-123_X.y:z");
     for (const bad of ["x".repeat(65), "a b", "<script>", "ravi@acme.example", "", undefined, ["a", "b"]])
