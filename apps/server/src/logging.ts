@@ -48,12 +48,16 @@ function cutAtMaskBoundary(text: string, max: number): number {
 }
 
 /**
- * A request URL as it may be logged: credential query parameters replaced by
- * `[redacted]`, then everything percent-decoded *before* masking, so `%40` and
- * `%2B91%20…` are masked like `@` and `+91 …`; control characters are escaped so
- * a URL cannot forge log lines. Past LOGGED_URL_CHARS the rest is left out, and said to be.
+ * Where to shorten a URL to at most `max` characters before decoding it: not inside a run of percent escapes,
+ * so every escape kept is whole (a character's UTF-8 bytes are one run). -1 when no such place is near `max`.
  */
-export function maskUrl(url: string): string {
+function cutBetweenEscapes(url: string, max: number): number {
+  for (let i = max; i > max / 2; i--) if (url[i] !== "%" && url[i - 1] !== "%" && url[i - 2] !== "%") return i;
+  return -1;
+}
+
+/** The URL decoded for a log line: credential values redacted, escapes decoded, control characters escaped. */
+function decodedForLog(url: string): string {
   const queryAt = url.indexOf("?");
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   let logged = safeDecode(path, false);
@@ -72,12 +76,31 @@ export function maskUrl(url: string): string {
     logged += `?${pairs.join("&")}`;
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-  logged = logged.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  const cut = logged.length > LOGGED_URL_CHARS ? cutAtMaskBoundary(logged, LOGGED_URL_CHARS) : -1;
-  if (cut !== -1) return `${maskPii(logged.slice(0, cut))}… (${logged.length - cut} more characters)`;
-  const masked = maskPii(logged);
-  if (masked.length <= LOGGED_URL_CHARS) return masked;
-  return `${masked.slice(0, LOGGED_URL_CHARS)}… (${masked.length - LOGGED_URL_CHARS} more characters)`;
+  return logged.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * A request URL as it may be logged: credential query parameters replaced by
+ * `[redacted]`, then everything percent-decoded *before* masking, so `%40` and
+ * `%2B91%20…` are masked like `@` and `+91 …`; control characters are escaped so
+ * a URL cannot forge log lines. Past LOGGED_URL_CHARS the rest is left out, and said to be.
+ */
+export function maskUrl(url: string): string {
+  const omitted = `… (of ${url.length} characters)`;
+  // A decoded character takes at most three characters of a URL (more only for non-ASCII text): decode no
+  // more than can be kept. The decoded start then ends where the URL was cut, so it is cut at a boundary too.
+  const rawCut = url.length > 3 * LOGGED_URL_CHARS ? cutBetweenEscapes(url, 3 * LOGGED_URL_CHARS) : -1;
+  if (rawCut !== -1) {
+    const start = decodedForLog(url.slice(0, rawCut));
+    const cut = cutAtMaskBoundary(start, Math.min(LOGGED_URL_CHARS, start.length - 1));
+    if (cut !== -1) return `${maskPii(start.slice(0, cut))}${omitted}`;
+  }
+  const logged = decodedForLog(url);
+  if (logged.length <= LOGGED_URL_CHARS) return maskPii(logged);
+  const cut = cutAtMaskBoundary(logged, LOGGED_URL_CHARS);
+  if (cut !== -1) return `${maskPii(logged.slice(0, cut))}${omitted}`;
+  // One long run of letters and digits: it can only be masked whole.
+  return `${maskPii(logged).slice(0, LOGGED_URL_CHARS)}${omitted}`;
 }
 
 /** A client's X-Request-Id is kept only if it is short and made of safe characters. */

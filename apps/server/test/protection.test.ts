@@ -112,18 +112,34 @@ describe("URLs and request ids in logs", () => {
     const [kept, rest] = poll.split("… ");
     expect(kept!.length).toBeLessThanOrEqual(256);
     expect(`${kept},`).toMatch(/^\/api\/calls\/status\?ids=(f0a1d2e3-0000-4000-8000-\d{12},)+$/);
-    expect(rest).toBe(`(${"/api/calls/status?ids=".length + ids.join(",").length - kept!.length} more characters)`);
+    expect(rest).toBe(`(of ${"/api/calls/status?ids=".length + ids.join(",").length} characters)`);
 
     // An address across the 256th character is left out whole, not logged in part.
     const padding = "a,".repeat(120);
     const straddling = maskUrl(`/api/calls?q=${padding}ravi.kumar.somebody%40acme.example`);
-    expect(straddling).toMatch(/^\/api\/calls\?q=(a,)+a… \(\d+ more characters\)$/);
+    expect(straddling).toMatch(/^\/api\/calls\?q=(a,)+a… \(of \d+ characters\)$/);
     expect(straddling).not.toMatch(/ravi|acme/);
 
     // One long run with nowhere to cut is masked whole, then shortened.
     const run = maskUrl(`/api/calls?q=${"x".repeat(300)}%40acme.example-${"9".repeat(300)}`);
-    expect(run).toMatch(/^\/api\/calls\?q=\[email\]-9+… \(\d+ more characters\)$/);
+    expect(run).toMatch(/^\/api\/calls\?q=\[email\]-9+… \(of \d+ characters\)$/);
     expect(run.indexOf("…")).toBe(256);
+  });
+
+  it("decodes only the start of a long URL, and never logs part of an address cut off with the rest", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `f0a1d2e3-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const trpc = `/trpc/calls.status?input=${encodeURIComponent(JSON.stringify({ ids }))}`;
+    expect(maskUrl(trpc)).toMatch(/^\/trpc\/calls\.status\?input=\{"ids":\["f0a1d2e3-[^%]+… \(of \d+ characters\)$/);
+
+    // Non-ASCII text is nine URL characters a letter: the decoded start is short, and ends mid-address here.
+    const hindi = `/api/calls?q=${"%E0%A4%95,".repeat(75)}ravi.kumar%40acme.example`;
+    const logged = maskUrl(hindi);
+    expect(logged).toMatch(/^\/api\/calls\?q=(क,)+क… \(of \d+ characters\)$/);
+    expect(logged).not.toMatch(/ravi|acme|%/);
+    // The same address whole, within reach, is masked as ever.
+    expect(maskUrl(`/api/calls?q=${"%E0%A4%95,".repeat(10)}ravi.kumar%40acme.example`)).toBe(
+      `/api/calls?q=${"क,".repeat(10)}[email]`,
+    );
   });
 
   it("keeps a short, safe X-Request-Id and replaces anything else", () => {
