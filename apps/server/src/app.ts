@@ -18,6 +18,7 @@ import { securityHeadersPlugin } from "./plugins/security-headers";
 import { PLAIN_QUERY_CONSTRAINT, plainQueryConstraint, TRPC_PREFIX } from "./plugins/trpc-queries";
 import { uploadPlugin } from "./plugins/upload";
 import { webPlugin } from "./plugins/web";
+import { parseQueryString } from "./query-string";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_PARAM_LENGTH = 200;
@@ -79,6 +80,7 @@ export async function buildServer(
     // and the auth-failure limiter count per client, not per load balancer.
     trustProxy: trustProxyOption(config.server.trustProxy),
     routerOptions: {
+      querystringParser: parseQueryString,
       maxParamLength: MAX_PATH_PARAM_LENGTH,
       constraints: { [PLAIN_QUERY_CONSTRAINT]: plainQueryConstraint(runtime.router, TRPC_PREFIX) },
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isMaskBoundary, maskEmails, maskPhoneNumbers, maskPii } from "../src/pii-mask";
+import { generatedStrings } from "./generated-strings";
 
 /** The two patterns the scanners implement (src/pii-mask.ts), as the oracle for short strings. */
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -7,23 +8,8 @@ const PHONE = /(?<![\w-])\+?\d[\d ()./-]{6,}\d(?![\w-])/g;
 const byPatterns = (value: string) =>
   value.replace(EMAIL, "[email]").replace(PHONE, (match) => `[phone …${match.replace(/\D/g, "").slice(-2)}]`);
 
-/** A small deterministic generator (xorshift), so a failure names a reproducible case. */
-function* strings(count: number, seed: number) {
-  const alphabet = "aZx0123456789@@..--_%++  ()//,:comrvi";
-  let state = seed;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-  for (let n = 0; n < count; n++) {
-    const length = Math.floor(next() * 40);
-    let value = "";
-    for (let i = 0; i < length; i++) value += alphabet[Math.floor(next() * alphabet.length)];
-    yield value;
-  }
-}
+const ALPHABET = [..."aZx0123456789@@..--_%++  ()//,:comrvi"];
+const strings = (count: number, seed: number) => generatedStrings(ALPHABET, count, 40, seed);
 
 describe("PII masking scanners", () => {
   it("mask exactly what the patterns mask, on 30,000 generated strings", () => {
