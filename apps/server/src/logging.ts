@@ -90,17 +90,18 @@ export function maskUrl(url: string): string {
   // A decoded character takes at most three characters of a URL (more only for non-ASCII text): decode no
   // more than can be kept. The decoded start then ends where the URL was cut, so it is cut at a boundary too.
   const rawCut = url.length > 3 * LOGGED_URL_CHARS ? cutBetweenEscapes(url, 3 * LOGGED_URL_CHARS) : -1;
-  if (rawCut !== -1) {
-    const start = decodedForLog(url.slice(0, rawCut));
-    const cut = cutAtMaskBoundary(start, Math.min(LOGGED_URL_CHARS, start.length - 1));
-    if (cut !== -1) return `${maskPii(start.slice(0, cut))}${omitted}`;
-  }
+  const fromStart = rawCut === -1 ? null : maskedStart(decodedForLog(url.slice(0, rawCut)), omitted);
+  if (fromStart !== null) return fromStart;
   const logged = decodedForLog(url);
   if (logged.length <= LOGGED_URL_CHARS) return maskPii(logged);
-  const cut = cutAtMaskBoundary(logged, LOGGED_URL_CHARS);
-  if (cut !== -1) return `${maskPii(logged.slice(0, cut))}${omitted}`;
-  // One long run of letters and digits: it can only be masked whole.
-  return `${maskPii(logged).slice(0, LOGGED_URL_CHARS)}${omitted}`;
+  // No boundary: one long run of letters and digits, which can only be masked whole.
+  return maskedStart(logged, omitted) ?? `${maskPii(logged).slice(0, LOGGED_URL_CHARS)}${omitted}`;
+}
+
+/** A decoded URL's start, cut at a mask boundary before its last character and masked; null if there is none. */
+function maskedStart(decoded: string, omitted: string): string | null {
+  const cut = cutAtMaskBoundary(decoded, Math.min(LOGGED_URL_CHARS, decoded.length - 1));
+  return cut === -1 ? null : `${maskPii(decoded.slice(0, cut))}${omitted}`;
 }
 
 /** A client's X-Request-Id is kept only if it is short and made of safe characters. */

@@ -1,4 +1,8 @@
-/** One part of a pair: `+` is a space, escapes are decoded, and a part whose escapes do not decode is kept as sent. */
+/**
+ * One part of a pair: `+` is a space, escapes are decoded, and a part whose escapes do not decode is kept as
+ * sent, as fast-querystring keeps it. (The log's safeDecode decodes the ASCII escapes of such a part instead,
+ * so that `%40` in a malformed URL is still masked: the two differ on purpose.)
+ */
 function decodePart(part: string): string {
   const spaced = part.includes("+") ? part.replaceAll("+", " ") : part;
   if (!spaced.includes("%")) return spaced;
@@ -18,7 +22,6 @@ function decodePart(part: string): string {
  */
 export function parseQueryString(query: string): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = Object.create(null);
-  if (query.length === 0) return result;
   for (const pair of query.split("&")) {
     if (pair.length === 0) continue;
     const eq = pair.indexOf("=");
