@@ -18,11 +18,11 @@ import path from "node:path";
 import { LOCAL_DEV_PRINCIPAL } from "@scryon/api";
 import { callListSql, callStatusesSql, openPostgresStore, openSqliteStore } from "@scryon/db";
 import { createTestDatabase } from "@scryon/db/testing";
+import { batchedLogDestination } from "@scryon/server";
 import { startTestServer } from "@scryon/server/testing";
 import Database from "better-sqlite3";
 import Fastify from "fastify";
 import pg from "pg";
-import pino from "pino";
 import { type LoadResult, measureLoad } from "./lib/load";
 import { type ProfileSummary, printProfile, profileDuring } from "./lib/profile";
 import { benchOptions, fixed, printTable, progress } from "./lib/report";
@@ -301,11 +301,12 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         : await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
       const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-      // The server as deployed: the default log level (a line per request), written like stdout (synchronously) to /dev/null.
+      // The server as deployed: the default log level (a line per request), written as `npm start` writes stdout
+      // (batchedLogDestination) but to /dev/null.
       const server = await startTestServer(
         { SCRYON_LOG_LEVEL: "info", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
         dataDir,
-        { logDestination: pino.destination({ dest: "/dev/null", sync: true }) },
+        { logDestination: batchedLogDestination("/dev/null") },
       );
       const database = pgDatabase ? postgresDatabase(pgDatabase.url) : sqliteDatabase(path.join(dataDir, "scryon.db"));
       const sql = await startSqlBaseline(database, LOCAL_DEV_PRINCIPAL.authUid);

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from "@scryon/config";
 import { createRuntime } from "@scryon/runtime";
+import pino from "pino";
 import { buildServer } from "./app";
+import { batchedLogDestination } from "./logging";
 
 /**
  * Runs the server as `npm start` does: the API and the workers in one process on
@@ -20,10 +22,11 @@ export async function runServer(): Promise<void> {
     throw error;
   }
 
-  const { default: pino } = await import("pino");
-  const log = pino({ level: config.logLevel === "silent" ? "silent" : config.logLevel, name: "scryon" });
+  // One destination for the runtime's lines and the request log, so their order on stdout is kept.
+  const logDestination = batchedLogDestination();
+  const log = pino({ level: config.logLevel, name: "scryon" }, logDestination);
   const runtime = await createRuntime(config, log);
-  const app = await buildServer(config, runtime);
+  const app = await buildServer(config, runtime, { logDestination });
 
   if (runtime.authenticator.mode === "LOCAL_DEV")
     log.warn(

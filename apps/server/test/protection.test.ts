@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { loadConfig } from "@scryon/config";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,5 +185,47 @@ describe("URLs and request ids in logs", () => {
     expect(completed[0].req.url).toMatch(/^\/api\/calls\?email=\[email\]/);
     expect(completed[0].responseTime).toEqual(expect.any(Number));
     expect(completed[1]).toMatchObject({ req: { url: "/api/broken" }, res: { statusCode: 500 } });
+  });
+});
+
+describe("the batched log destination", () => {
+  it("holds lines, writes them within a second, and writes what is left when the process crashes", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-log-"));
+    const file = path.join(dir, "server.log");
+    // A real process, so the crash is real: the lines still held must come out on its way down.
+    // Its timers run in the order they fall due, so the one-second flush comes before the 1.5 s look.
+    const script = `
+      import fs from "node:fs";
+      import pino from "pino";
+      import { batchedLogDestination } from ${JSON.stringify(path.resolve(import.meta.dirname, "../src/logging.ts"))};
+      const file = ${JSON.stringify(file)};
+      const log = pino(batchedLogDestination(file));
+      log.info("first line");
+      const atOnce = fs.readFileSync(file, "utf8");
+      setTimeout(() => {
+        fs.writeFileSync(file + ".seen", JSON.stringify({ atOnce, afterASecond: fs.readFileSync(file, "utf8") }));
+        log.info("last line");
+        throw new Error("crash");
+      }, 1500);`;
+    const crashed = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      {
+        cwd: import.meta.dirname,
+      },
+    ).then(
+      () => null,
+      (error: { code?: number }) => error,
+    );
+    expect(crashed?.code).toBe(1);
+    const seen = JSON.parse(await fs.readFile(`${file}.seen`, "utf8"));
+    expect(seen.atOnce).toBe("");
+    expect(seen.afterASecond).toContain('"msg":"first line"');
+    const lines = (await fs.readFile(file, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).msg);
+    expect(lines).toEqual(["first line", "last line"]);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });
