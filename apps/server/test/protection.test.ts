@@ -170,12 +170,17 @@ describe("URLs and request ids in logs", () => {
       url: "/api/calls?email=ravi%40acme.example&access_token=tok123&phone=%2B91%2098765%2043210",
       headers: { "x-request-id": "y".repeat(8000) },
     });
-    await app.inject({ url: "/api/broken" });
+    const credentials = {
+      authorization: "Bearer bearer-secret",
+      "x-scryon-api-key": "key-secret",
+      cookie: "s=cookie-secret",
+    };
+    await app.inject({ url: "/api/broken", headers: credentials });
     await app.close();
     const log = lines.join("");
     expect(log).toContain("email=[email]");
     expect(log).toContain("access_token=[redacted]");
-    expect(log).not.toMatch(/acme|tok123|98765|yyyyyyyy/);
+    expect(log).not.toMatch(/acme|tok123|98765|yyyyyyyy|-secret/);
 
     const perRequest = lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId !== undefined);
     expect(perRequest.filter((entry) => entry.msg === "incoming request")).toEqual([]);
