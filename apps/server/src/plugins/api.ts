@@ -44,7 +44,8 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
   const { deps, router, authenticate } = options;
   const createContext = ({ req }: { req: FastifyRequest }): RequestContext => ({
     deps,
-    authenticate: () => authenticate(req),
+    // Bound, not an arrow named in the literal, which tsx (esbuild's keepNames) wraps in a defineProperty per request.
+    authenticate: authenticate.bind(null, req),
     idempotencyKey: idempotencyKeyOf(req),
   });
   const onError = ({ error, req }: { error: Error; req: unknown }) => {

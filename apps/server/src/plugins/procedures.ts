@@ -55,6 +55,18 @@ export function procedureInvoker(def: ProcedureDef, path: string, options: { ski
     : def.middlewares;
   const { type, meta } = def;
 
+  // `next` is returned by a function rather than written in the object literal: tsx (esbuild's keepNames) would
+  // wrap a closure named there in a defineProperty call, once per middleware per request.
+  const nextAfter =
+    (index: number, ctx: unknown, input: unknown, getRawInput: () => Promise<unknown>): MiddlewareOptions["next"] =>
+    (next) =>
+      step(
+        index + 1,
+        next?.ctx ? { ...(ctx as object), ...next.ctx } : ctx,
+        next && "input" in next ? next.input : input,
+        next?.getRawInput ?? getRawInput,
+      );
+
   async function step(
     index: number,
     ctx: unknown,
@@ -71,13 +83,7 @@ export function procedureInvoker(def: ProcedureDef, path: string, options: { ski
         meta,
         signal: undefined,
         batchIndex: 0,
-        next: (next) =>
-          step(
-            index + 1,
-            next?.ctx ? { ...(ctx as object), ...next.ctx } : ctx,
-            next && "input" in next ? next.input : input,
-            next?.getRawInput ?? getRawInput,
-          ),
+        next: nextAfter(index, ctx, input, getRawInput),
       });
     } catch (cause) {
       return { ok: false, error: getTRPCErrorFromUnknown(cause) };
