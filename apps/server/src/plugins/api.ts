@@ -80,12 +80,13 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
         if (problem) done(problem, undefined);
         else done(null, body); // tRPC parses the text itself
       });
-      trpc.addHook("preHandler", async (request) => {
+      trpc.addHook("preHandler", (request, _reply, done) => {
         const input = (request.query as Record<string, unknown> | undefined)?.input;
         for (const text of Array.isArray(input) ? input : [input]) {
           const problem = typeof text === "string" ? jsonTextProblem(text) : null;
-          if (problem) throw problem;
+          if (problem) return done(problem);
         }
+        done();
       });
       const notFound = (request: FastifyRequest, reply: FastifyReply) => {
         void reply.code(404).send(trpcErrorEnvelope(errors.notFound(), trpcPathOf(request.url)));
