@@ -150,7 +150,10 @@ export function batchedLogDestination(dest: string | number = 1): DestinationStr
   return destination;
 }
 
-/** Pino's options for the server; `destination` replaces stdout (the bench writes to /dev/null). */
+/**
+ * Pino's options for the server. Lines go to `destination` (`npm start` passes batchedLogDestination(); the bench,
+ * the same to /dev/null), else to pino's own synchronous stdout.
+ */
 export function loggerOptions(config: ScryonConfig, destination?: DestinationStream): FastifyServerOptions["logger"] {
   if (config.logLevel === "silent") return false;
   return {
