@@ -253,12 +253,21 @@ async function measureRoute(route: Route, seconds: number, profiles: Array<[stri
     // A short warm-up first, so the server's figures are not its JIT compiling.
     await measureLoad(route.url, { connections: 10, durationSeconds: 2 });
     if (route.sqlUrl) await measureLoad(route.sqlUrl, { connections: 10, durationSeconds: 1 });
-    const load = (url: string) => measureLoad(url, { connections: 10, durationSeconds: seconds });
+    // The server and both baselines live in this process and autocannon in its own, so this process's CPU
+    // time over a run, per request, is what one request cost whichever of them served it: a steadier figure
+    // than req/s on a shared machine, where the load generator competes for the same two cores.
+    const load = async (url: string): Promise<LoadResult & { cpuMicros: number }> => {
+      const before = process.cpuUsage();
+      const result = await measureLoad(url, { connections: 10, durationSeconds: seconds });
+      const used = process.cpuUsage(before);
+      return { ...result, cpuMicros: (used.user + used.system) / Math.max(1, result.requests) };
+    };
     // Rounds alternate server and baselines, so a neighbour's burst of load on this shared
     // machine lands on both sides of a ratio; each figure is the median over the rounds.
-    const rounds: Array<{ measured: LoadResult; bytesBaseline: LoadResult; sqlBaseline: LoadResult | null }> = [];
+    type Measured = Awaited<ReturnType<typeof load>>;
+    const rounds: Array<{ measured: Measured; bytesBaseline: Measured; sqlBaseline: Measured | null }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      let measured: LoadResult | undefined;
+      let measured: Measured | undefined;
       if (profiles && round === 0) {
         const summary = await profileDuring(async () => {
           measured = await load(route.url);
@@ -341,7 +350,8 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
         printTable(
           `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
             `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
-            "ratios (median of the rounds' ratios): server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL",
+            "ratios (median of the rounds' ratios): server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL; " +
+            "CPU µs/req: this process's CPU time per request served, for the server and each baseline",
           [
             "route (response bytes)",
             "req/s",
@@ -354,6 +364,9 @@ export async function benchReadPaths(argv = process.argv.slice(2)) {
             "SQL p99",
             "bytes req/s",
             "bytes p99",
+            "CPU µs/req",
+            "SQL CPU",
+            "bytes CPU",
           ],
           rows,
         );
@@ -393,6 +406,9 @@ function tableRow(name: string, result: Awaited<ReturnType<typeof measureRoute>>
     hasSql ? of((r) => r.sqlBaseline!.p99Ms) : "—",
     fixed(of((r) => r.bytesBaseline.requestsPerSecond)),
     of((r) => r.bytesBaseline.p99Ms),
+    of((r) => r.measured.cpuMicros).toFixed(0),
+    hasSql ? of((r) => r.sqlBaseline!.cpuMicros).toFixed(0) : "—",
+    of((r) => r.bytesBaseline.cpuMicros).toFixed(0),
   ];
 }
 
