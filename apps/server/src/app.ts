@@ -105,8 +105,8 @@ export async function buildServer(
   await app.register(errorsPlugin);
   // No input of ours takes a NUL character (and PostgreSQL text cannot store
   // one): refused in any URL, for REST and tRPC alike (docs/contract.md § Errors).
-  // Callback-style hooks on every request: an async one costs a promise and a turn of the microtask queue each
-  // time, for checks that never wait. Fastify passes what they throw to the error handler as it would a rejection.
+  // A callback hook, not an async one: these checks never wait, and a promise per request costs a microtask
+  // turn. Fastify hands what it throws to the error handler as it would a rejection.
   app.addHook("onRequest", (request, _reply, done) => {
     if (/%00/i.test(request.url)) throw errors.validation("Strings must not contain NUL characters");
     // An Idempotency-Key is stored with the response for a day: keep it bounded

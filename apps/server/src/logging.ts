@@ -139,7 +139,7 @@ const LOG_FLUSH_INTERVAL_MS = 1000;
  * small request's CPU (bench/read-paths.ts). What is still held when the process exits, a crash included, is
  * written synchronously then; only a kill -9 loses it (at most the last second).
  */
-export function batchedLogDestination(dest: string | number = 1): DestinationStream & { flushSync(): void } {
+export function batchedLogDestination(dest: string | number = 1): DestinationStream {
   const destination = pino.destination({
     dest,
     sync: true,
