@@ -2,7 +2,8 @@ import { Session } from "node:inspector/promises";
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
 }
 
 /** Where a sampled function lives: a package name, one of our files, or Node's internals. */
@@ -20,6 +21,11 @@ export interface ProfileSummary {
   byPlace: Array<[string, number]>;
   /** Share of the busy samples per function (self time), largest first. */
   byFunction: Array<[string, number]>;
+  /**
+   * Share of the busy samples in which a function of ours or of a dependency was on the stack (its own time
+   * and its callees'), largest first: what a step of the request costs in all, where self time scatters it.
+   */
+  byFunctionInclusive: Array<[string, number]>;
 }
 
 /**
@@ -40,25 +46,41 @@ export async function profileDuring(work: () => Promise<unknown>, top = 12): Pro
     session.disconnect();
   }
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const nameOf = ({ functionName, url, lineNumber, columnNumber }: ProfileNode["callFrame"]) => {
+    // Our files run as tsx compiles them, often on one line: the file and column tell their functions apart.
+    const ours = /\/(?:apps|packages)\/([^/]+)\/src\/(.+)$/.exec(url);
+    if (ours)
+      return `${functionName || "(anonymous)"} @scryon/${ours[1]} ${ours[2]}:${lineNumber + 1}:${columnNumber + 1}`;
+    return `${functionName || "(anonymous)"} ${placeOf(url)}${url ? `:${lineNumber + 1}` : ""}`;
+  };
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const byFunctionInclusive = new Map<string, number>();
   let busy = 0;
   profile.samples.forEach((id, index) => {
-    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
-    if (functionName === "(idle)" || functionName === "(program)") return;
+    const { callFrame } = nodes.get(id)!;
+    if (callFrame.functionName === "(idle)" || callFrame.functionName === "(program)") return;
     const micros = profile.timeDeltas[index] ?? 0;
     busy += micros;
-    const place = placeOf(url);
+    const place = placeOf(callFrame.url);
     byPlace.set(place, (byPlace.get(place) ?? 0) + micros);
-    const name = `${functionName || "(anonymous)"} ${place}${url ? `:${lineNumber + 1}` : ""}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
+    byFunction.set(nameOf(callFrame), (byFunction.get(nameOf(callFrame)) ?? 0) + micros);
+    // Each function once per sample, however deep it recurses; Node's own frames (the event loop, streams) left out.
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = nodes.get(at)!.callFrame;
+      if (/node_modules|\/(apps|packages)\//.test(frame.url)) onStack.add(nameOf(frame));
+    }
+    for (const name of onStack) byFunctionInclusive.set(name, (byFunctionInclusive.get(name) ?? 0) + micros);
   });
   const shares = (map: Map<string, number>) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, micros]): [string, number] => [name, busy > 0 ? micros / busy : 0]);
-  return { byPlace: shares(byPlace), byFunction: shares(byFunction) };
+  return { byPlace: shares(byPlace), byFunction: shares(byFunction), byFunctionInclusive: shares(byFunctionInclusive) };
 }
 
 export function printProfile(title: string, summary: ProfileSummary): void {
@@ -68,4 +90,6 @@ export function printProfile(title: string, summary: ProfileSummary): void {
   for (const [name, share] of summary.byPlace) console.log(`    ${percent(share)}  ${name}`);
   console.log("  by function (self time):");
   for (const [name, share] of summary.byFunction) console.log(`    ${percent(share)}  ${name}`);
+  console.log("  by function of ours or a dependency, with what it calls (inclusive time):");
+  for (const [name, share] of summary.byFunctionInclusive) console.log(`    ${percent(share)}  ${name}`);
 }
