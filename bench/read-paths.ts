@@ -291,105 +291,104 @@ async function measureRoute(route: Route, seconds: number, profiles: Array<[stri
 }
 
 export async function benchReadPaths(argv = process.argv.slice(2)) {
+  const modeArg = argv.find((arg) => arg.startsWith("--mode="))?.slice("--mode=".length) ?? "both";
+  const modes = (["sqlite", "postgres"] as const).filter((mode) => modeArg === "both" || modeArg === mode);
+  if (modes.length === 0) throw new Error(`--mode must be sqlite, postgres or both, not ${modeArg}`);
+  if (modes.length === 1) return benchMode(modes[0]!, argv);
+  // Each mode in a process of its own, as each is deployed: measured in the process that had just run the
+  // SQLite mode, PostgreSQL's figures carried that run's heap and compiled code (the status poll at 796 req/s
+  // there and 2,779 in a process of its own, scale 1).
+  for (const mode of modes)
+    await runInOwnProcess([...argv.filter((arg) => !arg.startsWith("--mode=")), `--mode=${mode}`]);
+}
+
+async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
   const { scale, durationSeconds } = benchOptions(argv);
   const userCalls = Math.max(100, Math.round(FULL_USER_CALLS * scale));
   const totalCalls = Math.max(userCalls, Math.round(FULL_TOTAL_CALLS * scale));
   const seconds = durationSeconds ?? 2;
   const profiles: Array<[string, ProfileSummary]> | null = argv.includes("--profile") ? [] : null;
-  const modeArg = argv.find((arg) => arg.startsWith("--mode="))?.slice("--mode=".length) ?? "both";
-  const modes = (["sqlite", "postgres"] as const).filter((mode) => modeArg === "both" || modeArg === mode);
-  // Each mode in a process of its own, as each is deployed: measured in the process that had just run the
-  // SQLite mode, PostgreSQL's figures carried that run's heap and compiled code (the status poll at 796 req/s
-  // there and 2,779 in a process of its own, scale 1).
-  if (modes.length > 1) {
-    for (const mode of modes)
-      await runInOwnProcess([...argv.filter((arg) => !arg.startsWith("--mode=")), `--mode=${mode}`]);
-    return;
-  }
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-read-"));
+  const pgDatabase = mode === "postgres" ? await createTestDatabase("scryon_bench_read") : null;
+  try {
+    progress(
+      `${mode}: seeding ${totalCalls.toLocaleString("en-US")} calls (${userCalls.toLocaleString("en-US")} for one user)`,
+    );
+    const seedStarted = performance.now();
+    const myIds = pgDatabase
+      ? await seedPostgres(pgDatabase.url, userCalls, totalCalls)
+      : await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-  for (const mode of modes) {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "scryon-bench-read-"));
-    const pgDatabase = mode === "postgres" ? await createTestDatabase("scryon_bench_read") : null;
+    // The server as deployed: the default log level (a line per request), written as `npm start` writes stdout
+    // (batchedLogDestination) but to /dev/null.
+    const server = await startTestServer(
+      { SCRYON_LOG_LEVEL: "info", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
+      dataDir,
+      { logDestination: batchedLogDestination("/dev/null") },
+    );
+    const database = pgDatabase ? postgresDatabase(pgDatabase.url) : sqliteDatabase(path.join(dataDir, "scryon.db"));
+    const sql = await startSqlBaseline(database, LOCAL_DEV_PRINCIPAL.authUid);
     try {
-      progress(
-        `${mode}: seeding ${totalCalls.toLocaleString("en-US")} calls (${userCalls.toLocaleString("en-US")} for one user)`,
+      // Fifty ids spread over the user's whole history, not just the newest page.
+      const pollIds = Array.from({ length: 50 }, (_, i) => myIds[Math.floor((i * myIds.length) / 50)]!);
+      const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify(input));
+      const routes: Route[] = [
+        {
+          name: "GET /api/calls/status?ids=<50>",
+          url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`,
+          sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
+          expectItems: 50,
+        },
+        {
+          name: "GET /trpc/calls.status (50 ids)",
+          url: `${server.url}/trpc/calls.status?input=${trpcInput({ ids: pollIds })}`,
+          sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
+          expectItems: 50,
+        },
+        {
+          name: "GET /api/calls?limit=50",
+          url: `${server.url}/api/calls?limit=50`,
+          sqlUrl: `${sql.url}/list`,
+          expectItems: 50,
+        },
+        // No database and no auth: separates the host's per-request cost from the queries'.
+        { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
+      ];
+      const rows: Array<Array<string | number>> = [];
+      for (const route of routes) rows.push(tableRow(route.name, await measureRoute(route, seconds, profiles)));
+      printTable(
+        `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
+          `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
+          "ratios (median of the rounds' ratios): server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL; " +
+          "CPU µs/req: this process's CPU time per request served, for the server and each baseline",
+        [
+          "route (response bytes)",
+          "req/s",
+          "÷ bytes",
+          "÷ SQL",
+          "p50 ms",
+          "p99 ms",
+          "SQL req/s",
+          "SQL p50",
+          "SQL p99",
+          "bytes req/s",
+          "bytes p99",
+          "CPU µs/req",
+          "SQL CPU",
+          "bytes CPU",
+        ],
+        rows,
       );
-      const seedStarted = performance.now();
-      const myIds = pgDatabase
-        ? await seedPostgres(pgDatabase.url, userCalls, totalCalls)
-        : await seed(path.join(dataDir, "scryon.db"), userCalls, totalCalls);
-      const seedSeconds = (performance.now() - seedStarted) / 1000;
-
-      // The server as deployed: the default log level (a line per request), written as `npm start` writes stdout
-      // (batchedLogDestination) but to /dev/null.
-      const server = await startTestServer(
-        { SCRYON_LOG_LEVEL: "info", SCRYON_ROLE: "api", ...(pgDatabase && { DATABASE_URL: pgDatabase.url }) },
-        dataDir,
-        { logDestination: batchedLogDestination("/dev/null") },
-      );
-      const database = pgDatabase ? postgresDatabase(pgDatabase.url) : sqliteDatabase(path.join(dataDir, "scryon.db"));
-      const sql = await startSqlBaseline(database, LOCAL_DEV_PRINCIPAL.authUid);
-      try {
-        // Fifty ids spread over the user's whole history, not just the newest page.
-        const pollIds = Array.from({ length: 50 }, (_, i) => myIds[Math.floor((i * myIds.length) / 50)]!);
-        const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify(input));
-        const routes: Route[] = [
-          {
-            name: "GET /api/calls/status?ids=<50>",
-            url: `${server.url}/api/calls/status?ids=${pollIds.join(",")}`,
-            sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
-            expectItems: 50,
-          },
-          {
-            name: "GET /trpc/calls.status (50 ids)",
-            url: `${server.url}/trpc/calls.status?input=${trpcInput({ ids: pollIds })}`,
-            sqlUrl: `${sql.url}/status?ids=${pollIds.join(",")}`,
-            expectItems: 50,
-          },
-          {
-            name: "GET /api/calls?limit=50",
-            url: `${server.url}/api/calls?limit=50`,
-            sqlUrl: `${sql.url}/list`,
-            expectItems: 50,
-          },
-          // No database and no auth: separates the host's per-request cost from the queries'.
-          { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
-        ];
-        const rows: Array<Array<string | number>> = [];
-        for (const route of routes) rows.push(tableRow(route.name, await measureRoute(route, seconds, profiles)));
-        printTable(
-          `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
-            `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
-            "ratios (median of the rounds' ratios): server ÷ a bare route returning the same bytes, and ÷ a bare route running the same SQL; " +
-            "CPU µs/req: this process's CPU time per request served, for the server and each baseline",
-          [
-            "route (response bytes)",
-            "req/s",
-            "÷ bytes",
-            "÷ SQL",
-            "p50 ms",
-            "p99 ms",
-            "SQL req/s",
-            "SQL p50",
-            "SQL p99",
-            "bytes req/s",
-            "bytes p99",
-            "CPU µs/req",
-            "SQL CPU",
-            "bytes CPU",
-          ],
-          rows,
-        );
-        if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
-      } finally {
-        await sql.app.close();
-        await database.close();
-        await server.stop();
-      }
+      if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
     } finally {
-      await fs.rm(dataDir, { recursive: true, force: true });
-      await pgDatabase?.drop();
+      await sql.app.close();
+      await database.close();
+      await server.stop();
     }
+  } finally {
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await pgDatabase?.drop();
   }
 }
 

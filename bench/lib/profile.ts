@@ -48,13 +48,19 @@ export async function profileDuring(work: () => Promise<unknown>, top = 12): Pro
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-  const nameOf = ({ functionName, url, lineNumber, columnNumber }: ProfileNode["callFrame"]) => {
+  const nameOf = ({ functionName, url, lineNumber, columnNumber }: ProfileNode["callFrame"]): string => {
     // Our files run as tsx compiles them, often on one line: the file and column tell their functions apart.
     const ours = /\/(?:apps|packages)\/([^/]+)\/src\/(.+)$/.exec(url);
     if (ours)
       return `${functionName || "(anonymous)"} @scryon/${ours[1]} ${ours[2]}:${lineNumber + 1}:${columnNumber + 1}`;
     return `${functionName || "(anonymous)"} ${placeOf(url)}${url ? `:${lineNumber + 1}` : ""}`;
   };
+  // Named once per node, not once per sample and frame. Inclusive time counts our frames and dependencies'
+  // only: Node's own (the event loop, streams) would head every list.
+  const names = new Map(profile.nodes.map((node) => [node.id, nameOf(node.callFrame)]));
+  const countsInclusive = new Set(
+    profile.nodes.filter((node) => /node_modules|\/(apps|packages)\//.test(node.callFrame.url)).map((node) => node.id),
+  );
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const byFunctionInclusive = new Map<string, number>();
@@ -66,13 +72,12 @@ export async function profileDuring(work: () => Promise<unknown>, top = 12): Pro
     busy += micros;
     const place = placeOf(callFrame.url);
     byPlace.set(place, (byPlace.get(place) ?? 0) + micros);
-    byFunction.set(nameOf(callFrame), (byFunction.get(nameOf(callFrame)) ?? 0) + micros);
-    // Each function once per sample, however deep it recurses; Node's own frames (the event loop, streams) left out.
+    const selfName = names.get(id)!;
+    byFunction.set(selfName, (byFunction.get(selfName) ?? 0) + micros);
+    // Each function once per sample, however deep it recurses.
     const onStack = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
-      const frame = nodes.get(at)!.callFrame;
-      if (/node_modules|\/(apps|packages)\//.test(frame.url)) onStack.add(nameOf(frame));
-    }
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at))
+      if (countsInclusive.has(at)) onStack.add(names.get(at)!);
     for (const name of onStack) byFunctionInclusive.set(name, (byFunctionInclusive.get(name) ?? 0) + micros);
   });
   const shares = (map: Map<string, number>) =>
