@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadConfig } from "@scryon/config";
-import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAuthFailureLimiter } from "../src/auth";
 import { loggerOptions, maskUrl, RequestLog, requestIdFor } from "../src/logging";
 import { maskPii } from "../src/pii-mask";
@@ -191,6 +192,44 @@ describe("URLs and request ids in logs", () => {
     expect(completed[0].responseTime).toEqual(expect.any(Number));
     expect(completed[1]).toMatchObject({ req: { url: "/api/broken" }, res: { statusCode: 500 } });
   });
+  it("writes the request line byte for byte as pino writes it, to any pino stream", async () => {
+    /** Logs each request twice: RequestLog's own line, then pino's general path with the same fields. */
+    class AlongsidePino extends RequestLog {
+      override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+        super.requestCompleted(error, request, reply);
+        reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
+      }
+    }
+    const config = loadConfig({ SCRYON_DATA_DIR: "/tmp/unused", SCRYON_LOG_LEVEL: "info" });
+    const now = vi.spyOn(Date, "now").mockReturnValue(Date.UTC(2026, 11, 8, 9, 30));
+    try {
+      for (const streamOf of [
+        (lines: string[]) => ({ write: (line: string) => void lines.push(line) }),
+        // A multistream routes on the metadata pino attaches to each line: there pino's own path writes it.
+        (lines: string[]) => pino.multistream([{ stream: { write: (line: string) => void lines.push(line) } }]),
+      ]) {
+        const lines: string[] = [];
+        const app = Fastify({
+          logger: loggerOptions(config, streamOf(lines)),
+          logController: new AlongsidePino(),
+          requestIdHeader: false,
+          genReqId: (request) => requestIdFor(request.headers["x-request-id"]),
+        });
+        app.get("/api/calls", async () => ({ ok: true }));
+        app.get("/api/calls/:id", async (_request, reply) => reply.code(404).send({ error: "none" }));
+        await app.inject({ url: "/api/calls?q=ravi%40acme.example&say=%22quoted%22%5C%E0%A4%95%0A&limit=5" });
+        await app.inject({ url: `/api/calls/${"x".repeat(40)}`, headers: { "x-request-id": "req-1:a.b" } });
+        await app.close();
+        const completed = lines.filter((line) => line.includes('"request completed"'));
+        expect(completed).toHaveLength(4);
+        expect(completed[0]).toBe(completed[1]);
+        expect(completed[2]).toBe(completed[3]);
+        expect(JSON.parse(completed[2]!)).toMatchObject({ reqId: "req-1:a.b", res: { statusCode: 404 } });
+      }
+    } finally {
+      now.mockRestore();
+    }
+  });
 });
 
 describe("the batched log destination", () => {
@@ -204,7 +243,7 @@ describe("the batched log destination", () => {
       import pino from "pino";
       import { batchedLogDestination } from ${JSON.stringify(path.resolve(import.meta.dirname, "../src/logging.ts"))};
       const file = ${JSON.stringify(file)};
-      const log = pino(batchedLogDestination(file));
+      const log = pino({}, batchedLogDestination(file));
       log.info("first line");
       const atOnce = fs.readFileSync(file, "utf8");
       setTimeout(() => {
