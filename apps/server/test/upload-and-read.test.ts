@@ -149,13 +149,16 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     }
   });
 
-  it("polls many statuses and leaves unknown ids out", async () => {
+  it("polls many statuses, each once in the order asked, and leaves unknown ids out", async () => {
     const list = await getJson(`${server.url}/api/calls?limit=3`);
     const ids = list.body!.items.map((c: { callId: string }) => c.callId);
     const unknown = "00000000-0000-4000-8000-000000000000";
-    const poll = await getJson(`${server.url}/api/calls/status?ids=${[...ids, unknown, "not-a-uuid"].join(",")}`);
+    const asked = [ids[1], unknown, ...ids, "not-a-uuid", ids[1]];
+    const poll = await getJson(`${server.url}/api/calls/status?ids=${asked.join(",")}`);
     expect(poll.status).toBe(200);
-    expect(poll.body!.items).toEqual(ids.map((callId: string) => ({ callId, status: "COMPLETED" })));
+    expect(poll.body!.items).toEqual(
+      [ids[1], ids[0], ids[2]].map((callId: string) => ({ callId, status: "COMPLETED" })),
+    );
     const tooMany = Array.from({ length: 101 }, () => unknown).join(",");
     expect((await getJson(`${server.url}/api/calls/status?ids=${tooMany}`)).status).toBe(400);
   });
