@@ -159,6 +159,9 @@ describe("upload → poll → transcript and analysis (REST)", () => {
     expect(poll.body!.items).toEqual(
       [ids[1], ids[0], ids[2]].map((callId: string) => ({ callId, status: "COMPLETED" })),
     );
+    // A repeated key (OkHttp's addQueryParameter per id) and spaces around the commas read the same.
+    const repeated = await getJson(`${server.url}/api/calls/status?ids=${ids[0]},%20${ids[1]}&ids=${ids[2]}%20,`);
+    expect(repeated.body!.items.map((item: { callId: string }) => item.callId)).toEqual(ids);
     const tooMany = Array.from({ length: 101 }, () => unknown).join(",");
     expect((await getJson(`${server.url}/api/calls/status?ids=${tooMany}`)).status).toBe(400);
   });

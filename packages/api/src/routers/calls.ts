@@ -21,6 +21,21 @@ import { statusChanges } from "../services/live";
 import { authedProcedure, idempotentProcedure, router } from "../trpc";
 
 const idInput = z.object({ id: z.string().max(100) });
+
+/**
+ * The ids of a status poll, however sent: `?ids=a,b`, repeated `?ids=a&ids=b`, or tRPC's `["a","b"]`, each
+ * part split at commas and trimmed, empty parts dropped. One pass: the poll is the hottest request, and an
+ * array went through a join and a split before.
+ */
+function polledIds(value: string | string[]): string[] {
+  const ids: string[] = [];
+  for (const part of Array.isArray(value) ? value : [value])
+    for (const piece of part.includes(",") ? part.split(",") : [part]) {
+      const id = piece.trim();
+      if (id) ids.push(id);
+    }
+  return ids;
+}
 /** A rendered export (subtitles, digest): the text plus what to serve it as. */
 const exportedDocumentSchema = z.object({
   format: z.enum([...TRANSCRIPT_EXPORT_FORMATS, ...DIGEST_FORMATS]),
@@ -71,13 +86,7 @@ export const callsRouter = router({
       z.object({
         ids: z
           .union([z.string().max(MAX_STATUS_IDS * 40), z.array(z.string().max(MAX_STATUS_IDS * 40))])
-          .transform((value) => (Array.isArray(value) ? value.join(",") : value))
-          .transform((value) =>
-            value
-              .split(",")
-              .map((id) => id.trim())
-              .filter(Boolean),
-          )
+          .transform(polledIds)
           .pipe(z.array(z.string()).max(MAX_STATUS_IDS, `at most ${MAX_STATUS_IDS} ids`)),
       }),
     )
