@@ -356,7 +356,11 @@ async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
         { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
       ];
       const rows: Array<Array<string | number>> = [];
-      for (const route of routes) rows.push(tableRow(route.name, await measureRoute(route, seconds, profiles)));
+      const results: Array<Awaited<ReturnType<typeof measureRoute>>> = [];
+      for (const route of routes) {
+        results.push(await measureRoute(route, seconds, profiles));
+        rows.push(tableRow(route.name, results.at(-1)!));
+      }
       printTable(
         `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
           `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
@@ -380,6 +384,12 @@ async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
         ],
         rows,
       );
+      // The two status polls (the first two routes) ran in rounds of their own, each against the same SQL
+      // baseline: their ratios to it compare them with the machine's drift between the two taken out.
+      const [restPoll, trpcPoll] = results.slice(0, 2).map((result) =>
+        median(result.rounds.map((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond)),
+      );
+      console.log(`tRPC status poll ÷ REST status poll (each ÷ the same SQL): ${(trpcPoll! / restPoll!).toFixed(2)}×`);
       if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
     } finally {
       await sql.app.close();
