@@ -386,9 +386,11 @@ async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
       );
       // The two status polls (the first two routes) ran in rounds of their own, each against the same SQL
       // baseline: their ratios to it compare them with the machine's drift between the two taken out.
-      const [restPoll, trpcPoll] = results.slice(0, 2).map((result) =>
-        median(result.rounds.map((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond)),
-      );
+      const [restPoll, trpcPoll] = results
+        .slice(0, 2)
+        .map((result) =>
+          median(result.rounds.map((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond)),
+        );
       console.log(`tRPC status poll ÷ REST status poll (each ÷ the same SQL): ${(trpcPoll! / restPoll!).toFixed(2)}×`);
       if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
     } finally {
