@@ -127,7 +127,7 @@ interface PinoLineParts {
   isLevelEnabled(level: string): boolean;
 }
 
-const INFO = 30;
+const INFO_LEVEL = 30;
 
 /**
  * The "request completed" line, built as pino builds it for `info({ req, res, responseTime }, msg)` with
@@ -141,7 +141,7 @@ const INFO = 30;
 function requestCompletedLine(log: PinoLineParts, request: FastifyRequest, reply: FastifyReply): string {
   const req = JSON.stringify({ method: request.method, url: maskUrl(request.url), id: request.id });
   return (
-    `${log[pino.symbols.lsCacheSym][INFO]}${log[pino.symbols.timeSym]()}${log[pino.symbols.chindingsSym]}` +
+    `${log[pino.symbols.lsCacheSym][INFO_LEVEL]}${log[pino.symbols.timeSym]()}${log[pino.symbols.chindingsSym]}` +
     `,"req":${req},"res":{"statusCode":${reply.statusCode}},"responseTime":${reply.elapsedTime}` +
     `,"${log[pino.symbols.messageKeySym]}":"request completed"${log[pino.symbols.endSym]}`
   );

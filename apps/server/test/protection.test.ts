@@ -192,6 +192,7 @@ describe("URLs and request ids in logs", () => {
     expect(completed[0].responseTime).toEqual(expect.any(Number));
     expect(completed[1]).toMatchObject({ req: { url: "/api/broken" }, res: { statusCode: 500 } });
   });
+
   it("writes the request line byte for byte as pino writes it, to any pino stream", async () => {
     /** Logs each request twice: RequestLog's own line, then pino's general path with the same fields. */
     class AlongsidePino extends RequestLog {

@@ -36,6 +36,7 @@ function polledIds(value: string | string[]): string[] {
     }
   return ids;
 }
+
 /** A rendered export (subtitles, digest): the text plus what to serve it as. */
 const exportedDocumentSchema = z.object({
   format: z.enum([...TRANSCRIPT_EXPORT_FORMATS, ...DIGEST_FORMATS]),
