@@ -355,12 +355,8 @@ async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
         // No database and no auth: separates the host's per-request cost from the queries'.
         { name: "GET /api/health", url: `${server.url}/api/health`, expectItems: null },
       ];
-      const rows: Array<Array<string | number>> = [];
-      const results: Array<Awaited<ReturnType<typeof measureRoute>>> = [];
-      for (const route of routes) {
-        results.push(await measureRoute(route, seconds, profiles));
-        rows.push(tableRow(route.name, results.at(-1)!));
-      }
+      const results: RouteResult[] = [];
+      for (const route of routes) results.push(await measureRoute(route, seconds, profiles));
       printTable(
         `Read paths, ${mode} — ${userCalls.toLocaleString("en-US")} calls for the user, ${totalCalls.toLocaleString("en-US")} in the database ` +
           `(scale ${scale}, seeded in ${seedSeconds.toFixed(1)} s); server logging at info; autocannon 10 connections, ${ROUNDS} interleaved rounds × ${seconds} s, medians; ` +
@@ -382,16 +378,14 @@ async function benchMode(mode: "sqlite" | "postgres", argv: string[]) {
           "SQL CPU",
           "bytes CPU",
         ],
-        rows,
+        routes.map((route, i) => tableRow(route.name, results[i]!)),
       );
       // The two status polls (the first two routes) ran in rounds of their own, each against the same SQL
       // baseline: their ratios to it compare them with the machine's drift between the two taken out.
-      const [restPoll, trpcPoll] = results
-        .slice(0, 2)
-        .map((result) =>
-          median(result.rounds.map((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond)),
-        );
-      console.log(`tRPC status poll ÷ REST status poll (each ÷ the same SQL): ${(trpcPoll! / restPoll!).toFixed(2)}×`);
+      const [restPoll, trpcPoll] = [results[0]!, results[1]!];
+      console.log(
+        `tRPC status poll ÷ REST status poll (each ÷ the same SQL): ${(sqlRatio(trpcPoll) / sqlRatio(restPoll)).toFixed(2)}×`,
+      );
       if (profiles) for (const [name, summary] of profiles.splice(0)) printProfile(`${mode}: ${name}`, summary);
     } finally {
       await sql.app.close();
@@ -422,7 +416,13 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-function tableRow(name: string, result: Awaited<ReturnType<typeof measureRoute>>): Array<string | number> {
+type RouteResult = Awaited<ReturnType<typeof measureRoute>>;
+
+/** The server's req/s ÷ the same-SQL baseline's, the median over the rounds. */
+const sqlRatio = (result: RouteResult) =>
+  median(result.rounds.map((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond));
+
+function tableRow(name: string, result: RouteResult): Array<string | number> {
   const { rounds } = result;
   const of = (pick: (round: (typeof rounds)[number]) => number) => median(rounds.map(pick));
   const hasSql = rounds[0]!.sqlBaseline !== null;
@@ -431,7 +431,7 @@ function tableRow(name: string, result: Awaited<ReturnType<typeof measureRoute>>
     `${name} (${result.bytes} B)`,
     fixed(of((r) => r.measured.requestsPerSecond)),
     times(of((r) => r.measured.requestsPerSecond / r.bytesBaseline.requestsPerSecond)),
-    hasSql ? times(of((r) => r.measured.requestsPerSecond / r.sqlBaseline!.requestsPerSecond)) : "—",
+    hasSql ? times(sqlRatio(result)) : "—",
     of((r) => r.measured.p50Ms),
     of((r) => r.measured.p99Ms),
     hasSql ? fixed(of((r) => r.sqlBaseline!.requestsPerSecond)) : "—",

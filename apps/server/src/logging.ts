@@ -129,20 +129,24 @@ interface PinoLineParts {
 
 const INFO_LEVEL = 30;
 
+/** A request's fields in a log line: the req serializer's answer, and the completed line's `req`. */
+function loggedRequest(request: { method: string; url: string; id: string }) {
+  return { method: request.method, url: maskUrl(request.url), id: request.id };
+}
+
 /**
  * The "request completed" line, built as pino builds it for `info({ req, res, responseTime }, msg)` with
  * loggerOptions() (pino's opening, clock and bindings, the req serializer's fields, Fastify's `res`
  * serializer) but in one template: pino's general path walked, serialised and masked the three fields
  * and the message afresh on every request, and allocated about 4 KB doing it (a fifth of a health
  * check's garbage). None of the fields is a top-level string, so the masking formatter has nothing to
- * do here; the URL is masked by maskUrl as the serializer masks it. A test holds it byte for byte to
+ * do here; `req` is the serializer's own answer. A test holds it byte for byte to
  * pino's own line.
  */
 function requestCompletedLine(log: PinoLineParts, request: FastifyRequest, reply: FastifyReply): string {
-  const req = JSON.stringify({ method: request.method, url: maskUrl(request.url), id: request.id });
   return (
     `${log[pino.symbols.lsCacheSym][INFO_LEVEL]}${log[pino.symbols.timeSym]()}${log[pino.symbols.chindingsSym]}` +
-    `,"req":${req},"res":{"statusCode":${reply.statusCode}},"responseTime":${reply.elapsedTime}` +
+    `,"req":${JSON.stringify(loggedRequest(request))},"res":{"statusCode":${reply.statusCode}},"responseTime":${reply.elapsedTime}` +
     `,"${log[pino.symbols.messageKeySym]}":"request completed"${log[pino.symbols.endSym]}`
   );
 }
@@ -215,11 +219,7 @@ export function loggerOptions(config: ScryonConfig, destination?: DestinationStr
     serializers: {
       // Only these three fields of a request are ever logged: its headers (credentials, cookies) never are, so
       // there is nothing for pino's redact to find (it cost a clone per line).
-      req: (request: { method: string; url: string; id: string }) => ({
-        method: request.method,
-        url: maskUrl(request.url),
-        id: request.id,
-      }),
+      req: loggedRequest,
     },
     formatters: {
       log: (object: Record<string, unknown>) => {

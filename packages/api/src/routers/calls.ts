@@ -30,7 +30,7 @@ const idInput = z.object({ id: z.string().max(100) });
 function polledIds(value: string | string[]): string[] {
   const ids: string[] = [];
   for (const part of Array.isArray(value) ? value : [value])
-    for (const piece of part.includes(",") ? part.split(",") : [part]) {
+    for (const piece of part.split(",")) {
       const id = piece.trim();
       if (id) ids.push(id);
     }

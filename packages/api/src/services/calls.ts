@@ -32,9 +32,9 @@ export async function listCalls(
 
 /**
  * The polled ids' statuses, in the order asked, each id once. Ids that are not UUIDs, unknown or another
- * user's are left out silently: a poll never reveals what exists. Plain loops: this runs on every phone's poll, and the Set, spread, filter, Map and
- * flatMap it was written with cost 13 µs and about 15 KB of garbage per poll of 50 ids. (A repeated id
- * reaches the query twice, which matches its row once.)
+ * user's are left out silently: a poll never reveals what exists. Plain loops: this runs on every phone's
+ * poll, and the Set, spread, filter, Map and flatMap it was written with cost 13 µs and about 15 KB of
+ * garbage per poll of 50 ids. (A repeated id reaches the query twice, which matches its row once.)
  */
 export async function pollStatuses(deps: ApiDeps, user: User, ids: string[]) {
   const uuids: string[] = [];
